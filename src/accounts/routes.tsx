@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { pageContext, setFlash } from '../web/context';
+import { SESSION_COOKIE, sessionCookieOptions } from '../web/auth';
+import { sendPage } from '../web/render';
+import { logIn, logOut } from './login';
+import { startSession as startLoginSession } from './sessions';
+import { signUp } from './users';
+import { LoginPage, SignupPage } from './views';
+
+type Form = Record<string, string | undefined>;
+
+const HOME_BY_ROLE: Record<string, string> = { mentee: '/dashboard', mentor: '/mentor/dashboard', admin: '/admin' };
+
+/** Only same-site paths: an open redirect through ?next= would make our log-in page a phishing tool. */
+function safeNext(next: string | undefined): string | undefined {
+  return next && /^\/(?![/\\])/.test(next) ? next : undefined;
+}
+
+export async function accountRoutes(app: FastifyInstance) {
+  const { database, hasher, now, config, emailQueued } = app.services;
+  const db = database.db;
+  const secure = config.env === 'production';
+  const limit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+
+  const startSession = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(secure));
+
+  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+    if (request.user) return reply.redirect(HOME_BY_ROLE[request.user.role] ?? '/');
+    return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), next: safeNext(request.query.next) }));
+  });
+
+  app.post<{ Body: Form }>('/login', { config: limit }, async (request, reply) => {
+    const body = request.body ?? {};
+    const email = String(body.email ?? '');
+    const result = await logIn({
+      db, hasher, email, password: String(body.password ?? ''), ip: request.ip,
+      userAgent: request.headers['user-agent'], now: now(),
+    });
+    if (!result.ok) {
+      const error = result.reason === 'throttled'
+        ? `Too many failed attempts. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minute(s).`
+        : 'Email or password is incorrect.';
+      if (result.reason === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
+      const status = result.reason === 'throttled' ? 429 : 401;
+      return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), email, error, next: safeNext(body.next) }), status);
+    }
+    // Log-in changes the CSRF secret too, so a token fixed before log-in is worthless afterwards.
+    reply.clearCookie('_csrf', { path: '/' });
+    startSession(reply, result.token);
+    return reply.redirect(safeNext(body.next) ?? HOME_BY_ROLE[result.user.role] ?? '/', 303);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await logOut({ db, token, ip: request.ip });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    setFlash(reply, 'You have been logged out.');
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/signup', async (request, reply) => {
+    if (request.user) return reply.redirect(HOME_BY_ROLE[request.user.role] ?? '/');
+    return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: {}, errors: {} }));
+  });
+
+  app.post<{ Body: Form }>('/signup', { config: limit }, async (request, reply) => {
+    const body = request.body ?? {};
+    const input = {
+      name: String(body.name ?? ''),
+      email: String(body.email ?? ''),
+      password: String(body.password ?? ''),
+      timezone: body.timezone ? String(body.timezone) : undefined,
+    };
+    const result = await signUp({ db, hasher, input, ip: request.ip });
+    if (!result.ok) {
+      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors }), 400);
+    }
+    emailQueued();
+    const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: request.headers['user-agent'] });
+    startSession(reply, token);
+    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready.');
+    return reply.redirect('/dashboard', 303);
+  });
+}

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { eq, lt, or } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
+import { authSessions, users, type Role } from '../db/schema';
+
+export const IDLE_TIMEOUT_MS = 7 * 24 * 3_600_000;
+export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3_600_000;
+// Writing last_seen_at on every request would turn every page view into a write.
+const TOUCH_AFTER_MS = 5 * 60_000;
+
+export interface CurrentUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  timezone: string;
+}
+
+export interface SessionInfo {
+  user: CurrentUser;
+  sessionId: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Starts a login session; returns the token for the cookie. Only its hash is stored. */
+export async function startSession(options: { tx: Tx; userId: string; now: Date; ip?: string; userAgent?: string }): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await options.tx.insert(authSessions).values({
+    id: hashToken(token),
+    userId: options.userId,
+    createdAt: options.now,
+    lastSeenAt: options.now,
+    expiresAt: new Date(options.now.getTime() + ABSOLUTE_TIMEOUT_MS),
+    ip: options.ip ?? null,
+    userAgent: options.userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
+}
+
+/** The user behind a cookie token, or null when unknown, idle too long or past its absolute expiry. */
+export async function resolveSession(options: { db: Db; token: string; now: Date }): Promise<SessionInfo | null> {
+  const id = hashToken(options.token);
+  const [row] = await options.db
+    .select({
+      lastSeenAt: authSessions.lastSeenAt,
+      expiresAt: authSessions.expiresAt,
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, timezone: users.timezone },
+    })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(eq(authSessions.id, id));
+  if (!row) return null;
+  const now = options.now.getTime();
+  if (row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + IDLE_TIMEOUT_MS <= now) {
+    await options.db.delete(authSessions).where(eq(authSessions.id, id));
+    return null;
+  }
+  if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+    await options.db.update(authSessions).set({ lastSeenAt: options.now }).where(eq(authSessions.id, id));
+  }
+  return { user: row.user, sessionId: id };
+}
+
+export async function endSession(options: { tx: Tx; token: string }): Promise<string | null> {
+  const [row] = await options.tx
+    .delete(authSessions)
+    .where(eq(authSessions.id, hashToken(options.token)))
+    .returning({ userId: authSessions.userId });
+  return row?.userId ?? null;
+}
+
+/** Housekeeping job: removes sessions past either expiry. */
+export async function purgeExpiredSessions(options: { db: Db; now: Date }): Promise<number> {
+  const idleCutoff = new Date(options.now.getTime() - IDLE_TIMEOUT_MS);
+  const rows = await options.db
+    .delete(authSessions)
+    .where(or(lt(authSessions.expiresAt, options.now), lt(authSessions.lastSeenAt, idleCutoff)))
+    .returning({ id: authSessions.id });
+  return rows.length;
+}

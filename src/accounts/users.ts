@@ -1,0 +1,94 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAudit } from '../audit/record';
+import { isTimeZone } from '../config';
+import type { Db, Tx } from '../db/client';
+import { users, type Role } from '../db/schema';
+import { cleanDisplayName, isValidAddress } from '../mail/address';
+import { enqueueEmail } from '../mail/outbox';
+import type { PasswordHasher } from './password';
+
+export const PASSWORD_MIN = 10;
+
+/** The fields every account has, validated the same way by the sign-up form and the CLI. */
+export const accountFields = {
+  name: z
+    .string()
+    .transform((v) => cleanDisplayName(v))
+    .pipe(z.string().min(1, 'Enter your name').max(100, 'Use at most 100 characters')),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine(isValidAddress, 'Enter one valid email address, like name@example.com'),
+  password: z
+    .string()
+    .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
+    .max(200, 'Use at most 200 characters'),
+  timezone: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v && isTimeZone(v) ? v : 'UTC')),
+};
+
+export const signUpInput = z.object(accountFields);
+export type SignUpInput = z.input<typeof signUpInput>;
+
+export type FieldErrors = Partial<Record<string, string>>;
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+export interface CreateUserOptions {
+  tx: Tx;
+  hasher: PasswordHasher;
+  input: z.output<typeof signUpInput>;
+  role: Role;
+}
+
+/** Inserts a user; returns null when the email is taken (the unique index decides, not a prior read). */
+export async function createUser(options: CreateUserOptions): Promise<{ id: string } | null> {
+  const { input } = options;
+  const passwordHash = await options.hasher.hash(input.password);
+  const [row] = await options.tx
+    .insert(users)
+    .values({ email: input.email, name: input.name, role: options.role, timezone: input.timezone, passwordHash })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
+  return row ?? null;
+}
+
+/** Self-service sign-up, always as a mentee, with its welcome email in the same transaction. */
+export async function signUp(options: { db: Db; hasher: PasswordHasher; input: SignUpInput; ip?: string }): Promise<Result<{ id: string }>> {
+  const parsed = signUpInput.safeParse(options.input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const input = parsed.data;
+  const user = await options.db.transaction(async (tx) => {
+    const created = await createUser({ tx, hasher: options.hasher, input, role: 'mentee' });
+    if (!created) return null;
+    await enqueueEmail({
+      tx,
+      dedupeKey: `welcome:${created.id}`,
+      template: 'welcome',
+      to: { name: input.name, address: input.email },
+      payload: { name: input.name },
+    });
+    await recordAudit(tx, { actorId: created.id, action: 'account.signup', subjectType: 'user', subjectId: created.id, ip: options.ip });
+    return created;
+  });
+  if (!user) return { ok: false, errors: { email: 'An account with this email already exists. Log in instead.' } };
+  return { ok: true, value: user };
+}
+
+export async function findUserByEmail(db: Db, email: string) {
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  return row ?? null;
+}

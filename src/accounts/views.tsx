@@ -1,0 +1,47 @@
+import type { PageContext } from '../web/context';
+import { Csrf, Field, Layout } from '../web/layout';
+import type { FieldErrors } from './users';
+import { PASSWORD_MIN } from './users';
+
+export function LoginPage(props: { ctx: PageContext; email?: string; error?: string; next?: string }) {
+  return (
+    <Layout ctx={props.ctx} title="Log in">
+      <section class="card narrow">
+        <h1>Log in</h1>
+        {props.error ? <p class="alert" role="alert">{props.error}</p> : null}
+        <form method="post" action="/login" class="stack">
+          <Csrf token={props.ctx.csrf} />
+          {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+          <Field name="email" label="Email" type="email" value={props.email} autocomplete="username" required />
+          <Field name="password" label="Password" type="password" autocomplete="current-password" required />
+          <button type="submit" class="btn btn-block">Log in</button>
+        </form>
+        <p class="muted">New here? <a href="/signup">Create an account</a></p>
+      </section>
+    </Layout>
+  );
+}
+
+export function SignupPage(props: { ctx: PageContext; values: Partial<Record<string, string>>; errors: FieldErrors }) {
+  const { values, errors } = props;
+  return (
+    <Layout ctx={props.ctx} title="Sign up">
+      <section class="card narrow">
+        <h1>Create your account</h1>
+        <p class="muted">Book sessions with experienced developers. Free to join; you pay per session.</p>
+        {errors.form ? <p class="alert" role="alert">{errors.form}</p> : null}
+        <form method="post" action="/signup" class="stack" novalidate>
+          <Csrf token={props.ctx.csrf} />
+          <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />
+          <Field name="email" label="Email" type="email" value={values.email} error={errors.email} autocomplete="email" required />
+          <Field name="password" label="Password" type="password" error={errors.password} autocomplete="new-password"
+            hint={`At least ${PASSWORD_MIN} characters.`} required />
+          {/* Filled in by app.js from the browser; without JavaScript the account starts in UTC and can be changed later. */}
+          <input type="hidden" name="timezone" value={values.timezone ?? ''} data-detect-timezone />
+          <button type="submit" class="btn btn-block">Sign up</button>
+        </form>
+        <p class="muted">Already have an account? <a href="/login">Log in</a></p>
+      </section>
+    </Layout>
+  );
+}

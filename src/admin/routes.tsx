@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { count, sql } from 'drizzle-orm';
+import { emailOutbox, users } from '../db/schema';
+import { requireRole } from '../web/auth';
+import { pageContext, type PageContext } from '../web/context';
+import { Layout } from '../web/layout';
+import { sendPage } from '../web/render';
+
+export async function adminRoutes(app: FastifyInstance) {
+  const { db } = app.services.database;
+  app.get('/admin', { preHandler: requireRole('admin') }, async (request, reply) => {
+    const [roles, outbox] = await Promise.all([
+      db.select({ key: sql<string>`${users.role}::text`, n: count() }).from(users).groupBy(users.role),
+      db.select({ key: emailOutbox.status, n: count() }).from(emailOutbox).groupBy(emailOutbox.status),
+    ]);
+    const toMap = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
+    return sendPage(reply, <AdminHome ctx={pageContext(request, reply)} roles={toMap(roles)} outbox={toMap(outbox)} />);
+  });
+}
+
+function Stat(props: { label: string; value: number | undefined; href?: string }) {
+  const v = <span class="stat-value">{props.value ?? 0}</span>;
+  return (
+    <div class="stat">
+      {v}
+      <span class="stat-label">{props.href ? <a href={props.href}>{props.label}</a> : props.label}</span>
+    </div>
+  );
+}
+
+function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; outbox: Record<string, number> }) {
+  return (
+    <Layout ctx={props.ctx} title="Admin">
+      <h1>Admin</h1>
+      <section aria-labelledby="people">
+        <h2 id="people">People</h2>
+        <div class="stats">
+          <Stat label="Mentees" value={props.roles.mentee} />
+          <Stat label="Mentors" value={props.roles.mentor} />
+          <Stat label="Admins" value={props.roles.admin} />
+        </div>
+      </section>
+      <section aria-labelledby="email">
+        <h2 id="email">Email delivery</h2>
+        <div class="stats">
+          <Stat label="Waiting" value={(props.outbox.pending ?? 0) + (props.outbox.sending ?? 0)} href="/admin/outbox" />
+          <Stat label="Sent" value={props.outbox.sent} href="/admin/outbox" />
+          <Stat label="Failed" value={props.outbox.failed} href="/admin/outbox?status=failed" />
+        </div>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import underPressure from '@fastify/under-pressure';
+import type { PasswordHasher } from './accounts/password';
+import { accountRoutes } from './accounts/routes';
+import { adminRoutes } from './admin/routes';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import { dashboardRoutes } from './dashboards/routes';
+import { homeRoutes } from './home/routes';
+import { mailAdminRoutes } from './mail/routes';
+import { opsRoutes } from './ops/routes';
+import { registerAuth } from './web/auth';
+import { pageContext } from './web/context';
+import { ErrorPage, ExpiredFormPage, NotFoundPage } from './web/errors';
+import { sendPage } from './web/render';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  hasher: PasswordHasher;
+  /** Signs cookies (CSRF secret, flash): SESSION_SECRET, or the database's own in demo mode. */
+  cookieSecret: string;
+  now?: () => Date;
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
+  /** Called after a commit that queued email, so an in-process worker can deliver at once. */
+  onEmailQueued?: () => void;
+}
+
+export interface Services {
+  config: Config;
+  database: Database;
+  hasher: PasswordHasher;
+  now: () => Date;
+  emailQueued: () => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+  interface FastifyContextConfig {
+    /** Set false on routes that authenticate by other means (signed webhooks). */
+    csrf?: boolean;
+  }
+}
+
+const publicDir = fileURLToPath(new URL('./web/public', import.meta.url));
+
+/** Builds the whole HTTP app from its dependencies; main.ts and the tests build it the same way. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const production = deps.config.env === 'production';
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    genReqId: () => randomUUID(),
+    bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  });
+
+  app.decorate('services', {
+    config: deps.config,
+    database: deps.database,
+    hasher: deps.hasher,
+    now: deps.now ?? (() => new Date()),
+    emailQueued: deps.onEmailQueued ?? (() => {}),
+  } satisfies Services);
+
+  await app.register(underPressure, { maxEventLoopDelay: 2000, retryAfter: 10, exposeStatusRoute: false });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        ...(production ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie, { secret: deps.cookieSecret });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: production },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h' });
+
+  // CSRF on every state-changing request. It must run as preHandler: the form body is parsed by then.
+  app.addHook('preHandler', (request, reply, done) => {
+    const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+    if (safe || request.routeOptions.config.csrf === false) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  registerAuth(app, { db: deps.database.db, now: app.services.now });
+
+  app.setNotFoundHandler((request, reply) => sendPage(reply, NotFoundPage({ ctx: pageContext(request, reply) }), 404));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const ctx = pageContext(request, reply);
+    if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
+    if (status === 429) return sendPage(reply, ErrorPage({ ctx, text: 'Too many requests from your address. Wait a minute and try again.' }), 429);
+    if (status === 413) return sendPage(reply, ErrorPage({ ctx, text: 'What you sent is too large. Shorten it and try again.' }), 413);
+    if (status < 500) return sendPage(reply, ErrorPage({ ctx, text: 'This request could not be understood. Go back and try again.' }), status);
+    return sendPage(reply, ErrorPage({ ctx }), 500);
+  });
+
+  await app.register(opsRoutes);
+  await app.register(homeRoutes);
+  await app.register(accountRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(adminRoutes);
+  await app.register(mailAdminRoutes);
+  return app;
+}

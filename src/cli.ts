@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createPasswordHasher } from './accounts/password';
+import { accountFields, createUser, fieldErrors } from './accounts/users';
+import { isTimeZone } from './config';
+import { mentorProfiles, userRole } from './db/schema';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './demo/seed';
+import { boot, fail } from './runtime';
+
+class UsageError extends Error {}
+
+const USAGE = `Usage:
+  npm run cli -- user:create --role admin|mentor|mentee --email E --password P --name "N" [--timezone Europe/Berlin]
+  npm run cli -- db:migrate
+  npm run cli -- demo:seed`;
+
+const userCreateInput = z.object({
+  role: z.enum(userRole.enumValues, { message: 'must be admin, mentor or mentee' }),
+  ...accountFields,
+  timezone: z.string().optional().refine((v) => v === undefined || isTimeZone(v), 'must be an IANA time zone such as Europe/Berlin'),
+});
+
+async function run(argv: string[]): Promise<string> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') return USAGE;
+
+  if (command === 'user:create') {
+    let values: Record<string, string | undefined>;
+    try {
+      values = parseArgs({
+        args: rest,
+        options: { role: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, timezone: { type: 'string' } },
+        strict: true,
+      }).values;
+    } catch (err) {
+      throw new UsageError((err as Error).message.split('\n')[0]);
+    }
+    for (const required of ['role', 'email', 'password', 'name']) {
+      if (!values[required]) throw new UsageError(`--${required} is required`);
+    }
+    const parsed = userCreateInput.safeParse(values);
+    if (!parsed.success) {
+      const [field, message] = Object.entries(fieldErrors(parsed.error))[0]!;
+      throw new UsageError(`--${field}: ${message}`);
+    }
+    const input = { ...parsed.data, timezone: parsed.data.timezone ?? 'UTC' };
+    const { database } = await boot();
+    try {
+      const hasher = createPasswordHasher();
+      const user = await database.db.transaction(async (tx) => {
+        const created = await createUser({ tx, hasher, input, role: input.role });
+        // A mentor needs a profile to be listed; they complete it after logging in.
+        if (created && input.role === 'mentor') await tx.insert(mentorProfiles).values({ userId: created.id, hourlyRateCents: 5000 });
+        return created;
+      });
+      if (!user) throw new UsageError(`a user with email ${input.email} already exists`);
+      return `Created ${input.role} ${input.email} (${user.id})`;
+    } finally {
+      await database.close();
+    }
+  }
+
+  if (command === 'db:migrate') {
+    if (rest.length) throw new UsageError(`db:migrate takes no arguments (got ${rest[0]})`);
+    const { database } = await boot();
+    await database.close();
+    return 'Database is up to date.';
+  }
+
+  if (command === 'demo:seed') {
+    if (rest.length) throw new UsageError(`demo:seed takes no arguments (got ${rest[0]})`);
+    const { database } = await boot();
+    try {
+      await seedDemoData({ db: database.db, hasher: createPasswordHasher() });
+    } finally {
+      await database.close();
+    }
+    return [`Demo data is in place. Logins (password "${DEMO_PASSWORD}"):`, ...DEMO_LOGINS.map((l) => `  ${l.role.padEnd(6)}  ${l.email}`)].join('\n');
+  }
+
+  throw new UsageError(`unknown command "${command}" (try: user:create, db:migrate, demo:seed)`);
+}
+
+run(process.argv.slice(2)).then(
+  (out) => {
+    console.log(out);
+    process.exit(0);
+  },
+  (err) => {
+    if (err instanceof UsageError) {
+      console.error(`Error: ${err.message}`);
+      process.exit(1);
+    }
+    fail(err);
+  },
+);

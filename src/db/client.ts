@@ -1,0 +1,70 @@
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction or the database: domain functions accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export interface RawResult {
+  rows: Record<string, unknown>[];
+}
+
+/** One database, embedded or a server: the same schema and SQL on both. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Parameterised SQL outside Drizzle (pg-boss, migrations' locks, health checks). */
+  query(text: string, values?: unknown[]): Promise<RawResult>;
+  close(): Promise<void>;
+}
+
+export interface Logger {
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
+  const client = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    extensions: { btree_gist },
+  });
+  return {
+    kind: 'pglite',
+    db: drizzlePglite({ client, schema }) as unknown as Db,
+    async query(text, values) {
+      // PGlite's query() is one prepared statement; a parameterless script of several goes to exec().
+      if (!values?.length && /;\s*\S/.test(text.trim().replace(/;\s*$/, ''))) {
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      }
+      const r = await client.query(text, values as unknown[]);
+      return { rows: r.rows as Record<string, unknown>[] };
+    },
+    close: () => client.close(),
+  };
+}
+
+export function openPostgres(url: string, logger: Logger, options: { max?: number } = {}): Database & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  // Without this listener a reset idle connection (server restart, failover, pg_terminate_backend)
+  // is an unhandled 'error' event and kills the process. The pool drops the client and makes a new one.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost; the pool will reconnect'));
+  return {
+    kind: 'postgres',
+    pool,
+    db: drizzlePg({ client: pool, schema }) as unknown as Db,
+    async query(text, values) {
+      const r = await pool.query(text, values as unknown[]);
+      // A multi-statement script returns an array of results.
+      const last = Array.isArray(r) ? r.at(-1) : r;
+      return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
+    },
+    close: () => pool.end(),
+  };
+}

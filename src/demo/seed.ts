@@ -1,0 +1,56 @@
+import { count } from 'drizzle-orm';
+import type { PasswordHasher } from '../accounts/password';
+import { createUser } from '../accounts/users';
+import type { Db } from '../db/client';
+import { mentorProfiles, users, type Role } from '../db/schema';
+
+export const DEMO_PASSWORD = 'codementorhub-demo';
+
+export interface DemoLogin {
+  role: Role;
+  email: string;
+  name: string;
+}
+
+const PEOPLE: (DemoLogin & { timezone: string; profile?: { headline: string; bio: string; skills: string[]; rate: number } })[] = [
+  { role: 'admin', email: 'admin@example.com', name: 'Avery Admin', timezone: 'Europe/London' },
+  {
+    role: 'mentor', email: 'priya@example.com', name: 'Priya Raman', timezone: 'Europe/London',
+    profile: { headline: 'Staff engineer · TypeScript, Node.js and system design', bio: 'Twelve years building payment and booking systems. I help with architecture reviews, TypeScript at scale and interview preparation.', skills: ['TypeScript', 'Node.js', 'System design'], rate: 9000 },
+  },
+  {
+    role: 'mentor', email: 'marcus@example.com', name: 'Marcus Chen', timezone: 'America/Los_Angeles',
+    profile: { headline: 'Data engineer · Python, SQL and PostgreSQL performance', bio: 'I have tuned PostgreSQL for startups and banks. Bring a slow query, a pipeline or a career question.', skills: ['Python', 'PostgreSQL', 'Data engineering'], rate: 7500 },
+  },
+  {
+    role: 'mentor', email: 'sofia@example.com', name: 'Sofia Alvarez', timezone: 'Europe/Madrid',
+    profile: { headline: 'Platform engineer · Go, Kubernetes and DevOps', bio: 'Former SRE. I coach engineers moving into platform work: Go services, CI/CD, observability and on-call.', skills: ['Go', 'Kubernetes', 'DevOps'], rate: 6000 },
+  },
+  { role: 'mentee', email: 'alice@example.com', name: 'Alice Johnson', timezone: 'Asia/Kathmandu' },
+  { role: 'mentee', email: 'bob@example.com', name: 'Bob Smith', timezone: 'America/New_York' },
+];
+
+export const DEMO_LOGINS: DemoLogin[] = PEOPLE.map(({ role, email, name }) => ({ role, email, name }));
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return Number(row?.n ?? 0) === 0;
+}
+
+/** Demo users and mentor profiles. Idempotent: existing emails are left as they are. */
+export async function seedDemoData(options: { db: Db; hasher: PasswordHasher }): Promise<DemoLogin[]> {
+  await options.db.transaction(async (tx) => {
+    for (const p of PEOPLE) {
+      const created = await createUser({
+        tx, hasher: options.hasher, role: p.role,
+        input: { email: p.email, name: p.name, password: DEMO_PASSWORD, timezone: p.timezone },
+      });
+      if (created && p.profile) {
+        await tx.insert(mentorProfiles).values({
+          userId: created.id, headline: p.profile.headline, bio: p.profile.bio, skills: p.profile.skills, hourlyRateCents: p.profile.rate, currency: 'USD',
+        });
+      }
+    }
+  });
+  return DEMO_LOGINS;
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { emailOutbox } from '../db/schema';
+import type { Tx } from '../db/client';
+import { toMailbox, type Mailbox } from './address';
+import type { TemplateName, TemplatePayloads } from './templates';
+
+export interface EnqueueEmailOptions<T extends TemplateName> {
+  tx: Tx;
+  /** One email per cause: a repeated cause with the same key writes nothing. */
+  dedupeKey: string;
+  template: T;
+  to: Mailbox;
+  payload: TemplatePayloads[T];
+}
+
+/**
+ * Writes an email to the outbox inside the caller's transaction, so it exists if and only if the
+ * change that causes it commits. Delivery happens later, in the worker, never in a web request.
+ */
+export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmailOptions<T>): Promise<void> {
+  const to = toMailbox(options.to.name, options.to.address);
+  await options.tx
+    .insert(emailOutbox)
+    .values({
+      dedupeKey: options.dedupeKey,
+      template: options.template,
+      toName: to.name,
+      toAddress: to.address,
+      payload: options.payload as unknown as Record<string, unknown>,
+    })
+    .onConflictDoNothing({ target: emailOutbox.dedupeKey });
+}
+
+/** The Message-ID of an outbox email: stable across retries, so receivers can drop a repeat. */
+export function messageIdFor(dedupeKey: string, from: Mailbox): string {
+  const domain = from.address.split('@')[1] ?? 'localhost';
+  return `<${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}@${domain}>`;
+}

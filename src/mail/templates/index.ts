@@ -1,0 +1,30 @@
+import type { Mailbox } from '../address';
+import { welcomeEmail, type WelcomePayload } from './welcome';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; contentType: string; content: string | Buffer }[];
+}
+
+export interface RenderContext {
+  appUrl: string;
+  recipient: Mailbox;
+}
+
+/** Every email the product sends, by template name, with the payload the outbox row carries. */
+export interface TemplatePayloads {
+  welcome: WelcomePayload;
+}
+export type TemplateName = keyof TemplatePayloads;
+
+const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: RenderContext) => RenderedEmail } = {
+  welcome: welcomeEmail,
+};
+
+export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {
+  const fn = templates[template as TemplateName];
+  if (!fn) throw new Error(`unknown email template: ${template}`);
+  return fn(payload as never, ctx);
+}

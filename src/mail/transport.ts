@@ -1,0 +1,18 @@
+import type { Mailbox } from './address';
+
+/** A fully rendered email, ready for a transport. Addresses are objects, never raw strings. */
+export interface OutgoingEmail {
+  messageId: string;
+  from: Mailbox;
+  to: Mailbox;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; contentType: string; content: string | Buffer }[];
+}
+
+/** Where mail goes: SMTP in production, the built-in mailbox in demo mode. */
+export interface MailTransport {
+  send(email: OutgoingEmail): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { Database } from './db/client';
+import { migrate } from './db/migrate';
+import { DataDirInUseError, openConfiguredDatabase } from './db/open';
+
+/** Errors that are the operator's to fix: printed as one line, no stack trace. */
+export function isOperatorError(err: unknown): err is Error {
+  return err instanceof ConfigError || err instanceof DataDirInUseError || (err as { code?: string })?.code === 'ECONNREFUSED';
+}
+
+export function fail(err: unknown): never {
+  const e = err as Error & { code?: string };
+  if (err instanceof ConfigError) console.error(`Configuration error: ${e.message}`);
+  else if (e.code === 'ECONNREFUSED') console.error(`Cannot connect to the database at DATABASE_URL: ${e.message}`);
+  else if (isOperatorError(err)) console.error(`Error: ${e.message}`);
+  else console.error(err);
+  process.exit(1);
+}
+
+export function createLogger(config: Config) {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
+  });
+}
+
+/** Config, logger and a migrated database: what the app, the worker and the CLI all start from. */
+export async function boot(): Promise<{ config: Config; logger: pino.Logger; database: Database }> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const database = await openConfiguredDatabase(config, logger);
+  await migrate(database);
+  return { config, logger, database };
+}

@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CurrentUser } from '../accounts/sessions';
+
+/** What every page needs from the request: who is looking, and a CSRF token for its forms. */
+export interface PageContext {
+  user: CurrentUser | null;
+  csrf: string;
+  path: string;
+  flash?: string;
+}
+
+export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+  return {
+    user: request.user,
+    csrf: reply.generateCsrf(),
+    path: request.url.split('?')[0] ?? '/',
+    flash: readFlash(request, reply),
+  };
+}
+
+const FLASH = 'cmh_flash';
+
+/** A one-time notice shown on the next page (after a redirect). */
+export function setFlash(reply: FastifyReply, message: string): void {
+  reply.setCookie(FLASH, message.slice(0, 200), { path: '/', httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60 });
+}
+
+function readFlash(request: FastifyRequest, reply: FastifyReply): string | undefined {
+  const raw = request.cookies[FLASH];
+  if (!raw) return undefined;
+  reply.clearCookie(FLASH, { path: '/' });
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid ? (unsigned.value ?? undefined) : undefined;
+}

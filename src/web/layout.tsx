@@ -1,0 +1,107 @@
+import type { ComponentChildren } from 'preact';
+import type { Role } from '../db/schema';
+import type { PageContext } from './context';
+
+const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
+  guest: [{ href: '/', label: 'Home' }],
+  mentee: [{ href: '/dashboard', label: 'My Sessions' }],
+  mentor: [{ href: '/mentor/dashboard', label: 'Mentor Dashboard' }],
+  admin: [
+    { href: '/admin', label: 'Admin' },
+    { href: '/admin/mail', label: 'Mail' },
+    { href: '/admin/outbox', label: 'Outbox' },
+  ],
+};
+
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; wide?: boolean }) {
+  const { ctx } = props;
+  const links = NAV[ctx.user?.role ?? 'guest'];
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · CodeMentorHub`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <script src="/static/app.js" defer />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site-header">
+          <div class="bar">
+            <a class="brand" href="/">
+              <span class="brand-mark" aria-hidden="true">{'</>'}</span> CodeMentorHub
+            </a>
+            <nav aria-label="Main">
+              <ul class="nav">
+                {links.map((l) => (
+                  <li key={l.href}>
+                    <a href={l.href} aria-current={ctx.path === l.href ? 'page' : undefined}>{l.label}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div class="account">
+              {ctx.user ? (
+                <form method="post" action="/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={ctx.csrf} />
+                  <span class="who">{ctx.user.name}</span>
+                  <button type="submit" class="btn btn-quiet">Log out</button>
+                </form>
+              ) : (
+                <>
+                  <a class="btn btn-quiet" href="/login">Log in</a>
+                  <a class="btn" href="/signup">Sign up</a>
+                </>
+              )}
+            </div>
+          </div>
+        </header>
+        <main id="main" class={props.wide ? 'wide' : undefined}>
+          {ctx.flash ? <p class="flash" role="status">{ctx.flash}</p> : null}
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <p>CodeMentorHub — learn from developers who have done it before.</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** A labelled form field with its error, wired for screen readers. */
+export function Field(props: {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string;
+  error?: string;
+  autocomplete?: string;
+  hint?: string;
+  required?: boolean;
+}) {
+  const id = `f-${props.name}`;
+  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.hint ? <p class="hint" id={`${id}-hint`}>{props.hint}</p> : null}
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value ?? ''}
+        autocomplete={props.autocomplete}
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={described || undefined}
+      />
+      {props.error ? <p class="error" id={`${id}-error`}>{props.error}</p> : null}
+    </div>
+  );
+}
+
+export function Csrf(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
