@@ -68,6 +68,7 @@ const envSchema = z.object({
   ALLOW_DEMO_IN_PRODUCTION: bool.default(false),
   DEMO_SEED: bool.optional(),
   RUN_WORKER: bool.default(true),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -95,6 +96,8 @@ export interface Config {
   sessionSecret?: string;
   demoSeed: boolean;
   runWorker: boolean;
+  /** Log-in and sign-up posts per client address per minute (protects the deliberately slow password hash). */
+  authRateLimitPerMinute: number;
   logLevel: string;
 }
 
@@ -156,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.SESSION_SECRET,
     demoSeed: e.DEMO_SEED ?? !production,
     runWorker: e.RUN_WORKER,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
 }

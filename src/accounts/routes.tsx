@@ -20,7 +20,7 @@ export async function accountRoutes(app: FastifyInstance) {
   const { database, hasher, now, config, emailQueued } = app.services;
   const db = database.db;
   const secure = config.env === 'production';
-  const limit = { rateLimit: { max: 20, timeWindow: '1 minute' } };
+  const limit = { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: '1 minute' } };
 
   const startSession = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(secure));

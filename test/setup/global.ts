@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openPglite, openPostgres } from '../../src/db/client';
+import { migrate } from '../../src/db/migrate';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteSnapshot: string;
+    pgTemplate: string;
+  }
+}
+
+const silent = { warn() {}, error() {} };
+
+/**
+ * Migrates one database per run and lets every test start from a copy of it: a PGlite data-dir
+ * snapshot (~1 s to load instead of ~5 s of initdb) or a PostgreSQL template database (~0.1 s).
+ */
+export default async function setup(project: TestProject) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const template = `cmh_tpl_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${template}`);
+    const database = openPostgres(withDatabase(url, template), silent);
+    await migrate(database);
+    await database.close();
+    project.provide('pgTemplate', template);
+    project.provide('pgliteSnapshot', '');
+    return async () => {
+      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'cmh_t_%' or datname = $1`, [template]);
+      for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
+      await admin.end();
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cmh-test-'));
+  const database = await openPglite({});
+  await migrate(database);
+  const client = (database.db as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client;
+  const blob = await client.dumpDataDir('none');
+  const file = join(dir, 'snapshot.tar');
+  writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
+  await database.close();
+  project.provide('pgliteSnapshot', file);
+  project.provide('pgTemplate', '');
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
