@@ -11,5 +11,4 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
 });

@@ -6,14 +6,20 @@ import type { MailTransport } from './transport';
  * minutes long, so all three are bounded: a hung server costs one attempt, not the worker.
  */
 export function createSmtpTransport(options: { url: string; timeoutMs: number }): MailTransport {
+  // Not `{ url }`: given an object with a url, createTransport keeps only what the URL says and
+  // silently drops every other option (the timeouts and pooling below).
+  const url = new URL(options.url);
   const transporter = nodemailer.createTransport({
-    url: options.url,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     pool: true,
     maxConnections: 3,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,
-  } as nodemailer.TransportOptions);
+  });
   return {
     async send(email) {
       await transporter.sendMail({
