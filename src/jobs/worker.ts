@@ -37,6 +37,9 @@ export function jobDefinitions(database: Database): JobDefinition[] {
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { database, transport, logger, config } = options;
   const pollMs = options.pollMs ?? 1000;
+  // A claimed email is ours for longer than one SMTP exchange can take (connect, greeting, socket
+  // timeouts), and no longer: if this process dies mid-send, another picks the email up soon after.
+  const leaseMs = 4 * (config.smtp?.timeoutMs ?? 15_000);
   const boss = options.jobs === false ? null : await startJobs({ database, logger, jobs: jobDefinitions(database) });
 
   let stopped = false;
@@ -47,7 +50,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const tick = async () => {
     try {
       for (;;) {
-        const r = await deliverDueEmails({ db: database.db, transport, from: config.mailFrom, appUrl: config.appUrl, ...options.delivery });
+        const r = await deliverDueEmails({ db: database.db, transport, from: config.mailFrom, appUrl: config.appUrl, leaseMs, ...options.delivery });
         if (r.sent || r.retried || r.failed) logger.info({ ...r }, 'outbox delivery');
         if (stopped || r.sent + r.retried + r.failed < 20) break;
       }

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmptyPostgresDatabase, onPostgres } from './db';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** A database for child processes: a fresh data dir (PGlite) or a fresh empty PostgreSQL database. */
+export async function childDatabaseEnv(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
+  if (onPostgres) {
+    const db = await createEmptyPostgresDatabase();
+    return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
+  }
+  return { env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'cmh-proc-')) }, cleanup: async () => {} };
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `src/main.ts` as its own process (one process: node with tsx as a loader, so a signal reaches it). */
+export async function spawnApp(env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
+  const port = String(await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, TEST_DATABASE_URL: '', PORT: port, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  while (!out.includes('is running at')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`app did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, url: `http://127.0.0.1:${port}`, output: () => out, exited };
+}
