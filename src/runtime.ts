@@ -18,11 +18,13 @@ export function fail(err: unknown): never {
   process.exit(1);
 }
 
+/** JSON lines; request ids come from the app; cookies and credentials never reach the log. */
+export function loggerOptions(level: string): pino.LoggerOptions {
+  return { level, redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true } };
+}
+
 export function createLogger(config: Config) {
-  return pino({
-    level: config.logLevel,
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
-  });
+  return pino(loggerOptions(config.logLevel));
 }
 
 /** Config, logger and a migrated database: what the app, the worker and the CLI all start from. */

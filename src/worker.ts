@@ -7,6 +7,7 @@ async function main() {
   const { config, logger, database } = await boot();
   const worker = await startWorker({ config, database, transport: createMailTransport(config, database.db), logger });
   logger.info('worker started');
+  console.log('CodeMentorHub worker is running');
   const stop = async () => {
     await worker.stop();
     await database.close();

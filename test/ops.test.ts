@@ -3,7 +3,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authSessions } from '../src/db/schema';
 import { createBoss } from '../src/jobs/boss';
-import { buildTestApp, type TestApp } from './helpers/app';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { loggerOptions } from '../src/runtime';
+import { buildTestApp, TEST_PASSWORD, type TestApp } from './helpers/app';
 import { onPostgres } from './helpers/db';
 import { eventually, startTestWorker } from './helpers/worker';
 
@@ -69,6 +72,30 @@ describe('jobs (pg-boss on this database)', () => {
       await boss.stop({ graceful: false, wait: true });
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe('logs', () => {
+  it('are JSON lines with a request id, and carry no password, cookie or session token', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+    const logger = pino(loggerOptions('info'), sink);
+    const logged = await buildTestApp({ logger });
+    try {
+      const agent = await logged.loginAs('mentee');
+      await agent.get('/dashboard');
+      const token = agent.cookies.get('cmh_session')!;
+      const entries = lines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string });
+      const requests = entries.filter((e) => e.msg === 'incoming request');
+      expect(requests.length).toBeGreaterThan(2);
+      for (const e of requests) expect(e.reqId).toMatch(/^[0-9a-f-]{36}$/);
+      const all = lines.join('\n');
+      expect(all).not.toContain(TEST_PASSWORD);
+      expect(all).not.toContain(token);
+      expect(all).not.toContain('_csrf=');
+    } finally {
+      await logged.close();
     }
   });
 });

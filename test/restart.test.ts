@@ -47,3 +47,32 @@ it('an email committed before the process was killed is delivered after restart,
     expect(await second.exited).toBe(0);
   }
 }, 120_000);
+
+it('`npm run worker` delivers on its own, beside an app that runs without a worker', async () => {
+  const env = { ...db.env, SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '500', DEMO_SEED: 'false', RUN_WORKER: 'false' };
+  const app = await spawnApp(env);
+  const email = `split${Date.now()}@example.com`;
+  try {
+    expect(await signUpOverHttp(app.url, email)).toBe(303);
+    // The app itself sends nothing.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(smtp.to(email)).toHaveLength(0);
+    if (!db.env.DATABASE_URL) {
+      // The embedded database belongs to one process: a second one is refused with one clear line.
+      const refused = await spawnApp(env, 30_000, 'src/worker.ts', 'worker is running').catch((e: Error) => e.message);
+      expect(refused).toMatch(/in use by process \d+/);
+      return;
+    }
+    const worker = await spawnApp(env, 60_000, 'src/worker.ts', 'worker is running');
+    try {
+      await smtp.waitFor(() => smtp.to(email).length > 0, 30_000);
+      expect(smtp.to(email)).toHaveLength(1);
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
+  } finally {
+    app.child.kill('SIGTERM');
+    await app.exited;
+  }
+}, 120_000);

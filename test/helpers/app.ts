@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createPasswordHasher, type HashCost } from '../../src/accounts/password';
 import { createUser } from '../../src/accounts/users';
 import { buildApp } from '../../src/app';
@@ -25,7 +25,7 @@ export interface TestApp {
 let counter = 0;
 
 /** The whole app on a fresh database, driven through inject(): the same app main.ts serves. */
-export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase; onEmailQueued?: () => void } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase; onEmailQueued?: () => void; logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
   const hasher = createPasswordHasher(TEST_HASH_COST);
@@ -33,7 +33,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; data
   const now = () => new Date(Date.now() + offset);
   const clock = { now, advance: (ms: number) => { offset += ms; } };
 
-  const app = await buildApp({ config, database, hasher, cookieSecret: 'test-cookie-secret-of-at-least-32-chars', now, onEmailQueued: options.onEmailQueued });
+  const app = await buildApp({ config, database, hasher, cookieSecret: 'test-cookie-secret-of-at-least-32-chars', now, onEmailQueued: options.onEmailQueued, logger: options.logger });
   await app.ready();
 
   const create: TestApp['createUser'] = async (role, overrides = {}) => {

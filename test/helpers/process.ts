@@ -30,9 +30,9 @@ export interface AppProcess {
 }
 
 /** Runs `src/main.ts` as its own process (one process: node with tsx as a loader, so a signal reaches it). */
-export async function spawnApp(env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
+export async function spawnApp(env: Record<string, string>, timeoutMs = 60_000, script = 'src/main.ts', ready = 'is running at'): Promise<AppProcess> {
   const port = String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, TEST_DATABASE_URL: '', PORT: port, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,7 +41,7 @@ export async function spawnApp(env: Record<string, string>, timeoutMs = 60_000):
   child.stderr!.on('data', (d) => { out += d; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const deadline = Date.now() + timeoutMs;
-  while (!out.includes('is running at')) {
+  while (!out.includes(ready)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`app did not start:\n${out}`);
