@@ -17,6 +17,10 @@ import { dashboardRoutes } from './dashboards/routes';
 import { homeRoutes } from './home/routes';
 import { mailAdminRoutes } from './mail/routes';
 import { opsRoutes } from './ops/routes';
+import { mentorRoutes } from './mentors/routes';
+import { createPaymentProvider } from './payments';
+import type { PaymentProvider } from './payments/provider';
+import { checkoutRoutes } from './payments/routes';
 import { registerAuth } from './web/auth';
 import { pageContext } from './web/context';
 import { ErrorPage, ExpiredFormPage, NotFoundPage } from './web/errors';
@@ -33,12 +37,15 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Called after a commit that queued email, so an in-process worker can deliver at once. */
   onEmailQueued?: () => void;
+  /** Defaults to the provider PAYMENT_PROVIDER names. */
+  payments?: PaymentProvider;
 }
 
 export interface Services {
   config: Config;
   database: Database;
   hasher: PasswordHasher;
+  payments: PaymentProvider;
   now: () => Date;
   emailQueued: () => void;
 }
@@ -70,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     database: deps.database,
     hasher: deps.hasher,
+    payments: deps.payments ?? createPaymentProvider(deps.config),
     now: deps.now ?? (() => new Date()),
     emailQueued: deps.onEmailQueued ?? (() => {}),
   } satisfies Services);
@@ -129,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(opsRoutes);
   await app.register(homeRoutes);
   await app.register(accountRoutes);
+  await app.register(mentorRoutes);
+  await app.register(checkoutRoutes);
   await app.register(dashboardRoutes);
   await app.register(adminRoutes);
   await app.register(mailAdminRoutes);

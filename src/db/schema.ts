@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid,
+  bigserial, check, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uuid,
 } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -44,7 +44,100 @@ export const mentorProfiles = pgTable('mentor_profiles', {
   skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
   hourlyRateCents: integer('hourly_rate_cents').notNull(),
   currency: text('currency').notNull().default('USD'),
-}, (t) => [check('mentor_rate_positive', sql`${t.hourlyRateCents} > 0`)]);
+  /** Session lengths offered, in minutes. */
+  sessionLengths: integer('session_lengths').array().notNull().default(sql`'{30,60}'::integer[]`),
+  /** How far ahead a booking must be made, and how far ahead it may be. */
+  minNoticeMinutes: integer('min_notice_minutes').notNull().default(720),
+  horizonDays: integer('horizon_days').notNull().default(28),
+}, (t) => [
+  check('mentor_rate_positive', sql`${t.hourlyRateCents} > 0`),
+  check('mentor_notice_range', sql`${t.minNoticeMinutes} between 0 and 43200`),
+  check('mentor_horizon_range', sql`${t.horizonDays} between 1 and 365`),
+]);
+
+/** Weekly availability, in the mentor's own time zone (users.timezone): weekday 0 = Sunday. */
+export const availabilityWindows = pgTable('availability_windows', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  mentorId: uuid('mentor_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  weekday: smallint('weekday').notNull(),
+  startMinute: integer('start_minute').notNull(),
+  endMinute: integer('end_minute').notNull(),
+}, (t) => [
+  index('availability_mentor_idx').on(t.mentorId),
+  check('availability_weekday', sql`${t.weekday} between 0 and 6`),
+  check('availability_range', sql`${t.startMinute} >= 0 and ${t.endMinute} <= 1440 and ${t.startMinute} < ${t.endMinute}`),
+]);
+
+export const sessionStatus = pgEnum('session_status', [
+  'awaiting_payment', 'pending', 'confirmed', 'completed', 'declined', 'cancelled', 'expired',
+]);
+export type SessionStatus = (typeof sessionStatus.enumValues)[number];
+/** Statuses that hold a slot: the exclusion constraints (migration 0001) cover exactly these. */
+export const ACTIVE_STATUSES = ['awaiting_payment', 'pending', 'confirmed'] as const;
+
+/** A booked mentoring session. Times are UTC instants; each is shown in the viewer's zone. */
+export const sessions = pgTable('sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  mentorId: uuid('mentor_id').notNull().references(() => users.id),
+  menteeId: uuid('mentee_id').notNull().references(() => users.id),
+  startsAt: tz('starts_at').notNull(),
+  endsAt: tz('ends_at').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  priceCents: integer('price_cents').notNull(),
+  currency: text('currency').notNull(),
+  status: sessionStatus('status').notNull().default('awaiting_payment'),
+  /** An unpaid booking holds its slot until then. */
+  holdExpiresAt: tz('hold_expires_at'),
+  paymentProvider: text('payment_provider').notNull(),
+  /** The provider's checkout id (Stripe: cs_…), set when checkout is created. */
+  checkoutRef: text('checkout_ref'),
+  /** Where the mentee pays (the provider's hosted page), kept so "Pay" works again until the hold ends. */
+  checkoutUrl: text('checkout_url'),
+  /** The provider's payment id (Stripe: pi_…), set when paid. */
+  paymentRef: text('payment_ref'),
+  paidAt: tz('paid_at'),
+  meetingProvider: text('meeting_provider'),
+  meetingUrl: text('meeting_url'),
+  meetingExternalId: text('meeting_external_id'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  updatedAt: tz('updated_at').notNull().defaultNow(),
+  confirmedAt: tz('confirmed_at'),
+  confirmedBy: uuid('confirmed_by').references(() => users.id),
+  completedAt: tz('completed_at'),
+  cancelledAt: tz('cancelled_at'),
+  cancelledBy: uuid('cancelled_by').references(() => users.id),
+}, (t) => [
+  index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
+  index('sessions_mentor_idx').on(t.mentorId, t.startsAt),
+  index('sessions_status_idx').on(t.status, t.startsAt),
+  index('sessions_hold_idx').on(t.holdExpiresAt).where(sql`${t.status} = 'awaiting_payment'`),
+  unique('sessions_checkout_ref_unique').on(t.checkoutRef),
+  check('sessions_times', sql`${t.endsAt} > ${t.startsAt}`),
+  check('sessions_price', sql`${t.priceCents} > 0`),
+]);
+
+/** Refunds owed or made. One per session: the unique key makes "refund once" a database fact. */
+export const refunds = pgTable('refunds', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  sessionId: uuid('session_id').notNull().unique().references(() => sessions.id),
+  amountCents: integer('amount_cents').notNull(),
+  currency: text('currency').notNull(),
+  reason: text('reason').notNull(),
+  status: text('status', { enum: ['requested', 'succeeded', 'failed'] }).notNull().default('requested'),
+  providerRef: text('provider_ref'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: tz('next_attempt_at').notNull().defaultNow(),
+  lastError: text('last_error'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  completedAt: tz('completed_at'),
+}, (t) => [index('refunds_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'requested'`)]);
+
+/** Webhook events already handled, by the provider's event id: the replay defence. */
+export const processedEvents = pgTable('processed_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: tz('received_at').notNull().defaultNow(),
+});
 
 export const outboxStatus = ['pending', 'sending', 'sent', 'failed'] as const;
 

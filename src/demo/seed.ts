@@ -2,7 +2,7 @@ import { count } from 'drizzle-orm';
 import type { PasswordHasher } from '../accounts/password';
 import { createUser } from '../accounts/users';
 import type { Db } from '../db/client';
-import { mentorProfiles, users, type Role } from '../db/schema';
+import { availabilityWindows, mentorProfiles, users, type Role } from '../db/schema';
 
 export const DEMO_PASSWORD = 'codementorhub-demo';
 
@@ -48,7 +48,13 @@ export async function seedDemoData(options: { db: Db; hasher: PasswordHasher }):
       if (created && p.profile) {
         await tx.insert(mentorProfiles).values({
           userId: created.id, headline: p.profile.headline, bio: p.profile.bio, skills: p.profile.skills, hourlyRateCents: p.profile.rate, currency: 'USD',
+          sessionLengths: [30, 60, 90], minNoticeMinutes: 12 * 60, horizonDays: 28,
         });
+        // Weekdays 09:00-12:00 and 14:00-18:00 on the mentor's own clock.
+        await tx.insert(availabilityWindows).values([1, 2, 3, 4, 5].flatMap((weekday) => [
+          { mentorId: created.id, weekday, startMinute: 9 * 60, endMinute: 12 * 60 },
+          { mentorId: created.id, weekday, startMinute: 14 * 60, endMinute: 18 * 60 },
+        ]));
       }
     }
   });

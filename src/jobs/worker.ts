@@ -4,11 +4,16 @@ import type { Database, Logger } from '../db/client';
 import { startJobs, type JobDefinition } from './boss';
 import { deliverDueEmails, type DeliveryOptions } from '../mail/deliver';
 import type { MailTransport } from '../mail/transport';
+import { createPaymentProvider } from '../payments';
+import type { PaymentProvider } from '../payments/provider';
+import { expireLapsedHolds, processDueRefunds } from '../payments/record';
 
 export interface WorkerOptions {
   config: Config;
   database: Database;
   transport: MailTransport;
+  /** Defaults to the provider PAYMENT_PROVIDER names. */
+  payments?: PaymentProvider;
   logger: Logger & { info(obj: unknown, msg?: string): void };
   pollMs?: number;
   delivery?: Partial<Pick<DeliveryOptions, 'backoffMs' | 'leaseMs' | 'maxAttempts' | 'now'>>;
@@ -30,6 +35,11 @@ export function jobDefinitions(database: Database): JobDefinition[] {
       cron: '*/15 * * * *',
       handler: async () => { await purgeExpiredSessions({ db: database.db, now: new Date() }); },
     },
+    {
+      name: 'booking.expire-lapsed-holds',
+      cron: '* * * * *',
+      handler: async () => { await expireLapsedHolds({ db: database.db, now: new Date() }); },
+    },
   ];
 }
 
@@ -37,6 +47,7 @@ export function jobDefinitions(database: Database): JobDefinition[] {
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { database, transport, logger, config } = options;
   const pollMs = options.pollMs ?? 1000;
+  const payments = options.payments ?? createPaymentProvider(config);
   // A claimed email is ours for longer than one SMTP exchange can take (connect, greeting, socket
   // timeouts), and no longer: if this process dies mid-send, another picks the email up soon after.
   const leaseMs = 4 * (config.smtp?.timeoutMs ?? 15_000);
@@ -50,6 +61,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const tick = async () => {
     try {
       for (;;) {
+        await processDueRefunds({ db: database.db, payments, backoffMs: options.delivery?.backoffMs });
         const r = await deliverDueEmails({ db: database.db, transport, from: config.mailFrom, appUrl: config.appUrl, leaseMs, ...options.delivery });
         if (r.sent || r.retried || r.failed) logger.info({ ...r }, 'outbox delivery');
         if (stopped || r.sent + r.retried + r.failed < 20) break;

@@ -3,9 +3,9 @@ import type { Role } from '../db/schema';
 import type { PageContext } from './context';
 
 const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
-  guest: [{ href: '/', label: 'Home' }],
-  mentee: [{ href: '/dashboard', label: 'My Sessions' }],
-  mentor: [{ href: '/mentor/dashboard', label: 'Mentor Dashboard' }],
+  guest: [{ href: '/', label: 'Home' }, { href: '/mentors', label: 'Find a mentor' }],
+  mentee: [{ href: '/mentors', label: 'Find a mentor' }, { href: '/dashboard', label: 'My Sessions' }],
+  mentor: [{ href: '/mentor/dashboard', label: 'Mentor Dashboard' }, { href: '/mentors', label: 'Mentors' }],
   admin: [
     { href: '/admin', label: 'Admin' },
     { href: '/admin/mail', label: 'Mail' },

@@ -1,4 +1,6 @@
 import type { Mailbox } from '../address';
+import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
+import { sessionRequestEmail, type SessionRequestPayload } from './session-request';
 import { welcomeEmail, type WelcomePayload } from './welcome';
 
 export interface RenderedEmail {
@@ -16,11 +18,15 @@ export interface RenderContext {
 /** Every email the product sends, by template name, with the payload the outbox row carries. */
 export interface TemplatePayloads {
   welcome: WelcomePayload;
+  'session-request': SessionRequestPayload;
+  'payment-refunded': PaymentRefundedPayload;
 }
 export type TemplateName = keyof TemplatePayloads;
 
 const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: RenderContext) => RenderedEmail } = {
   welcome: welcomeEmail,
+  'session-request': sessionRequestEmail,
+  'payment-refunded': paymentRefundedEmail,
 };
 
 export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {

@@ -1,0 +1,111 @@
+import { and, eq, lt, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAudit } from '../audit/record';
+import type { Db } from '../db/client';
+import { exclusionConstraint } from '../db/errors';
+import { sessions } from '../db/schema';
+import type { PaymentProvider } from '../payments/provider';
+import { formatMoney } from '../mentors/directory';
+import { candidateStarts, loadMentorSchedule } from './slots';
+
+/** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
+export const HOLD_MINUTES = 35;
+export const CHECKOUT_MINUTES = 31;
+
+export const bookingInput = z.object({
+  mentorId: z.uuid('This mentor does not exist.'),
+  startsAt: z.iso.datetime({ offset: true, message: 'Pick a time from the list.' }),
+  durationMinutes: z.coerce.number({ message: 'Choose a session length.' }).int('Choose a session length.').min(15, 'Choose a session length.').max(480, 'Choose a session length.'),
+});
+
+export type BookingResult =
+  | { ok: true; sessionId: string; redirectUrl: string }
+  | { ok: false; status: 400 | 404 | 409 | 502; error: string };
+
+export interface BookSessionOptions {
+  db: Db;
+  payments: PaymentProvider;
+  appUrl: string;
+  mentee: { id: string; email: string; name: string };
+  input: unknown;
+  now: Date;
+}
+
+/**
+ * Holds a slot for the mentee (status awaiting_payment) and starts the provider's checkout.
+ * Price, mentor, mentee and status come from the server; the client only chooses slot and length.
+ * The exclusion constraints decide races: concurrent bookings of one slot get one winner.
+ */
+export async function bookSession(options: BookSessionOptions): Promise<BookingResult> {
+  const parsed = bookingInput.safeParse(options.input);
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]!.message };
+  const { mentorId, durationMinutes } = parsed.data;
+  const startsAt = new Date(parsed.data.startsAt);
+  const { db, now } = options;
+
+  const schedule = await loadMentorSchedule(db, mentorId);
+  if (!schedule) return { ok: false, status: 404, error: 'This mentor does not exist.' };
+  if (!schedule.sessionLengths.includes(durationMinutes)) {
+    return { ok: false, status: 400, error: `Choose one of the offered session lengths: ${schedule.sessionLengths.join(', ')} minutes.` };
+  }
+  if (startsAt.getTime() <= now.getTime()) return { ok: false, status: 400, error: 'That time has already passed. Pick another slot.' };
+  if (startsAt.getTime() < now.getTime() + schedule.minNoticeMinutes * 60_000) {
+    return { ok: false, status: 400, error: `${schedule.name} needs at least ${Math.round(schedule.minNoticeMinutes / 60)} hours' notice. Pick a later slot.` };
+  }
+  if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
+    return { ok: false, status: 400, error: `Sessions can be booked up to ${schedule.horizonDays} days ahead.` };
+  }
+  if (!candidateStarts(schedule, durationMinutes, now).some((s) => s.getTime() === startsAt.getTime())) {
+    return { ok: false, status: 400, error: "That time is outside the mentor's availability. Pick a time from the list." };
+  }
+
+  const priceCents = Math.round((schedule.hourlyRateCents * durationMinutes) / 60);
+  const endsAt = new Date(startsAt.getTime() + durationMinutes * 60_000);
+  let sessionId: string;
+  try {
+    sessionId = await db.transaction(async (tx) => {
+      // Lapsed holds give their slots back now, not at the next sweep.
+      await tx
+        .update(sessions)
+        .set({ status: 'expired', updatedAt: now })
+        .where(and(
+          eq(sessions.status, 'awaiting_payment'),
+          lt(sessions.holdExpiresAt, now),
+          or(eq(sessions.mentorId, mentorId), eq(sessions.menteeId, options.mentee.id)),
+        ));
+      const [row] = await tx
+        .insert(sessions)
+        .values({
+          mentorId, menteeId: options.mentee.id, startsAt, endsAt, durationMinutes, priceCents, currency: schedule.currency,
+          status: 'awaiting_payment', holdExpiresAt: new Date(now.getTime() + HOLD_MINUTES * 60_000), paymentProvider: options.payments.name,
+        })
+        .returning({ id: sessions.id });
+      await recordAudit(tx, { actorId: options.mentee.id, action: 'session.booked', subjectType: 'session', subjectId: row!.id, data: { to: 'awaiting_payment' } });
+      return row!.id;
+    });
+  } catch (err) {
+    const constraint = exclusionConstraint(err);
+    if (constraint === 'sessions_mentee_no_overlap') return { ok: false, status: 409, error: 'You already have a session at that time. Pick another slot.' };
+    if (constraint) return { ok: false, status: 409, error: 'Sorry, that slot was just taken. Please pick another time.' };
+    throw err;
+  }
+
+  try {
+    const checkout = await options.payments.createCheckout({
+      sessionId,
+      amountCents: priceCents,
+      currency: schedule.currency,
+      description: `${durationMinutes}-minute mentoring session with ${schedule.name} (${formatMoney(priceCents, schedule.currency)})`,
+      customerEmail: options.mentee.email,
+      successUrl: `${options.appUrl}/dashboard?paid=${sessionId}`,
+      cancelUrl: `${options.appUrl}/mentors/${mentorId}`,
+      expiresAt: new Date(now.getTime() + CHECKOUT_MINUTES * 60_000),
+    });
+    await db.update(sessions).set({ checkoutRef: checkout.checkoutRef, checkoutUrl: checkout.redirectUrl }).where(eq(sessions.id, sessionId));
+    return { ok: true, sessionId, redirectUrl: checkout.redirectUrl };
+  } catch {
+    // No checkout, no hold: give the slot back at once.
+    await db.update(sessions).set({ status: 'expired', updatedAt: new Date() }).where(and(eq(sessions.id, sessionId), eq(sessions.status, 'awaiting_payment')));
+    return { ok: false, status: 502, error: 'Payment could not be started, and nothing was charged. Please try again in a moment.' };
+  }
+}

@@ -1,0 +1,82 @@
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, sessions, users } from '../db/schema';
+import { addDays, localDateOf, localToUtc, weekdayOf, type LocalDate } from './timezones';
+
+/** Slots start on the half hour of the mentor's clock. */
+export const SLOT_STEP_MINUTES = 30;
+
+export interface MentorSchedule {
+  mentorId: string;
+  name: string;
+  timezone: string;
+  hourlyRateCents: number;
+  currency: string;
+  sessionLengths: number[];
+  minNoticeMinutes: number;
+  horizonDays: number;
+  windows: { weekday: number; startMinute: number; endMinute: number }[];
+}
+
+export async function loadMentorSchedule(db: Db, mentorId: string): Promise<MentorSchedule | null> {
+  const [row] = await db
+    .select({
+      mentorId: users.id, name: users.name, timezone: users.timezone,
+      hourlyRateCents: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency,
+      sessionLengths: mentorProfiles.sessionLengths, minNoticeMinutes: mentorProfiles.minNoticeMinutes, horizonDays: mentorProfiles.horizonDays,
+    })
+    .from(mentorProfiles)
+    .innerJoin(users, eq(users.id, mentorProfiles.userId))
+    .where(and(eq(mentorProfiles.userId, mentorId), eq(users.role, 'mentor')));
+  if (!row) return null;
+  const windows = await db
+    .select({ weekday: availabilityWindows.weekday, startMinute: availabilityWindows.startMinute, endMinute: availabilityWindows.endMinute })
+    .from(availabilityWindows)
+    .where(eq(availabilityWindows.mentorId, mentorId));
+  return { ...row, sessionLengths: [...row.sessionLengths].sort((a, b) => a - b), windows };
+}
+
+/**
+ * Every start the mentor's weekly availability offers for a session of `durationMinutes`, between
+ * the minimum notice and the booking horizon, ignoring existing bookings. Local times that a DST
+ * change skips are never offered.
+ */
+export function candidateStarts(schedule: MentorSchedule, durationMinutes: number, now: Date): Date[] {
+  const earliest = now.getTime() + schedule.minNoticeMinutes * 60_000;
+  const latest = now.getTime() + schedule.horizonDays * 86_400_000;
+  const first: LocalDate = localDateOf(now, schedule.timezone);
+  const out: Date[] = [];
+  for (let d = 0; d <= schedule.horizonDays + 1; d++) {
+    const date = addDays(first, d);
+    const weekday = weekdayOf(date);
+    for (const w of schedule.windows) {
+      if (w.weekday !== weekday) continue;
+      for (let m = w.startMinute; m + durationMinutes <= w.endMinute; m += SLOT_STEP_MINUTES) {
+        const start = localToUtc(date, m, schedule.timezone);
+        if (!start) continue;
+        const t = start.getTime();
+        if (t >= earliest && t <= latest) out.push(start);
+      }
+    }
+  }
+  out.sort((a, b) => a.getTime() - b.getTime());
+  return out.filter((s, i) => i === 0 || s.getTime() !== out[i - 1]!.getTime());
+}
+
+/** Free starts: candidates that overlap no slot-holding session of the mentor. */
+export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule; durationMinutes: number; now: Date }): Promise<Date[]> {
+  const { schedule, durationMinutes, now } = options;
+  const candidates = candidateStarts(schedule, durationMinutes, now);
+  if (candidates.length === 0) return [];
+  const busy = await options.db
+    .select({ startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+    .from(sessions)
+    .where(and(
+      eq(sessions.mentorId, schedule.mentorId),
+      inArray(sessions.status, [...ACTIVE_STATUSES]),
+      lt(sessions.startsAt, new Date(candidates.at(-1)!.getTime() + durationMinutes * 60_000)),
+      gt(sessions.endsAt, candidates[0]!),
+    ));
+  const len = durationMinutes * 60_000;
+  return candidates.filter((s) => busy.every((b) => s.getTime() + len <= b.startsAt.getTime() || s.getTime() >= b.endsAt.getTime()));
+}

@@ -1,0 +1,14 @@
+/** Session times as emails show them: in the recipient's zone, with the zone named. */
+export function emailDateTime(iso: string, timeZone: string) {
+  const d = new Date(iso);
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: 'numeric', year: 'numeric' }).format(d);
+  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  const abbr = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+  return { date, time: `${time} (${timeZone}${abbr && abbr !== timeZone ? `, ${abbr}` : ''})` };
+}
+
+export function money(cents: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+}
+
+export const SIGN_OFF = ['Best regards,', 'CodeMentorHub Team'];

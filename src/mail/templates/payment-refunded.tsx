@@ -1,0 +1,42 @@
+import { emailDateTime, money, SIGN_OFF } from './format';
+import { renderEmailHtml } from './layout';
+import type { RenderContext, RenderedEmail } from './index';
+
+export interface PaymentRefundedPayload {
+  menteeName: string;
+  mentorName: string;
+  mentorId: string;
+  startsAt: string;
+  timezone: string;
+  amountCents: number;
+  currency: string;
+  reason: string;
+}
+
+/** To the mentee, when a payment could not be kept (the slot went to someone else meanwhile). */
+export function paymentRefundedEmail(p: PaymentRefundedPayload, ctx: RenderContext): RenderedEmail {
+  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const url = `${ctx.appUrl}/mentors/${p.mentorId}`;
+  const amount = money(p.amountCents, p.currency);
+  const footer = `You received this email because you booked a session on CodeMentorHub (${ctx.recipient.address}).`;
+  const text = [
+    `Hello ${p.menteeName},`, '',
+    `Your payment of ${amount} for the session with ${p.mentorName} on ${date} at ${time} arrived after the slot was released, and the slot has been booked by someone else.`,
+    `${p.reason} We are refunding the full ${amount}; it should reach you within 5-10 business days.`, '',
+    `Pick another time with ${p.mentorName}: ${url}`, '',
+    ...SIGN_OFF, '', '--', footer,
+  ].join('\n');
+  const html = renderEmailHtml({
+    title: 'Your payment is being refunded', footer,
+    children: (
+      <>
+        <p>Hello {p.menteeName},</p>
+        <p>Your payment of <strong>{amount}</strong> for the session with {p.mentorName} on {date} at {time} arrived after the slot was released, and the slot has been booked by someone else.</p>
+        <p>{p.reason} We are refunding the full {amount}; it should reach you within 5-10 business days.</p>
+        <p><a href={url}>Pick another time with {p.mentorName}</a></p>
+        <p>Best regards,<br />CodeMentorHub Team</p>
+      </>
+    ),
+  });
+  return { subject: 'Your payment is being refunded - CodeMentorHub', text, html };
+}

@@ -1,0 +1,39 @@
+import { emailDateTime, SIGN_OFF } from './format';
+import { renderEmailHtml } from './layout';
+import type { RenderContext, RenderedEmail } from './index';
+
+export interface SessionRequestPayload {
+  sessionId: string;
+  mentorName: string;
+  menteeName: string;
+  startsAt: string;
+  durationMinutes: number;
+  timezone: string;
+}
+
+/** To the mentor, once a booking is paid: a request to accept. */
+export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext): RenderedEmail {
+  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const url = `${ctx.appUrl}/mentor/dashboard`;
+  const footer = `You received this email because you are a mentor on CodeMentorHub (${ctx.recipient.address}).`;
+  const text = [
+    `Hello ${p.mentorName},`, '',
+    `${p.menteeName} has booked and paid for a session with you.`, '',
+    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
+    `Accept it on your dashboard: ${url}`, '',
+    ...SIGN_OFF, '', '--', footer,
+  ].join('\n');
+  const html = renderEmailHtml({
+    title: 'New session request', footer,
+    children: (
+      <>
+        <p>Hello {p.mentorName},</p>
+        <p><strong>{p.menteeName}</strong> has booked and paid for a session with you.</p>
+        <p><strong>Session Details:</strong><br />Date: {date}<br />Time: {time}<br />Duration: {p.durationMinutes} minutes</p>
+        <p><a href={url} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Open your dashboard to accept</a></p>
+        <p>Best regards,<br />CodeMentorHub Team</p>
+      </>
+    ),
+  });
+  return { subject: 'New session request - CodeMentorHub', text, html };
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { bookSession } from '../booking/book';
+import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
+import { pageContext } from '../web/context';
+import { sendPage } from '../web/render';
+import { viewerTimeZone } from '../web/zones';
+import { listDirectory, loadMentorProfile } from './directory';
+import { DirectoryPage, ProfilePage } from './views';
+
+type Query = { q?: string; max?: string; tz?: string; length?: string };
+
+export async function mentorRoutes(app: FastifyInstance) {
+  const { database, payments, config, now } = app.services;
+  const db = database.db;
+
+  app.get<{ Querystring: Query }>('/mentors', async (request, reply) => {
+    const q = String(request.query.q ?? '').slice(0, 100);
+    const max = Number(request.query.max);
+    const maxRateCents = Number.isFinite(max) && max > 0 ? Math.round(max * 100) : undefined;
+    const tz = viewerTimeZone(request.user?.timezone, request.query.tz);
+    const mentors = await listDirectory({ db, query: q, maxRateCents, now: now() });
+    return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={mentors} q={q} max={request.query.max ?? ''} zone={tz.zone} />);
+  });
+
+  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string }) => {
+    const id = request.params.id;
+    const profile = /^[0-9a-f-]{36}$/i.test(id) ? await loadMentorProfile(db, id) : null;
+    const schedule = profile ? await loadMentorSchedule(db, id) : null;
+    if (!profile || !schedule) return reply.callNotFound();
+    const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);
+    const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
+    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: now() });
+    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz);
+    return sendPage(reply, (
+      <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} zone={tz.zone}
+        zoneFromAccount={tz.fromAccount} error={error?.message} />
+    ), error?.status ?? 200);
+  };
+
+  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', (request, reply) => showProfile(request, reply));
+
+  app.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/mentors/:id/book', async (request, reply) => {
+    if (!request.user) return reply.redirect(`/login?next=${encodeURIComponent(`/mentors/${request.params.id}`)}`, 303);
+    if (request.user.role !== 'mentee') {
+      return showProfile(request, reply, { status: 403, message: 'Only mentee accounts can book sessions.' });
+    }
+    const body = request.body ?? {};
+    const result = await bookSession({
+      db, payments, appUrl: config.appUrl, now: now(),
+      mentee: { id: request.user.id, email: request.user.email, name: request.user.name },
+      input: { mentorId: request.params.id, startsAt: body.startsAt, durationMinutes: body.durationMinutes },
+    });
+    if (!result.ok) {
+      if (result.status === 404) return reply.callNotFound();
+      return showProfile(request, reply, { status: result.status, message: result.error });
+    }
+    return reply.redirect(result.redirectUrl, 303);
+  });
+}

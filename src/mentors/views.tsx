@@ -1,0 +1,145 @@
+import type { MentorSchedule } from '../booking/slots';
+import type { PageContext } from '../web/context';
+import { Csrf, Layout } from '../web/layout';
+import { formatDateTime } from '../web/time';
+import { describeZone, TIME_ZONES } from '../web/zones';
+import { formatMoney, type DirectoryEntry, type MentorProfileView } from './directory';
+
+function Tags(props: { skills: string[] }) {
+  return (
+    <ul class="tags" aria-label="Skills">
+      {props.skills.map((s) => <li key={s}>{s}</li>)}
+    </ul>
+  );
+}
+
+export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string }) {
+  return (
+    <Layout ctx={props.ctx} title="Find a mentor" wide>
+      <h1>Find a mentor</h1>
+      <form method="get" action="/mentors" class="search" role="search">
+        <div class="field">
+          <label for="q">Name or skill</label>
+          <input id="q" name="q" type="search" value={props.q} placeholder="e.g. TypeScript" />
+        </div>
+        <div class="field">
+          <label for="max">Max rate per hour (USD)</label>
+          <input id="max" name="max" type="number" min="1" step="1" value={props.max} inputmode="numeric" />
+        </div>
+        <button type="submit" class="btn">Search</button>
+      </form>
+      {props.mentors.length === 0 ? (
+        <p class="card empty">No mentors match. Try another skill or a higher rate.</p>
+      ) : (
+        <ul class="cards">
+          {props.mentors.map((m) => (
+            <li class="card mentor-card" key={m.id}>
+              <h2 class="h3"><a href={`/mentors/${m.id}`}>{m.name}</a></h2>
+              <p>{m.headline}</p>
+              <Tags skills={m.skills} />
+              <p class="price">{formatMoney(m.hourlyRateCents, m.currency)} <span class="muted">per hour</span></p>
+              <p class="muted small">Rating: no reviews yet</p>
+              <p class="small">
+                {m.nextFreeSlot ? <>Next free: <strong>{formatDateTime(m.nextFreeSlot, props.zone)}</strong></> : 'No free slots in the next weeks'}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  );
+}
+
+function dayKey(d: Date, zone: string) {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }).format(d);
+}
+function timeOf(d: Date, zone: string) {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+}
+
+export function ProfilePage(props: {
+  ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; zone: string; zoneFromAccount: boolean; error?: string;
+}) {
+  const { profile, schedule, zone } = props;
+  const byDay = new Map<string, Date[]>();
+  for (const s of props.slots) {
+    const k = dayKey(s, zone);
+    byDay.set(k, [...(byDay.get(k) ?? []), s]);
+  }
+  const price = Math.round((schedule.hourlyRateCents * props.length) / 60);
+  const user = props.ctx.user;
+  const canBook = user?.role === 'mentee';
+  return (
+    <Layout ctx={props.ctx} title={profile.name} wide>
+      <p><a href="/mentors">← All mentors</a></p>
+      <div class="profile">
+        <section class="card">
+          <h1>{profile.name}</h1>
+          <p class="lead">{profile.headline}</p>
+          <Tags skills={profile.skills} />
+          <p class="price">{formatMoney(profile.hourlyRateCents, profile.currency)} <span class="muted">per hour</span></p>
+          {profile.bio ? <p class="bio">{profile.bio}</p> : null}
+          <p class="muted small">Based in the {profile.timezone} time zone · Rating: no reviews yet</p>
+        </section>
+
+        <section class="card" aria-labelledby="book">
+          <h2 id="book">Book a session</h2>
+          {props.error ? <p class="alert" role="alert">{props.error}</p> : null}
+          <form method="get" action={`/mentors/${profile.id}`} class="inline-form">
+            <div class="field">
+              <label for="length">Session length</label>
+              <select id="length" name="length">
+                {schedule.sessionLengths.map((l) => <option key={l} value={l} selected={l === props.length}>{l} minutes</option>)}
+              </select>
+            </div>
+            {props.zoneFromAccount ? null : (
+              <div class="field">
+                <label for="tz">Show times in</label>
+                <select id="tz" name="tz" data-detect-timezone>
+                  {TIME_ZONES.map((z) => <option key={z} value={z} selected={z === zone}>{z}</option>)}
+                </select>
+              </div>
+            )}
+            <button type="submit" class="btn btn-quiet">Show times</button>
+          </form>
+          <p class="muted small">Times are shown in <strong>{describeZone(zone)}</strong>{props.zoneFromAccount ? ', your account’s time zone' : ''}.</p>
+
+          {props.slots.length === 0 ? (
+            <p class="empty">No free {props.length}-minute slots in the next {schedule.horizonDays} days.</p>
+          ) : (
+            <form method="post" action={`/mentors/${profile.id}/book`}>
+              <Csrf token={props.ctx.csrf} />
+              <input type="hidden" name="durationMinutes" value={String(props.length)} />
+              {props.zoneFromAccount ? null : <input type="hidden" name="tz" value={zone} />}
+              <div class="days">
+                {[...byDay].map(([day, slots]) => (
+                  <fieldset class="day" key={day}>
+                    <legend>{day}</legend>
+                    <div class="slots">
+                      {slots.map((s) => (
+                        <label class="slot" key={s.toISOString()}>
+                          <input type="radio" name="startsAt" value={s.toISOString()} required />
+                          <span>{timeOf(s, zone)}</span>
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
+                ))}
+              </div>
+              <div class="book-bar">
+                <p><strong>{props.length} minutes · {formatMoney(price, schedule.currency)}</strong></p>
+                {canBook ? (
+                  <button type="submit" class="btn btn-large">Book and pay</button>
+                ) : user ? (
+                  <p class="muted">Only mentee accounts can book sessions.</p>
+                ) : (
+                  <a class="btn btn-large" href={`/login?next=${encodeURIComponent(`/mentors/${profile.id}`)}`}>Log in to book</a>
+                )}
+              </div>
+            </form>
+          )}
+        </section>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,20 @@
+/** The payment provider, in our own terms. Stripe and the in-app test provider implement it. */
+export interface PaymentProvider {
+  readonly name: 'stripe' | 'test';
+  /** Starts a checkout for one session; the mentee is sent to redirectUrl to pay. */
+  createCheckout(input: CheckoutInput): Promise<{ checkoutRef: string; redirectUrl: string }>;
+  /** Refunds a payment in full. Idempotent per idempotencyKey: a retry never refunds twice. */
+  refund(input: { paymentRef: string; amountCents: number; idempotencyKey: string; reason: string }): Promise<{ refundRef: string }>;
+}
+
+export interface CheckoutInput {
+  sessionId: string;
+  amountCents: number;
+  currency: string;
+  description: string;
+  customerEmail: string;
+  successUrl: string;
+  cancelUrl: string;
+  /** The checkout must not outlive the slot hold. */
+  expiresAt: Date;
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { findSession } from '../sessions/queries';
+import { requireRole } from '../web/auth';
+import { pageContext, setFlash, type PageContext } from '../web/context';
+import { Csrf, Layout } from '../web/layout';
+import { sendPage } from '../web/render';
+import { formatDateTime } from '../web/time';
+import { formatMoney } from '../mentors/directory';
+import type { SessionRow } from '../sessions/queries';
+import { recordPayment } from './record';
+
+/** Test mode's checkout: an in-app page, clearly marked, whose Pay takes the same path as a real payment. */
+export async function checkoutRoutes(app: FastifyInstance) {
+  const { database, payments, now, emailQueued } = app.services;
+  if (payments.name !== 'test') return;
+  const db = database.db;
+  const mentee = { preHandler: requireRole('mentee') };
+
+  app.get<{ Params: { id: string } }>('/checkout/test/:id', mentee, async (request, reply) => {
+    const session = await findSession(db, request.params.id);
+    if (!session || session.menteeId !== request.user!.id) return reply.callNotFound();
+    if (session.status !== 'awaiting_payment') {
+      setFlash(reply, 'This session does not need paying.');
+      return reply.redirect('/dashboard', 303);
+    }
+    return sendPage(reply, <TestCheckout ctx={pageContext(request, reply)} session={session} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/checkout/test/:id/pay', mentee, async (request, reply) => {
+    const session = await findSession(db, request.params.id);
+    if (!session || session.menteeId !== request.user!.id) return reply.callNotFound();
+    const outcome = await recordPayment({ db, sessionId: session.id, paymentRef: `test_pi_${session.id}`, now: now() });
+    emailQueued();
+    setFlash(reply, {
+      'pending': 'Payment received. Your session is waiting for the mentor to confirm.',
+      'already-paid': 'This session is already paid.',
+      'refund-requested': 'That slot was taken before your payment arrived, so the payment is being refunded. Please pick another time.',
+      'not-found': 'This session no longer exists.',
+    }[outcome]);
+    return reply.redirect('/dashboard', 303);
+  });
+}
+
+function TestCheckout(props: { ctx: PageContext; session: SessionRow }) {
+  const s = props.session;
+  const zone = props.ctx.user?.timezone ?? 'UTC';
+  return (
+    <Layout ctx={props.ctx} title="Checkout">
+      <section class="card narrow">
+        <p class="test-mode" role="note"><strong>Test mode — no real charge.</strong> No card is needed and no money moves.</p>
+        <h1>Pay for your session</h1>
+        <dl class="meta">
+          <dt>Mentor</dt><dd>{s.mentorName}</dd>
+          <dt>When</dt><dd>{formatDateTime(s.startsAt, zone)}</dd>
+          <dt>Duration</dt><dd>{s.durationMinutes} minutes</dd>
+          <dt>Total</dt><dd><strong>{formatMoney(s.priceCents, s.currency)}</strong></dd>
+        </dl>
+        {s.holdExpiresAt ? <p class="muted small">The slot is held for you until {formatDateTime(s.holdExpiresAt, zone)}.</p> : null}
+        <form method="post" action={`/checkout/test/${s.id}/pay`} class="stack">
+          <Csrf token={props.ctx.csrf} />
+          <button type="submit" class="btn btn-block btn-large">Pay {formatMoney(s.priceCents, s.currency)}</button>
+        </form>
+        <p class="center"><a href={`/mentors/${s.mentorId}`}>Cancel and go back</a></p>
+      </section>
+    </Layout>
+  );
+}
