@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import type { PasswordHasher } from './accounts/password';
 import { accountRoutes } from './accounts/routes';
+import { accountSettingsRoutes } from './accounts/settings-routes';
 import { adminRoutes } from './admin/routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
@@ -17,10 +18,12 @@ import { dashboardRoutes } from './dashboards/routes';
 import { homeRoutes } from './home/routes';
 import { mailAdminRoutes } from './mail/routes';
 import { opsRoutes } from './ops/routes';
+import { mentorProfileRoutes } from './mentors/profile-routes';
 import { mentorRoutes } from './mentors/routes';
 import { createPaymentProvider } from './payments';
 import type { PaymentProvider } from './payments/provider';
 import { checkoutRoutes } from './payments/routes';
+import { stripeWebhookRoutes } from './payments/webhook';
 import { registerAuth } from './web/auth';
 import { pageContext } from './web/context';
 import { ErrorPage, ExpiredFormPage, NotFoundPage } from './web/errors';
@@ -82,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     emailQueued: deps.onEmailQueued ?? (() => {}),
   } satisfies Services);
 
-  await app.register(underPressure, { maxEventLoopDelay: 2000, retryAfter: 10, exposeStatusRoute: false });
+  await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -128,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const ctx = pageContext(request, reply);
     if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
+    if (status === 503) return sendPage(reply, ErrorPage({ ctx, text: 'We are busy right now. Please try again in a few seconds.' }), 503);
     if (status === 429) return sendPage(reply, ErrorPage({ ctx, text: 'Too many requests from your address. Wait a minute and try again.' }), 429);
     if (status === 413) return sendPage(reply, ErrorPage({ ctx, text: 'What you sent is too large. Shorten it and try again.' }), 413);
     if (status < 500) return sendPage(reply, ErrorPage({ ctx, text: 'This request could not be understood. Go back and try again.' }), status);
@@ -139,8 +143,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes);
   await app.register(mentorRoutes);
   await app.register(checkoutRoutes);
+  await app.register(stripeWebhookRoutes);
   await app.register(dashboardRoutes);
   await app.register(adminRoutes);
   await app.register(mailAdminRoutes);
+  await app.register(mentorProfileRoutes);
+  await app.register(accountSettingsRoutes);
   return app;
 }

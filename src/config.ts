@@ -68,6 +68,7 @@ const envSchema = z.object({
   ALLOW_DEMO_IN_PRODUCTION: bool.default(false),
   DEMO_SEED: bool.optional(),
   RUN_WORKER: bool.default(true),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -98,6 +99,8 @@ export interface Config {
   runWorker: boolean;
   /** Log-in and sign-up posts per client address per minute (protects the deliberately slow password hash). */
   authRateLimitPerMinute: number;
+  /** Shed load (503 + Retry-After) when the event loop lags this much; 0 turns it off. */
+  maxEventLoopDelayMs: number;
   logLevel: string;
 }
 
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoSeed: e.DEMO_SEED ?? !production,
     runWorker: e.RUN_WORKER,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

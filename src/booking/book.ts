@@ -6,7 +6,7 @@ import { exclusionConstraint } from '../db/errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
 import { formatMoney } from '../mentors/directory';
-import { candidateStarts, loadMentorSchedule } from './slots';
+import { isOfferedStart, loadMentorSchedule } from './slots';
 
 /** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
 export const HOLD_MINUTES = 35;
@@ -55,7 +55,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
     return { ok: false, status: 400, error: `Sessions can be booked up to ${schedule.horizonDays} days ahead.` };
   }
-  if (!candidateStarts(schedule, durationMinutes, now).some((s) => s.getTime() === startsAt.getTime())) {
+  if (!isOfferedStart(schedule, startsAt, durationMinutes, now)) {
     return { ok: false, status: 400, error: "That time is outside the mentor's availability. Pick a time from the list." };
   }
 

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, sessions, users } from '../db/schema';
-import { addDays, localDateOf, localToUtc, weekdayOf, type LocalDate } from './timezones';
+import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
 
 /** Slots start on the half hour of the mentor's clock. */
 export const SLOT_STEP_MINUTES = 30;
@@ -49,10 +49,16 @@ export function candidateStarts(schedule: MentorSchedule, durationMinutes: numbe
   for (let d = 0; d <= schedule.horizonDays + 1; d++) {
     const date = addDays(first, d);
     const weekday = weekdayOf(date);
-    for (const w of schedule.windows) {
-      if (w.weekday !== weekday) continue;
+    const windows = schedule.windows.filter((w) => w.weekday === weekday);
+    if (windows.length === 0) continue;
+    // Most days have one offset from a day before to a day after: convert with it directly. Only days
+    // near a DST change take the slow, exact path.
+    const midnight = Date.UTC(date.year, date.month - 1, date.day);
+    const before = offsetMinutes(new Date(midnight - 86_400_000), schedule.timezone);
+    const steady = before === offsetMinutes(new Date(midnight + 2 * 86_400_000), schedule.timezone);
+    for (const w of windows) {
       for (let m = w.startMinute; m + durationMinutes <= w.endMinute; m += SLOT_STEP_MINUTES) {
-        const start = localToUtc(date, m, schedule.timezone);
+        const start = steady ? new Date(midnight + (m - before) * 60_000) : localToUtc(date, m, schedule.timezone);
         if (!start) continue;
         const t = start.getTime();
         if (t >= earliest && t <= latest) out.push(start);
@@ -61,6 +67,20 @@ export function candidateStarts(schedule: MentorSchedule, durationMinutes: numbe
   }
   out.sort((a, b) => a.getTime() - b.getTime());
   return out.filter((s, i) => i === 0 || s.getTime() !== out[i - 1]!.getTime());
+}
+
+/** Whether `start` is one of candidateStarts(): the same rules, checked for one instant. */
+export function isOfferedStart(schedule: MentorSchedule, start: Date, durationMinutes: number, now: Date): boolean {
+  const t = start.getTime();
+  if (t < now.getTime() + schedule.minNoticeMinutes * 60_000 || t > now.getTime() + schedule.horizonDays * 86_400_000) return false;
+  const l = localParts(start, schedule.timezone);
+  if (l.second !== 0) return false;
+  const minute = l.hour * 60 + l.minute;
+  const date = { year: l.year, month: l.month, day: l.day };
+  const inWindow = schedule.windows.some((w) =>
+    w.weekday === l.weekday && minute >= w.startMinute && minute + durationMinutes <= w.endMinute && (minute - w.startMinute) % SLOT_STEP_MINUTES === 0);
+  // The first occurrence of a repeated local time is the one offered.
+  return inWindow && localToUtc(date, minute, schedule.timezone)?.getTime() === t;
 }
 
 /** Free starts: candidates that overlap no slot-holding session of the mentor. */

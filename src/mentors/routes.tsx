@@ -7,7 +7,10 @@ import { viewerTimeZone } from '../web/zones';
 import { listDirectory, loadMentorProfile } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
-type Query = { q?: string; max?: string; tz?: string; length?: string };
+type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string };
+
+/** The profile shows one week of slots at a time. */
+const WEEK_MS = 7 * 86_400_000;
 
 export async function mentorRoutes(app: FastifyInstance) {
   const { database, payments, config, now } = app.services;
@@ -29,10 +32,14 @@ export async function mentorRoutes(app: FastifyInstance) {
     if (!profile || !schedule) return reply.callNotFound();
     const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);
     const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
-    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: now() });
+    const all = await listFreeSlots({ db, schedule, durationMinutes: length, now: now() });
+    const weeks = Math.max(1, Math.ceil(schedule.horizonDays / 7));
+    const week = Math.min(Math.max(0, Math.trunc(Number(request.query.week) || 0)), weeks - 1);
+    const from = now().getTime() + week * WEEK_MS;
+    const slots = all.filter((s) => s.getTime() >= from && s.getTime() < from + WEEK_MS);
     const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz);
     return sendPage(reply, (
-      <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} zone={tz.zone}
+      <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} weeks={weeks} zone={tz.zone}
         zoneFromAccount={tz.fromAccount} error={error?.message} />
     ), error?.status ?? 200);
   };

@@ -58,7 +58,8 @@ function timeOf(d: Date, zone: string) {
 }
 
 export function ProfilePage(props: {
-  ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; zone: string; zoneFromAccount: boolean; error?: string;
+  ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; week: number; weeks: number;
+  zone: string; zoneFromAccount: boolean; error?: string;
 }) {
   const { profile, schedule, zone } = props;
   const byDay = new Map<string, Date[]>();
@@ -69,6 +70,18 @@ export function ProfilePage(props: {
   const price = Math.round((schedule.hourlyRateCents * props.length) / 60);
   const user = props.ctx.user;
   const canBook = user?.role === 'mentee';
+  const weekLink = (week: number) => {
+    const q = new URLSearchParams({ length: String(props.length), week: String(week) });
+    if (!props.zoneFromAccount) q.set('tz', zone);
+    return `/mentors/${profile.id}?${q}#book`;
+  };
+  const weekNav = (
+    <nav class="week-nav" aria-label="Weeks">
+      {props.week > 0 ? <a href={weekLink(props.week - 1)}>← Earlier</a> : <span />}
+      <span class="muted small">Week {props.week + 1} of {props.weeks}</span>
+      {props.week + 1 < props.weeks ? <a href={weekLink(props.week + 1)}>Later →</a> : <span />}
+    </nav>
+  );
   return (
     <Layout ctx={props.ctx} title={profile.name} wide>
       <p><a href="/mentors">← All mentors</a></p>
@@ -104,8 +117,9 @@ export function ProfilePage(props: {
           </form>
           <p class="muted small">Times are shown in <strong>{describeZone(zone)}</strong>{props.zoneFromAccount ? ', your account’s time zone' : ''}.</p>
 
+          {weekNav}
           {props.slots.length === 0 ? (
-            <p class="empty">No free {props.length}-minute slots in the next {schedule.horizonDays} days.</p>
+            <p class="empty">No free {props.length}-minute slots this week.</p>
           ) : (
             <form method="post" action={`/mentors/${profile.id}/book`}>
               <Csrf token={props.ctx.csrf} />

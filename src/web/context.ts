@@ -12,7 +12,8 @@ export interface PageContext {
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   return {
     user: request.user,
-    csrf: reply.generateCsrf(),
+    // Errors raised before the cookie parser ran (overload, bad headers) render without forms.
+    csrf: request.cookies ? reply.generateCsrf() : '',
     path: request.url.split('?')[0] ?? '/',
     flash: readFlash(request, reply),
   };
@@ -26,7 +27,7 @@ export function setFlash(reply: FastifyReply, message: string): void {
 }
 
 function readFlash(request: FastifyRequest, reply: FastifyReply): string | undefined {
-  const raw = request.cookies[FLASH];
+  const raw = request.cookies?.[FLASH];
   if (!raw) return undefined;
   reply.clearCookie(FLASH, { path: '/' });
   const unsigned = request.unsignCookie(raw);

@@ -27,7 +27,9 @@ let counter = 0;
 /** The whole app on a fresh database, driven through inject(): the same app main.ts serves. */
 export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase; onEmailQueued?: () => void; logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // Several test files share two cores: a slow moment is not an overload here.
+    MAX_EVENT_LOOP_DELAY_MS: '0', ...options.env });
   const hasher = createPasswordHasher(TEST_HASH_COST);
   let offset = 0;
   const now = () => new Date(Date.now() + offset);

@@ -20,7 +20,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const snapshot = readFileSync(inject('pgliteSnapshot'));
     return openPglite({ loadDataDir: new Blob([snapshot]) });
   }
-  const name = `cmh_t_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('pgPrefix')}${randomBytes(6).toString('hex')}`;
   await adminQuery(url, `create database ${name} template ${inject('pgTemplate')}`);
   const dbUrl = withDatabase(url, name);
   const database = openPostgres(dbUrl, silent);
@@ -37,7 +37,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** A fresh empty PostgreSQL database URL (child-process tests migrate it themselves). */
 export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL!;
-  const name = `cmh_t_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('pgPrefix')}${randomBytes(6).toString('hex')}`;
   await adminQuery(url, `create database ${name}`);
   return { url: withDatabase(url, name), drop: () => adminQuery(url, `drop database if exists ${name} with (force)`) };
 }

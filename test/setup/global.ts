@@ -11,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string;
     pgTemplate: string;
+    /** This run's prefix for its databases: runs sharing one server never touch each other's. */
+    pgPrefix: string;
   }
 }
 
@@ -23,7 +25,8 @@ const silent = { warn() {}, error() {} };
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    const template = `cmh_tpl_${randomBytes(4).toString('hex')}`;
+    const run = randomBytes(4).toString('hex');
+    const template = `cmh_tpl_${run}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`create database ${template}`);
@@ -31,9 +34,11 @@ export default async function setup(project: TestProject) {
     await migrate(database);
     await database.close();
     project.provide('pgTemplate', template);
+    project.provide('pgPrefix', `cmh_t_${run}_`);
     project.provide('pgliteSnapshot', '');
     return async () => {
-      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'cmh_t_%' or datname = $1`, [template]);
+      // Only this run's databases (left behind by a test that failed before closing its own).
+      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1) or datname = $2`, [`cmh_t_${run}_`, template]);
       for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
       await admin.end();
     };
@@ -48,6 +53,7 @@ export default async function setup(project: TestProject) {
   await database.close();
   project.provide('pgliteSnapshot', file);
   project.provide('pgTemplate', '');
+  project.provide('pgPrefix', '');
   return () => rmSync(dir, { recursive: true, force: true });
 }
 

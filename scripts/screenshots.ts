@@ -1,0 +1,100 @@
+/**
+ * Screenshots of the main pages at desktop and phone width, into docs/screenshots/.
+ * Run: npm run screenshots (a fresh in-memory database with the demo data; nothing else is touched).
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { createPasswordHasher } from '../src/accounts/password';
+import { buildApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { openPglite } from '../src/db/client';
+import { migrate } from '../src/db/migrate';
+import { DEMO_PASSWORD, DEMO_LOGINS, seedDemoData } from '../src/demo/seed';
+import { deliverDueEmails } from '../src/mail/deliver';
+import { createMailboxTransport } from '../src/mail/mailbox';
+import { launchBrowser } from '../test/browser/chromium';
+
+const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const database = await openPglite({});
+  await migrate(database);
+  // A cheap hash: these accounts live for a minute in memory.
+  const hasher = createPasswordHasher({ logN: 10, r: 8, p: 1 });
+  await seedDemoData({ db: database.db, hasher });
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '1000', DATA_DIR: '/nonexistent' });
+  const app = await buildApp({ config, database, hasher, cookieSecret: 'screenshots-cookie-secret-of-32-chars-or-more' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const baseURL = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const browser = await launchBrowser();
+  const saved: string[] = [];
+  try {
+    // One sign-up through the form, so the built-in mailbox has its welcome email to show.
+    const signup = await open(browser, baseURL, 'desktop');
+    await signup.goto('/signup');
+    await signup.getByLabel('Name', { exact: true }).fill('Dana Developer');
+    await signup.getByLabel('Email', { exact: true }).fill('dana@example.com');
+    await signup.getByLabel('Password', { exact: true }).fill('a long enough password');
+    await Promise.all([signup.waitForURL('**/dashboard'), signup.getByRole('button', { name: 'Sign up', exact: true }).click()]);
+    await signup.context().close();
+    await deliverDueEmails({ db: database.db, transport: createMailboxTransport(database.db), from: config.mailFrom, appUrl: baseURL });
+
+    const email = (role: string) => DEMO_LOGINS.find((l) => l.role === role)!.email;
+    const shots: { name: string; role?: string; path: string }[] = [
+      { name: 'home', path: '/' },
+      { name: 'login', path: '/login' },
+      { name: 'mentee-dashboard', role: 'mentee', path: '/dashboard' },
+      { name: 'mentor-dashboard', role: 'mentor', path: '/mentor/dashboard' },
+      { name: 'admin', role: 'admin', path: '/admin' },
+      { name: 'admin-mail', role: 'admin', path: '/admin/mail' },
+    ];
+    for (const size of Object.keys(SIZES) as (keyof typeof SIZES)[]) {
+      const pages = new Map<string, Page>();
+      for (const shot of shots) {
+        const key = shot.role ?? 'guest';
+        let page = pages.get(key);
+        if (!page) {
+          page = await open(browser, baseURL, size);
+          if (shot.role) await logIn(page, email(shot.role));
+          pages.set(key, page);
+        }
+        await page.goto(shot.path);
+        const file = `${OUT}${shot.name}-${size}.png`;
+        await page.screenshot({ path: file, fullPage: true });
+        saved.push(file);
+      }
+      for (const page of pages.values()) await page.context().close();
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+    await database.close();
+  }
+  for (const file of saved) console.log(file);
+}
+
+async function open(browser: Browser, baseURL: string, size: keyof typeof SIZES): Promise<Page> {
+  const phone = size === 'phone';
+  const context = await browser.newContext({
+    baseURL, viewport: SIZES[size], deviceScaleFactor: phone ? 2 : 1, isMobile: phone, hasTouch: phone,
+    timezoneId: 'Europe/London', locale: 'en-GB', colorScheme: 'light', reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(15_000);
+  return context.newPage();
+}
+
+async function logIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: 'Log in', exact: true }).click()]);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
