@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createPasswordHasher } from '../src/accounts/password';
 import { buildApp } from '../src/app';
+import { findUserByEmail } from '../src/accounts/users';
 import { loadConfig } from '../src/config';
 import { openPglite } from '../src/db/client';
 import { migrate } from '../src/db/migrate';
@@ -47,6 +48,8 @@ async function main() {
     const shots: { name: string; role?: string; path: string }[] = [
       { name: 'home', path: '/' },
       { name: 'login', path: '/login' },
+      { name: 'mentors', path: '/mentors' },
+      { name: 'mentor-profile', role: 'mentee', path: `/mentors/${(await findUserByEmail(database.db, 'priya@example.com'))!.id}` },
       { name: 'mentee-dashboard', role: 'mentee', path: '/dashboard' },
       { name: 'mentor-dashboard', role: 'mentor', path: '/mentor/dashboard' },
       { name: 'admin', role: 'admin', path: '/admin' },

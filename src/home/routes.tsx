@@ -47,7 +47,7 @@ function HomePage(props: { ctx: PageContext; mentors: MentorCard[] }) {
           <ul class="cards">
             {props.mentors.map((m) => (
               <li class="card mentor-card" key={m.id}>
-                <h3>{m.name}</h3>
+                <h3><a href={`/mentors/${m.id}`}>{m.name}</a></h3>
                 <p>{m.headline}</p>
                 <ul class="tags" aria-label="Skills">
                   {m.skills.map((s) => <li key={s}>{s}</li>)}
