@@ -96,7 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // A booking form's answer redirects to the payment page: Stripe's is on its own origin.
+        formAction: ["'self'", ...(deps.config.payments.provider === 'stripe' ? ['https://checkout.stripe.com'] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],

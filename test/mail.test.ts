@@ -17,7 +17,9 @@ let n = 0;
 
 beforeAll(async () => {
   smtp = await new FakeSmtp().start();
-  t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '500' } });
+  // Long enough that a loaded machine does not time out an exchange the server completed (which
+  // would legitimately deliver twice, with one Message-ID); short enough for the hanging-server test.
+  t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '2500' } });
 });
 afterEach(async () => {
   await Promise.all(workers.map((w) => w.stop()));

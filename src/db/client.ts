@@ -55,6 +55,9 @@ export function openPostgres(url: string, logger: Logger, options: { max?: numbe
   // Without this listener a reset idle connection (server restart, failover, pg_terminate_backend)
   // is an unhandled 'error' event and kills the process. The pool drops the client and makes a new one.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost; the pool will reconnect'));
+  // pg-pool listens for errors only on idle clients. A connection dropped while checked out (mid-
+  // transaction) emits 'error' on the client itself: its query fails, the process must not.
+  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost during use')));
   return {
     kind: 'postgres',
     pool,

@@ -14,31 +14,33 @@ export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | '
  * still free, and refunded (never kept silently, never double-booked) if it was taken meanwhile.
  */
 export async function recordPayment(options: { db: Db; sessionId: string; paymentRef: string; now: Date }): Promise<PaymentOutcome> {
-  const { db, sessionId, paymentRef, now } = options;
-  const outcome = await db.transaction(async (tx) => {
-    const [paid] = await markPending(tx, sessionId, paymentRef, now, 'awaiting_payment');
-    if (paid) {
-      await afterPaid(tx, paid.id);
-      return 'pending' as const;
-    }
-    const [current] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
-    if (!current) return 'not-found' as const;
-    if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid' as const;
-    if (current.status === 'expired') {
-      try {
-        const revived = await tx.transaction(async (sp) => markPending(sp, sessionId, paymentRef, now, 'expired'));
-        if (revived.length) {
-          await afterPaid(tx, sessionId);
-          return 'pending' as const;
-        }
-      } catch (err) {
-        if (!exclusionConstraint(err)) throw err;
+  return options.db.transaction((tx) => recordPaymentTx(tx, options));
+}
+
+/** recordPayment inside the caller's transaction (the Stripe webhook adds its event-id insert to it). */
+export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paymentRef: string; now: Date }): Promise<PaymentOutcome> {
+  const { sessionId, paymentRef, now } = options;
+  const [paid] = await markPending(tx, sessionId, paymentRef, now, 'awaiting_payment');
+  if (paid) {
+    await afterPaid(tx, paid.id);
+    return 'pending' as const;
+  }
+  const [current] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
+  if (!current) return 'not-found' as const;
+  if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid' as const;
+  if (current.status === 'expired') {
+    try {
+      const revived = await tx.transaction(async (sp) => markPending(sp, sessionId, paymentRef, now, 'expired'));
+      if (revived.length) {
+        await afterPaid(tx, sessionId);
+        return 'pending' as const;
       }
+    } catch (err) {
+      if (!exclusionConstraint(err)) throw err;
     }
-    await requestRefund(tx, sessionId, paymentRef, now, 'The time slot was no longer available when the payment arrived.');
-    return 'refund-requested' as const;
-  });
-  return outcome;
+  }
+  await requestRefund(tx, sessionId, paymentRef, now, 'The time slot was no longer available when the payment arrived.');
+  return 'refund-requested' as const;
 }
 
 function markPending(tx: Tx, sessionId: string, paymentRef: string, now: Date, from: 'awaiting_payment' | 'expired') {
@@ -112,7 +114,12 @@ async function sessionPeople(tx: Tx, sessionId: string) {
 
 /** The provider says this checkout will never be paid (expired, or an async payment failed). */
 export async function releaseUnpaid(options: { db: Db; sessionId: string; now: Date }): Promise<boolean> {
-  const rows = await options.db
+  return releaseUnpaidTx(options.db, options);
+}
+
+/** releaseUnpaid inside the caller's transaction. Only awaiting_payment moves: a paid session stays paid. */
+export async function releaseUnpaidTx(tx: Tx, options: { sessionId: string; now: Date }): Promise<boolean> {
+  const rows = await tx
     .update(sessions)
     .set({ status: 'expired', updatedAt: options.now })
     .where(and(eq(sessions.id, options.sessionId), eq(sessions.status, 'awaiting_payment')))

@@ -4,11 +4,12 @@ import type { PaymentProvider } from './provider';
  * Test mode: no money moves. Checkout is an in-app page (clearly marked) whose "Pay" button records
  * the payment through the same recordPayment() a Stripe webhook uses.
  */
-export function createTestPaymentProvider(appUrl: string): PaymentProvider {
+export function createTestPaymentProvider(): PaymentProvider {
   return {
     name: 'test',
     async createCheckout(input) {
-      return { checkoutRef: `test_cs_${input.sessionId}`, redirectUrl: `${appUrl}/checkout/test/${input.sessionId}` };
+      // Same-origin and relative: the booking form's redirect stays within CSP form-action 'self'.
+      return { checkoutRef: `test_cs_${input.sessionId}`, redirectUrl: `/checkout/test/${input.sessionId}` };
     },
     async refund(input) {
       return { refundRef: `test_re_${input.idempotencyKey.replace(/[^\w-]/g, '_')}` };

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import type Stripe from 'stripe';
+import type { Db } from '../db/client';
+import { processedEvents } from '../db/schema';
+import { recordPaymentTx, releaseUnpaidTx } from './record';
+import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe';
+
+/**
+ * POST /webhooks/stripe: Stripe tells us a checkout was paid, expired or failed. Authenticated by the
+ * Stripe-Signature header over the raw body (so no CSRF token), de-duplicated by event id in the same
+ * transaction as the effect. Registered only when the payment provider is Stripe.
+ */
+export async function stripeWebhookRoutes(app: FastifyInstance) {
+  const { config, database, payments, now, emailQueued } = app.services;
+  if (payments.name !== 'stripe') return;
+  const { secretKey, webhookSecret, apiUrl } = config.payments.stripe;
+  if (!secretKey || !webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET: is required when PAYMENT_PROVIDER=stripe');
+  const verifier = createStripeWebhookVerifier({ secretKey, apiUrl, webhookSecret });
+
+  // Scoped to this plugin: the signature covers the exact bytes, so keep them instead of parsing JSON.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Stripe reads status codes, not pages: answer JSON here, and let a 5xx make it retry.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
+    return reply.code(status).send({ error: status >= 500 ? 'Internal error; retry later.' : error.message });
+  });
+
+  app.post('/webhooks/stripe', { config: { csrf: false }, bodyLimit: 512 * 1024 }, async (request, reply) => {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw) || raw.length === 0) {
+      return reply.code(400).send({ error: 'Expected a JSON body (Content-Type: application/json).' });
+    }
+    let event: Stripe.Event;
+    try {
+      event = verifier.verify(raw, request.headers['stripe-signature']);
+    } catch (err) {
+      if (!(err instanceof WebhookVerificationError)) throw err;
+      request.log.warn({ reason: err.message }, 'stripe webhook refused');
+      return reply.code(400).send({ error: `Webhook signature verification failed: ${err.message}` });
+    }
+    const result = await applyStripeEvent(database.db, event, now());
+    request.log.info({ eventId: event.id, type: event.type, outcome: result.outcome }, 'stripe webhook');
+    if (result.outcome === 'pending' || result.outcome === 'refund-requested') emailQueued();
+    return reply.code(200).send({ received: true, outcome: result.outcome });
+  });
+}
+
+type Decision =
+  | { kind: 'pay'; sessionId: string; paymentRef: string }
+  | { kind: 'release'; sessionId: string }
+  | { kind: 'wait' }
+  | { kind: 'ignore' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What an event means for us, decided from the checkout session it carries, not from event order. */
+function decide(event: Stripe.Event): Decision {
+  const handled = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.expired', 'checkout.session.async_payment_failed'];
+  if (!handled.includes(event.type)) return { kind: 'ignore' };
+  const cs = event.data.object as Stripe.Checkout.Session;
+  const sessionId = cs.metadata?.session_id ?? cs.client_reference_id ?? '';
+  // Not one of our checkouts (another integration on the same account): nothing to do.
+  if (!UUID.test(sessionId)) return { kind: 'ignore' };
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      // completed + unpaid: a delayed method (bank debit) is pending; async_payment_* follows.
+      if (cs.payment_status !== 'paid') return { kind: 'wait' };
+      const pi = typeof cs.payment_intent === 'string' ? cs.payment_intent : cs.payment_intent?.id;
+      return { kind: 'pay', sessionId, paymentRef: pi ?? cs.id };
+    }
+    default:
+      return { kind: 'release', sessionId };
+  }
+}
+
+export type StripeEventOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'released' | 'unchanged' | 'waiting' | 'ignored' | 'duplicate';
+
+/**
+ * Applies one verified event. The event id is inserted in the same transaction as the effect: a
+ * redelivery (or a replayed request with a fresh signature) finds it and does nothing, and an effect
+ * that fails rolls the id back so Stripe's retry runs it again.
+ */
+export async function applyStripeEvent(db: Db, event: Stripe.Event, now: Date): Promise<{ outcome: StripeEventOutcome }> {
+  const decision = decide(event);
+  if (decision.kind === 'ignore') return { outcome: 'ignored' };
+  return db.transaction(async (tx) => {
+    const [fresh] = await tx
+      .insert(processedEvents)
+      .values({ id: event.id, type: event.type, receivedAt: now })
+      .onConflictDoNothing({ target: processedEvents.id })
+      .returning({ id: processedEvents.id });
+    if (!fresh) return { outcome: 'duplicate' as const };
+    switch (decision.kind) {
+      case 'pay':
+        return { outcome: await recordPaymentTx(tx, { sessionId: decision.sessionId, paymentRef: decision.paymentRef, now }) };
+      case 'release':
+        return { outcome: (await releaseUnpaidTx(tx, { sessionId: decision.sessionId, now })) ? ('released' as const) : ('unchanged' as const) };
+      case 'wait':
+        return { outcome: 'waiting' as const };
+    }
+  });
+}

@@ -1,0 +1,345 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, availabilityWindows, emailOutbox, mentorProfiles, processedEvents, refunds, sessions } from '../src/db/schema';
+import { processDueRefunds } from '../src/payments/record';
+import { createStripePaymentProvider } from '../src/payments/stripe';
+import { FakeStripe, parseForm, signedWebhook, type StripeEventPayload } from './fakes/stripe';
+import { buildTestApp, type TestApp } from './helpers/app';
+
+const WEBHOOK_SECRET = 'whsec_test';
+let fake: FakeStripe;
+let t: TestApp;
+
+beforeAll(async () => {
+  fake = await new FakeStripe().start();
+  t = await buildTestApp({
+    env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: fake.url },
+  });
+});
+afterAll(async () => {
+  await t?.close();
+  await fake?.stop();
+});
+
+type Mentee = Awaited<ReturnType<TestApp['loginAs']>>;
+
+/** A mentor available every day 00:00-24:00 UTC, no notice: any half-hour from now on is bookable. */
+async function openMentor() {
+  const mentor = await t.createUser('mentor');
+  await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0, sessionLengths: [30, 60], hourlyRateCents: 6000 }).where(eq(mentorProfiles.userId, mentor.id));
+  await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: mentor.id })));
+  return mentor;
+}
+
+let hoursAhead = 24;
+/** A different bookable slot for each call, so tests sharing one mentor never collide. */
+function freshSlot(): Date {
+  const d = new Date(Date.now() + (hoursAhead += 3) * 3_600_000);
+  d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
+  return d;
+}
+
+async function book(agent: Mentee, mentorId: string, start: Date) {
+  return agent.submit(`/mentors/${mentorId}/book`, { startsAt: start.toISOString(), durationMinutes: '60' }, `/mentors/${mentorId}`);
+}
+
+async function sessionOf(id: string) {
+  const [row] = await t.database.db.select().from(sessions).where(eq(sessions.id, id));
+  return row!;
+}
+
+/** Books a slot through the app (and so through the fake's checkout); returns the held session. */
+async function bookHeld(options: { mentorId?: string; start?: Date } = {}) {
+  const mentorId = options.mentorId ?? (await openMentor()).id;
+  const start = options.start ?? freshSlot();
+  const mentee = await t.loginAs('mentee');
+  const res = await book(mentee, mentorId, start);
+  expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
+  const [held] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.user.id));
+  return { mentee, mentorId, start, session: held!, csId: held!.checkoutRef!, res };
+}
+
+function deliver(payload: object | string, options: { secret?: string; timestamp?: number; headers?: Record<string, string> } = {}) {
+  const signed = signedWebhook(payload, { secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+  return t.app.inject({ method: 'POST', url: '/webhooks/stripe', payload: signed.body, headers: { ...signed.headers, ...options.headers } });
+}
+
+async function paidAudits(sessionId: string) {
+  return t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.paid')));
+}
+
+async function requestMails(sessionId: string) {
+  return t.database.db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, `session-request:${sessionId}`));
+}
+
+describe('Stripe checkout', () => {
+  it('sends the mentee to the Stripe checkout, keyed by the session, expiring before the hold', async () => {
+    const mentor = await openMentor();
+    const before = Math.floor(Date.now() / 1000);
+    const { res, session, mentee } = await bookHeld({ mentorId: mentor.id });
+    expect(res.headers.location).toMatch(new RegExp(`^${fake.url}/pay/cs_test_\\w+$`));
+    expect(session).toMatchObject({ status: 'awaiting_payment', paymentProvider: 'stripe', checkoutUrl: res.headers.location });
+    const cs = fake.checkoutSessions.get(session.checkoutRef!)!;
+    expect(cs.url).toBe(res.headers.location);
+
+    const sent = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${session.id}`);
+    expect(sent).toHaveLength(1);
+    const p = sent[0]!.params as Record<string, any>;
+    expect(sent[0]!.authorization).toBe('Bearer sk_test_x');
+    // The wire format: form-encoded bracket keys.
+    expect(sent[0]!.raw).toContain('line_items[0][price_data][currency]=usd');
+    expect(p).toMatchObject({
+      mode: 'payment', client_reference_id: session.id, metadata: { session_id: session.id }, customer_email: mentee.user.email,
+      line_items: [{ price_data: { currency: 'usd', unit_amount: '6000' }, quantity: '1' }],
+    });
+    expect(p.line_items[0].price_data.product_data.name).toContain('60-minute mentoring session');
+    expect(p.success_url).toBe(`http://localhost:3000/dashboard?paid=${session.id}`);
+    const expiresAt = Number(p.expires_at);
+    expect(expiresAt - before).toBeGreaterThanOrEqual(30 * 60);
+    // Stripe's checkout closes before our hold lapses, so nobody pays for a slot we already gave away.
+    expect(expiresAt * 1000).toBeLessThan(session.holdExpiresAt!.getTime());
+    expect(cs).toMatchObject({ amount_total: 6000, currency: 'usd', payment_status: 'unpaid', payment_intent: null, expires_at: expiresAt });
+  });
+
+  it('a fake 500 on every attempt fails the booking clearly and frees the slot; one 500 is retried with the same key', async () => {
+    const mentor = await openMentor();
+    const start = freshSlot();
+    const mentee = await t.loginAs('mentee');
+    const made = fake.checkoutSessions.size;
+    fake.failNext('500', 3); // the first try and the SDK's two retries
+    const res = await book(mentee, mentor.id, start);
+    expect(res.statusCode).toBe(502);
+    expect(res.body).toContain('Payment could not be started, and nothing was charged');
+    const [failed] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.user.id));
+    expect(failed!.status).toBe('expired');
+    const tries = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${failed!.id}`);
+    expect(tries).toHaveLength(3);
+    expect(fake.checkoutSessions.size).toBe(made);
+    // The slot is free: it is offered again and can be booked.
+    expect((await t.agent().get(`/mentors/${mentor.id}`)).body).toContain(`value="${start.toISOString()}"`);
+
+    fake.failNext('500', 1);
+    const again = await book(mentee, mentor.id, start);
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toContain(`${fake.url}/pay/cs_test_`);
+    const rows = await t.database.db.select().from(sessions).where(and(eq(sessions.menteeId, mentee.user.id), eq(sessions.status, 'awaiting_payment')));
+    expect(rows).toHaveLength(1);
+    const retried = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${rows[0]!.id}`);
+    expect(retried).toHaveLength(2);
+    expect(fake.checkoutSessions.size).toBe(made + 1);
+  });
+
+  it('a lost reply is retried with the same idempotency key: one checkout session, not two', async () => {
+    const made = fake.checkoutSessions.size;
+    fake.failNext('lose-reply');
+    const { session, res } = await bookHeld();
+    const tries = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${session.id}`);
+    expect(tries).toHaveLength(2);
+    expect(fake.checkoutSessions.size).toBe(made + 1);
+    expect(res.headers.location).toBe(fake.checkoutSessions.get(session.checkoutRef!)!.url);
+  });
+
+  it('bounds a hanging Stripe: each attempt times out and the call fails', async () => {
+    const provider = createStripePaymentProvider({ secretKey: 'sk_test_x', apiUrl: fake.url, timeoutMs: 300 });
+    const sessionId = '00000000-0000-4000-8000-00000000aaaa';
+    fake.failNext('hang', 3);
+    const started = Date.now();
+    await expect(provider.createCheckout({
+      sessionId, amountCents: 1000, currency: 'EUR', description: 'x', customerEmail: 'a@example.com',
+      successUrl: 'http://localhost/ok', cancelUrl: 'http://localhost/no', expiresAt: new Date(Date.now() + 40 * 60_000),
+    })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(fake.requests.filter((r) => r.idempotencyKey === `checkout:${sessionId}`)).toHaveLength(3);
+  });
+
+  it('refuses an expires_at outside 30 min–24 h as Stripe does', async () => {
+    const provider = createStripePaymentProvider({ secretKey: 'sk_test_x', apiUrl: fake.url });
+    const input = {
+      sessionId: '00000000-0000-4000-8000-00000000bbbb', amountCents: 1000, currency: 'EUR', description: 'x', customerEmail: 'a@example.com',
+      successUrl: 'http://localhost/ok', cancelUrl: 'http://localhost/no', expiresAt: new Date(Date.now() + 10 * 60_000),
+    };
+    await expect(provider.createCheckout(input)).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'expires_at' });
+    await expect(provider.createCheckout({ ...input, sessionId: '00000000-0000-4000-8000-00000000cccc', expiresAt: new Date(Date.now() + 25 * 3_600_000) }))
+      .rejects.toThrow('less than 24 hours');
+    const ok = await provider.createCheckout({ ...input, sessionId: '00000000-0000-4000-8000-00000000dddd', expiresAt: new Date(Date.now() + 31 * 60_000) });
+    expect(fake.checkoutSessions.get(ok.checkoutRef)!.currency).toBe('eur');
+  });
+});
+
+describe('Stripe webhook', () => {
+  it('a signed checkout.session.completed (paid) makes the session pending and tells the mentor', async () => {
+    const mentor = await openMentor();
+    const { session, csId } = await bookHeld({ mentorId: mentor.id });
+    const event = fake.completeCheckout(csId);
+    const res = await deliver(event);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ received: true, outcome: 'pending' });
+    const after = await sessionOf(session.id);
+    expect(after.status).toBe('pending');
+    expect(after.paymentRef).toBe(fake.checkoutSessions.get(csId)!.payment_intent);
+    expect(after.paymentRef).toMatch(/^pi_/);
+    const mail = await requestMails(session.id);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({ template: 'session-request', toAddress: mentor.email });
+    expect(mail[0]!.payload).toMatchObject({ sessionId: session.id, menteeName: expect.any(String) });
+    expect(await paidAudits(session.id)).toHaveLength(1);
+    expect(await t.database.db.select().from(processedEvents).where(eq(processedEvents.id, event.id))).toHaveLength(1);
+  });
+
+  it('the same event delivered 10 times at once has one effect; a replay with a fresh signature is ignored', async () => {
+    const { session, csId } = await bookHeld();
+    const event = fake.completeCheckout(csId);
+    const results = await Promise.all(Array.from({ length: 10 }, () => deliver(event)));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    const outcomes = results.map((r) => r.json().outcome as string).sort();
+    expect(outcomes).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'pending']);
+    expect(await requestMails(session.id)).toHaveLength(1);
+    expect(await paidAudits(session.id)).toHaveLength(1);
+    // The SDK accepts future timestamps: the event id is what stops a replay.
+    const replay = await deliver(event, { timestamp: Math.floor(Date.now() / 1000) + 3600 });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().outcome).toBe('duplicate');
+  });
+
+  it('refuses tampered bodies, wrong secrets, missing signatures and stale timestamps, changing nothing', async () => {
+    const { session, csId } = await bookHeld();
+    const event = fake.completeCheckout(csId);
+    const signed = signedWebhook(event, { secret: WEBHOOK_SECRET });
+    const refused = [
+      // Tampered: the signature is for another body.
+      await t.app.inject({ method: 'POST', url: '/webhooks/stripe', headers: signed.headers, payload: signed.body.replace(`"${event.id}"`, '"evt_forged"') }),
+      await deliver(event, { secret: 'whsec_not_ours' }),
+      await t.app.inject({ method: 'POST', url: '/webhooks/stripe', headers: { 'content-type': 'application/json' }, payload: signed.body }),
+      await deliver(event, { timestamp: Math.floor(Date.now() / 1000) - 301 - 60 }),
+      await t.app.inject({ method: 'POST', url: '/webhooks/stripe', headers: { ...signed.headers, 'stripe-signature': 't=1,v1=deadbeef' }, payload: signed.body }),
+    ];
+    for (const res of refused) {
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toContain('application/json');
+      expect(typeof res.json().error).toBe('string');
+    }
+    expect(refused[3]!.json().error).toContain('Timestamp outside the tolerance zone');
+    expect((await sessionOf(session.id)).status).toBe('awaiting_payment');
+    expect(await requestMails(session.id)).toHaveLength(0);
+    expect(await t.database.db.select().from(processedEvents).where(eq(processedEvents.id, event.id))).toHaveLength(0);
+    // The very same event, properly signed, is accepted: it was the signatures that were refused.
+    const good = await t.app.inject({ method: 'POST', url: '/webhooks/stripe', headers: signed.headers, payload: signed.body });
+    expect(good.statusCode).toBe(200);
+    expect((await sessionOf(session.id)).status).toBe('pending');
+  });
+
+  it('an expired event after completed keeps the session paid', async () => {
+    const { session, csId } = await bookHeld();
+    const completed = fake.completeCheckout(csId);
+    const expired = fake.event('checkout.session.expired', { ...fake.checkoutSessions.get(csId)!, status: 'expired' });
+    expect((await deliver(completed)).statusCode).toBe(200);
+    const res = await deliver(expired);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().outcome).toBe('unchanged');
+    expect((await sessionOf(session.id)).status).toBe('pending');
+  });
+
+  it('expired on an unpaid checkout releases the slot for someone else', async () => {
+    const { session, csId, mentorId, start } = await bookHeld();
+    const res = await deliver(fake.expireCheckout(csId));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().outcome).toBe('released');
+    expect((await sessionOf(session.id)).status).toBe('expired');
+    const other = await bookHeld({ mentorId, start });
+    expect(other.session.status).toBe('awaiting_payment');
+  });
+
+  it('waits on a pending async payment, then pays on async_payment_succeeded; async_payment_failed releases', async () => {
+    const a = await bookHeld();
+    const cs = fake.checkoutSessions.get(a.csId)!;
+    const pending = await deliver(fake.event('checkout.session.completed', { ...cs, status: 'complete', payment_status: 'unpaid' }));
+    expect(pending.json().outcome).toBe('waiting');
+    expect((await sessionOf(a.session.id)).status).toBe('awaiting_payment');
+    const paid = fake.completeCheckout(a.csId);
+    const succeeded = await deliver(fake.event('checkout.session.async_payment_succeeded', paid.data.object));
+    expect(succeeded.json().outcome).toBe('pending');
+    expect((await sessionOf(a.session.id)).status).toBe('pending');
+
+    const b = await bookHeld();
+    const bcs = fake.checkoutSessions.get(b.csId)!;
+    const failed = await deliver(fake.event('checkout.session.async_payment_failed', { ...bcs, status: 'complete', payment_status: 'unpaid' }));
+    expect(failed.json().outcome).toBe('released');
+    expect((await sessionOf(b.session.id)).status).toBe('expired');
+  });
+
+  it('ignores event types it does not handle, and checkouts that are not ours', async () => {
+    const { session, csId } = await bookHeld();
+    const other = await deliver(fake.event('payment_intent.succeeded', { id: 'pi_x', object: 'payment_intent', metadata: { session_id: session.id } }));
+    expect(other.statusCode).toBe(200);
+    expect(other.json().outcome).toBe('ignored');
+    const foreign = fake.completeCheckout(csId);
+    (foreign.data.object as { metadata: Record<string, string>; client_reference_id: string | null }).metadata = { order: '42' };
+    (foreign.data.object as { client_reference_id: string | null }).client_reference_id = null;
+    expect((await deliver(foreign)).json().outcome).toBe('ignored');
+    expect((await sessionOf(session.id)).status).toBe('awaiting_payment');
+  });
+
+  it('does not need a CSRF token, and refuses a form body', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/webhooks/stripe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=b' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toContain('JSON');
+  });
+});
+
+describe('payment after the slot was taken: refunded once through Stripe', () => {
+  /** A hold expires (Stripe says so), someone else books the slot, then the first mentee's payment arrives. */
+  async function lateRefund() {
+    const late = await bookHeld();
+    expect((await deliver(fake.expireCheckout(late.csId))).json().outcome).toBe('released');
+    await bookHeld({ mentorId: late.mentorId, start: late.start });
+    const paid = fake.completeCheckout(late.csId);
+    const res = await deliver(paid);
+    expect(res.json().outcome).toBe('refund-requested');
+    // A redelivery (new event id, same payment) still asks for one refund only.
+    expect((await deliver({ ...paid, id: `${paid.id}_again` })).statusCode).toBe(200);
+    const owed = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, late.session.id));
+    expect(owed).toHaveLength(1);
+    expect(owed[0]).toMatchObject({ status: 'requested', amountCents: 6000 });
+    const told = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, `payment-refunded:${late.session.id}`));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.toAddress).toBe(late.mentee.user.email);
+    expect((await sessionOf(late.session.id)).status).toBe('expired');
+    const pi = fake.checkoutSessions.get(late.csId)!.payment_intent!;
+    return { sessionId: late.session.id, pi };
+  }
+
+  const refundsFor = (pi: string) => fake.refunds.filter((r) => r.payment_intent === pi);
+
+  it('exactly one refund at Stripe, run twice, even when the first reply is lost', async () => {
+    const { sessionId, pi } = await lateRefund();
+    const payments = t.app.services.payments;
+    expect(payments.name).toBe('stripe');
+    fake.failNext('lose-reply');
+    expect(await processDueRefunds({ db: t.database.db, payments })).toBe(1);
+    expect(await processDueRefunds({ db: t.database.db, payments, now: new Date(Date.now() + 86_400_000) })).toBe(0);
+    expect(refundsFor(pi)).toHaveLength(1);
+    expect(refundsFor(pi)[0]).toMatchObject({ amount: 6000, currency: 'usd' });
+    const calls = fake.requestsTo('/v1/refunds').filter((r) => r.idempotencyKey === `refund:${sessionId}`);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.raw).toBe(calls[1]!.raw);
+    expect(parseForm(calls[0]!.raw)).toMatchObject({ payment_intent: pi, amount: '6000' });
+    const [row] = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
+    expect(row).toMatchObject({ status: 'succeeded', providerRef: refundsFor(pi)[0]!.id });
+  });
+
+  it('when every reply is lost, the next run gets the same refund back instead of a second one', async () => {
+    const { sessionId, pi } = await lateRefund();
+    const payments = t.app.services.payments;
+    fake.failNext('lose-reply', 3);
+    expect(await processDueRefunds({ db: t.database.db, payments, backoffMs: 1000 })).toBe(0);
+    expect(refundsFor(pi)).toHaveLength(1); // Stripe did refund; we just never heard.
+    const [pendingRow] = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
+    expect(pendingRow).toMatchObject({ status: 'requested', providerRef: null });
+    expect(pendingRow!.lastError).toBeTruthy();
+    expect(await processDueRefunds({ db: t.database.db, payments, now: new Date(Date.now() + 3_600_000) })).toBe(1);
+    expect(await processDueRefunds({ db: t.database.db, payments, now: new Date(Date.now() + 7_200_000) })).toBe(0);
+    expect(refundsFor(pi)).toHaveLength(1);
+    const [row] = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
+    expect(row).toMatchObject({ status: 'succeeded', providerRef: refundsFor(pi)[0]!.id });
+  });
+});
