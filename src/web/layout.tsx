@@ -4,12 +4,18 @@ import type { PageContext } from './context';
 
 const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
   guest: [{ href: '/', label: 'Home' }, { href: '/mentors', label: 'Find a mentor' }],
-  mentee: [{ href: '/mentors', label: 'Find a mentor' }, { href: '/dashboard', label: 'My Sessions' }],
-  mentor: [{ href: '/mentor/dashboard', label: 'Mentor Dashboard' }, { href: '/mentors', label: 'Mentors' }],
+  mentee: [{ href: '/mentors', label: 'Find a mentor' }, { href: '/dashboard', label: 'My Sessions' }, { href: '/account', label: 'Account' }],
+  mentor: [
+    { href: '/mentor/dashboard', label: 'Mentor Dashboard' },
+    { href: '/mentor/profile', label: 'My profile' },
+    { href: '/mentors', label: 'Mentors' },
+    { href: '/account', label: 'Account' },
+  ],
   admin: [
     { href: '/admin', label: 'Admin' },
     { href: '/admin/mail', label: 'Mail' },
     { href: '/admin/outbox', label: 'Outbox' },
+    { href: '/account', label: 'Account' },
   ],
 };
 

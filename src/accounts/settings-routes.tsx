@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { updateAccountSettings, type AccountSettingsForm } from '../mentors/profile';
+import { SelectField } from '../mentors/profile-views';
+import { requireRole } from '../web/auth';
+import { pageContext, setFlash, type PageContext } from '../web/context';
+import { Csrf, Field, Layout } from '../web/layout';
+import { sendPage } from '../web/render';
+import { describeZone, TIME_ZONES } from '../web/zones';
+import type { FieldErrors } from './users';
+
+type Body = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+
+/** Name and time zone, for every logged-in user: their own account only (the user comes from the session). */
+export async function accountSettingsRoutes(app: FastifyInstance) {
+  const { db } = app.services.database;
+  const anyone = { preHandler: requireRole('mentee', 'mentor', 'admin') };
+
+  app.get('/account', anyone, async (request, reply) => {
+    const user = request.user!;
+    return sendPage(reply, <AccountSettingsPage ctx={pageContext(request, reply)} values={{ name: user.name, timezone: user.timezone }} errors={{}} />);
+  });
+
+  app.post<{ Body: Body }>('/account', anyone, async (request, reply) => {
+    const body = request.body ?? {};
+    const input = { name: one(body.name), timezone: one(body.timezone) };
+    const user = request.user!;
+    const result = await updateAccountSettings({ db, userId: user.id, input, actorId: user.id, ip: request.ip });
+    if (!result.ok) {
+      return sendPage(reply, <AccountSettingsPage ctx={pageContext(request, reply)} values={input} errors={result.errors} />, 400);
+    }
+    setFlash(reply, 'Your account settings are saved.');
+    return reply.redirect('/account', 303);
+  });
+}
+
+export function AccountSettingsPage(props: { ctx: PageContext; values: AccountSettingsForm; errors: FieldErrors }) {
+  const { values, errors } = props;
+  const current = props.ctx.user!.timezone;
+  const mentor = props.ctx.user!.role === 'mentor';
+  return (
+    <Layout ctx={props.ctx} title="Account">
+      <section class="card narrow">
+        <h1>Account</h1>
+        {errors.form ? <p class="alert" role="alert">{errors.form}</p> : null}
+        {errors.name || errors.timezone ? <p class="alert" role="alert">Nothing was saved. Correct the fields marked below.</p> : null}
+        <form method="post" action="/account" class="stack" novalidate>
+          <Csrf token={props.ctx.csrf} />
+          <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />
+          <SelectField name="timezone" label="Time zone" value={values.timezone} options={TIME_ZONES} error={errors.timezone}
+            hint={`Every time on the site is shown in this zone${mentor ? '; your weekly availability keeps its clock times in it' : ''}. Now: ${describeZone(current)}.`} />
+          <button type="submit" class="btn btn-block">Save</button>
+        </form>
+        <p class="muted small">Your email: {props.ctx.user!.email}</p>
+      </section>
+    </Layout>
+  );
+}
