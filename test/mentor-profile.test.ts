@@ -441,3 +441,22 @@ describe('account settings', () => {
     expect(res.headers.location).toBe('/login?next=%2Faccount');
   });
 });
+
+describe('admin mentor list', () => {
+  it('links every mentor to its edit pages, for admins only', async () => {
+    const t2 = await buildTestApp();
+    try {
+      const mentor = await t2.createUser('mentor', { name: 'Listed Mentor' });
+      const admin = await t2.loginAs('admin');
+      const page = await admin.get('/admin/mentors');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Listed Mentor');
+      expect(page.body).toContain(`/admin/mentors/${mentor.id}/profile`);
+      expect(page.body).toContain(`/admin/mentors/${mentor.id}/availability`);
+      expect((await (await t2.loginAs('mentor')).get('/admin/mentors')).statusCode).toBe(403);
+      expect((await admin.get(`/mentors/${'-'.repeat(36)}`)).statusCode).toBe(404);
+    } finally {
+      await t2.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { count, sql } from 'drizzle-orm';
 import { emailOutbox, users } from '../db/schema';
+import { formatMoney, listMentors, type MentorCard } from '../mentors/directory';
 import { requireRole } from '../web/auth';
 import { pageContext, type PageContext } from '../web/context';
 import { Layout } from '../web/layout';
@@ -16,6 +17,40 @@ export async function adminRoutes(app: FastifyInstance) {
     const toMap = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
     return sendPage(reply, <AdminHome ctx={pageContext(request, reply)} roles={toMap(roles)} outbox={toMap(outbox)} />);
   });
+
+  app.get('/admin/mentors', { preHandler: requireRole('admin') }, async (request, reply) => {
+    const mentors = await listMentors({ db, limit: 500 });
+    return sendPage(reply, <AdminMentors ctx={pageContext(request, reply)} mentors={mentors} />);
+  });
+}
+
+function AdminMentors(props: { ctx: PageContext; mentors: MentorCard[] }) {
+  return (
+    <Layout ctx={props.ctx} title="Mentors" wide>
+      <h1>Mentors</h1>
+      {props.mentors.length === 0 ? <p class="card empty">No mentors yet. Create one with <code>npm run cli -- user:create --role mentor …</code>.</p> : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Mentors</caption>
+            <thead><tr><th scope="col">Mentor</th><th scope="col">Headline</th><th scope="col">Rate</th><th scope="col">Edit</th></tr></thead>
+            <tbody>
+              {props.mentors.map((m) => (
+                <tr key={m.id}>
+                  <td><a href={`/mentors/${m.id}`}>{m.name}</a></td>
+                  <td>{m.headline}</td>
+                  <td>{formatMoney(m.hourlyRateCents, m.currency)}/h</td>
+                  <td>
+                    <a href={`/admin/mentors/${m.id}/profile`}>Profile<span class="sr-only"> of {m.name}</span></a>{' · '}
+                    <a href={`/admin/mentors/${m.id}/availability`}>Availability<span class="sr-only"> of {m.name}</span></a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
 }
 
 function Stat(props: { label: string; value: number | undefined; href?: string }) {
@@ -36,7 +71,7 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
         <h2 id="people">People</h2>
         <div class="stats">
           <Stat label="Mentees" value={props.roles.mentee} />
-          <Stat label="Mentors" value={props.roles.mentor} />
+          <Stat label="Mentors" value={props.roles.mentor} href="/admin/mentors" />
           <Stat label="Admins" value={props.roles.admin} />
         </div>
       </section>

@@ -6,6 +6,7 @@ import { isTimeZone } from '../config';
 import type { Db, Tx } from '../db/client';
 import { availabilityWindows, mentorProfiles, users } from '../db/schema';
 import { TIME_ZONES } from '../web/zones';
+import { isUuid } from '../db/ids';
 
 /**
  * Editing a mentor's profile and weekly availability, and any user's name and time zone.
@@ -191,10 +192,6 @@ export function profileFormValues(profile: MentorForEdit['profile']): ProfileFor
     minNoticeHours: String(profile.minNoticeMinutes / 60),
     horizonDays: String(profile.horizonDays),
   };
-}
-
-export function isUuid(v: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 }
 
 /**

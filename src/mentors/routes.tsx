@@ -4,6 +4,7 @@ import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { viewerTimeZone } from '../web/zones';
+import { isUuid } from '../db/ids';
 import { listDirectory, loadMentorProfile } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
@@ -27,7 +28,7 @@ export async function mentorRoutes(app: FastifyInstance) {
 
   const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string }) => {
     const id = request.params.id;
-    const profile = /^[0-9a-f-]{36}$/i.test(id) ? await loadMentorProfile(db, id) : null;
+    const profile = isUuid(id) ? await loadMentorProfile(db, id) : null;
     const schedule = profile ? await loadMentorSchedule(db, id) : null;
     if (!profile || !schedule) return reply.callNotFound();
     const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);

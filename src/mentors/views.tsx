@@ -2,7 +2,7 @@ import type { MentorSchedule } from '../booking/slots';
 import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
-import { describeZone, TIME_ZONES } from '../web/zones';
+import { describeZone, zoneOptions } from '../web/zones';
 import { formatMoney, type DirectoryEntry, type MentorProfileView } from './directory';
 
 function Tags(props: { skills: string[] }) {
@@ -109,7 +109,7 @@ export function ProfilePage(props: {
               <div class="field">
                 <label for="tz">Show times in</label>
                 <select id="tz" name="tz" data-detect-timezone>
-                  {TIME_ZONES.map((z) => <option key={z} value={z} selected={z === zone}>{z}</option>)}
+                  {zoneOptions(zone).map((z) => <option key={z} value={z} selected={z === zone}>{z}</option>)}
                 </select>
               </div>
             )}

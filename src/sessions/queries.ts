@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
+import { isUuid } from '../db/ids';
 import { sessions, users, type SessionStatus } from '../db/schema';
 
 export interface SessionRow {
@@ -51,7 +52,7 @@ export async function listSessionsFor(options: { db: Db; userId: string; as: 'me
 }
 
 export async function findSession(db: Db, id: string): Promise<SessionRow | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await selectSessions(db).where(eq(sessions.id, id));
   return row ?? null;
 }

@@ -1,9 +1,17 @@
 import { isTimeZone } from '../config';
 
-/** All IANA zones the runtime knows, for zone pickers. */
-export const TIME_ZONES: string[] = Intl.supportedValuesOf('timeZone').includes('UTC')
-  ? Intl.supportedValuesOf('timeZone')
-  : ['UTC', ...Intl.supportedValuesOf('timeZone')];
+// Current names that Node 20's ICU lists only under their old spelling (Asia/Katmandu, Asia/Calcutta,
+// Europe/Kiev …). Browsers send the current ones, so pickers must offer them.
+const CURRENT_NAMES = ['Asia/Kathmandu', 'Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'Asia/Yangon', 'America/Nuuk', 'Pacific/Kanton', 'Atlantic/Faroe', 'Pacific/Chuuk', 'Pacific/Pohnpei'];
+
+/** All IANA zones the runtime knows, plus current spellings, for zone pickers. */
+export const TIME_ZONES: string[] = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone'), ...CURRENT_NAMES.filter(isTimeZone)])]
+  .sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)));
+
+/** The picker's options, with `current` in them even if the runtime spells it differently. */
+export function zoneOptions(current: string): string[] {
+  return TIME_ZONES.includes(current) ? TIME_ZONES : [current, ...TIME_ZONES];
+}
 
 /** The zone to show times in: the account's, else the one the browser sent (?tz=), else UTC. */
 export function viewerTimeZone(accountZone: string | undefined, requested: unknown): { zone: string; fromAccount: boolean } {

@@ -209,6 +209,13 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
     await expectNoAxeViolations(page, '/admin/outbox');
     await page.goto('/admin/outbox?status=failed');
     await expectNoAxeViolations(page, '/admin/outbox?status=failed');
+
+    await t.createUser('mentor', { name: 'Axe Mentor' });
+    await page.goto('/admin/mentors');
+    expect(await page.getByRole('link', { name: 'Profile of Axe Mentor' }).count()).toBe(1);
+    await expectNoAxeViolations(page, '/admin/mentors');
+    await clickAndLoad(page, page.getByRole('link', { name: 'Availability of Axe Mentor' }));
+    await expectNoAxeViolations(page, '/admin/mentors/:id/availability');
   });
 
   it('at phone width (360x740): home, sign-up with errors, My Sessions, Mail, Outbox; nothing scrolls sideways', async () => {
