@@ -5,12 +5,14 @@ import { accountFields, createUser, fieldErrors } from './accounts/users';
 import { isTimeZone } from './config';
 import { mentorProfiles, userRole } from './db/schema';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './demo/seed';
+import { createPaidSession, operatorSessionInput } from './booking/operator';
 import { boot, fail } from './runtime';
 
 class UsageError extends Error {}
 
 const USAGE = `Usage:
   npm run cli -- user:create --role admin|mentor|mentee --email E --password P --name "N" [--timezone Europe/Berlin]
+  npm run cli -- session:create --mentor EMAIL --mentee EMAIL --start 2026-12-01T14:00:00Z --duration 60
   npm run cli -- db:migrate
   npm run cli -- demo:seed`;
 
@@ -60,6 +62,33 @@ async function run(argv: string[]): Promise<string> {
     }
   }
 
+  if (command === 'session:create') {
+    let values: Record<string, string | undefined>;
+    try {
+      values = parseArgs({
+        args: rest,
+        options: { mentor: { type: 'string' }, mentee: { type: 'string' }, start: { type: 'string' }, duration: { type: 'string' } },
+        strict: true,
+      }).values;
+    } catch (err) {
+      throw new UsageError((err as Error).message.split('\n')[0]);
+    }
+    for (const required of ['mentor', 'mentee', 'start', 'duration']) {
+      if (!values[required]) throw new UsageError(`--${required} is required`);
+    }
+    // Checked before the database is opened, so bad input answers at once.
+    const pre = operatorSessionInput.safeParse(values);
+    if (!pre.success) throw new UsageError(`--${String(pre.error.issues[0]!.path[0])}: ${pre.error.issues[0]!.message}`);
+    const { database } = await boot();
+    try {
+      const result = await createPaidSession({ db: database.db, input: values, now: new Date() });
+      if (!result.ok) throw new UsageError(`--${result.field}: ${result.error}`);
+      return `Created session ${result.sessionId} (paid, pending the mentor's acceptance)`;
+    } finally {
+      await database.close();
+    }
+  }
+
   if (command === 'db:migrate') {
     if (rest.length) throw new UsageError(`db:migrate takes no arguments (got ${rest[0]})`);
     const { database } = await boot();
@@ -78,7 +107,7 @@ async function run(argv: string[]): Promise<string> {
     return [`Demo data is in place. Logins (password "${DEMO_PASSWORD}"):`, ...DEMO_LOGINS.map((l) => `  ${l.role.padEnd(6)}  ${l.email}`)].join('\n');
   }
 
-  throw new UsageError(`unknown command "${command}" (try: user:create, db:migrate, demo:seed)`);
+  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed)`);
 }
 
 run(process.argv.slice(2)).then(

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordHasher } from '../src/accounts/password';
 import { loadConfig } from '../src/config';
-import { mentorProfiles, users } from '../src/db/schema';
+import { emailOutbox, mentorProfiles, sessions, users } from '../src/db/schema';
 import { openConfiguredDatabase } from '../src/db/open';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../src/demo/seed';
 import { createEmptyPostgresDatabase, onPostgres } from './helpers/db';
@@ -71,6 +71,9 @@ describe('bad input: status 1 and one clear line', () => {
     ['a bad --timezone', ['user:create', ...good, '--timezone', 'Mars/Olympus'], /--timezone: must be an IANA time zone/],
     ['an unknown flag', ['user:create', ...good, '--admin'], /Unknown option '--admin'/],
     ['arguments to db:migrate', ['db:migrate', '--force'], /db:migrate takes no arguments/],
+    ['session:create without --start', ['session:create', '--mentor', 'm@example.com', '--mentee', 'e@example.com', '--duration', '60'], /--start is required/],
+    ['session:create with a bad --start', ['session:create', '--mentor', 'm@example.com', '--mentee', 'e@example.com', '--start', 'next tuesday', '--duration', '60'], /--start: must be an ISO 8601 time/],
+    ['session:create with a bad --duration', ['session:create', '--mentor', 'm@example.com', '--mentee', 'e@example.com', '--start', '2030-01-01T10:00:00Z', '--duration', '5'], /--duration: must be at least 15 minutes/],
   ];
   it.each(cases)('%s', (_label, args, pattern) => {
     const run = cli(args, env, 30_000);
@@ -119,6 +122,17 @@ describe('commands that change the database', () => {
 
     for (let i = 0; i < 2; i++) {
       const seeded = cli(['demo:seed'], env);
+      if (i === 0) {
+        const start = new Date(Date.now() + 7 * 86_400_000);
+        start.setUTCMinutes(0, 0, 0);
+        const args = ['session:create', '--mentor', 'grace@example.com', '--mentee', 'alice@example.com', '--start', start.toISOString(), '--duration', '60'];
+        const made = cli(args, env);
+        expect(made.status, made.stderr).toBe(0);
+        expect(made.stdout).toMatch(/^Created session [0-9a-f-]{36} \(paid, pending the mentor's acceptance\)$/m);
+        // The same slot again: the mentor is busy then.
+        expectOneLineError(cli(args, env), /--start: the mentor already has a session at that time/);
+        expectOneLineError(cli(['session:create', '--mentor', 'alice@example.com', '--mentee', 'grace@example.com', '--start', start.toISOString(), '--duration', '60'], env), /--mentor: no mentor with email alice@example.com/);
+      }
       expect(seeded.status, seeded.stderr).toBe(0);
       expect(seeded.stdout).toContain(`password "${DEMO_PASSWORD}"`);
       for (const login of DEMO_LOGINS) expect(seeded.stdout).toContain(login.email);
@@ -133,6 +147,9 @@ describe('commands that change the database', () => {
       expect(await createPasswordHasher().verify('a long enough password', grace[0]!.passwordHash)).toBe(true);
       expect(await database.db.select().from(mentorProfiles).where(eq(mentorProfiles.userId, grace[0]!.id))).toHaveLength(1);
 
+      const [made] = await database.db.select().from(sessions).where(eq(sessions.mentorId, grace[0]!.id));
+      expect(made).toMatchObject({ status: 'pending', durationMinutes: 60, priceCents: 5000, paymentProvider: 'manual' });
+      expect(await database.db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, `session-request:${made!.id}`))).toHaveLength(1);
       const all = await database.db.select({ email: users.email, role: users.role }).from(users);
       expect(all).toHaveLength(DEMO_LOGINS.length + 1);
       for (const login of DEMO_LOGINS) expect(all).toContainEqual({ email: login.email, role: login.role });

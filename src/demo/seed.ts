@@ -2,7 +2,8 @@ import { count } from 'drizzle-orm';
 import type { PasswordHasher } from '../accounts/password';
 import { createUser } from '../accounts/users';
 import type { Db } from '../db/client';
-import { availabilityWindows, mentorProfiles, users, type Role } from '../db/schema';
+import { createPaidSession } from '../booking/operator';
+import { availabilityWindows, mentorProfiles, sessions, users, type Role } from '../db/schema';
 
 export const DEMO_PASSWORD = 'codementorhub-demo';
 
@@ -38,13 +39,15 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 }
 
 /** Demo users and mentor profiles. Idempotent: existing emails are left as they are. */
-export async function seedDemoData(options: { db: Db; hasher: PasswordHasher }): Promise<DemoLogin[]> {
-  await options.db.transaction(async (tx) => {
+export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; now?: Date }): Promise<DemoLogin[]> {
+  const fresh = await options.db.transaction(async (tx) => {
+    let createdAll = true;
     for (const p of PEOPLE) {
       const created = await createUser({
         tx, hasher: options.hasher, role: p.role,
         input: { email: p.email, name: p.name, password: DEMO_PASSWORD, timezone: p.timezone },
       });
+      if (!created) createdAll = false;
       if (created && p.profile) {
         await tx.insert(mentorProfiles).values({
           userId: created.id, headline: p.profile.headline, bio: p.profile.bio, skills: p.profile.skills, hourlyRateCents: p.profile.rate, currency: 'USD',
@@ -57,6 +60,32 @@ export async function seedDemoData(options: { db: Db; hasher: PasswordHasher }):
         ]));
       }
     }
+    return createdAll;
   });
+  if (fresh) await seedDemoSessions(options.db, options.now ?? new Date());
   return DEMO_LOGINS;
+}
+
+/** A few sessions in the states a new visitor should see: paid and pending, awaiting payment, lapsed. */
+async function seedDemoSessions(db: Db, now: Date) {
+  const at = (days: number, hourUtc: number) => {
+    const d = new Date(now.getTime() + days * 86_400_000);
+    d.setUTCHours(hourUtc, 0, 0, 0);
+    return d.toISOString();
+  };
+  const paid = [
+    { mentor: 'priya@example.com', mentee: 'alice@example.com', start: at(3, 10), duration: 60 },
+    { mentor: 'marcus@example.com', mentee: 'bob@example.com', start: at(4, 17), duration: 30 },
+  ];
+  for (const p of paid) await createPaidSession({ db, input: p, now });
+  const ids = Object.fromEntries((await db.select({ id: users.id, email: users.email }).from(users)).map((u) => [u.email, u.id]));
+  const unpaid = (mentor: string, mentee: string, start: string, status: 'awaiting_payment' | 'expired') => ({
+    mentorId: ids[mentor]!, menteeId: ids[mentee]!, startsAt: new Date(start), endsAt: new Date(new Date(start).getTime() + 3_600_000),
+    durationMinutes: 60, priceCents: 6000, currency: 'USD', status, paymentProvider: 'test',
+    holdExpiresAt: status === 'awaiting_payment' ? new Date(now.getTime() + 30 * 60_000) : new Date(now.getTime() - 3_600_000),
+  });
+  await db.insert(sessions).values([
+    unpaid('sofia@example.com', 'bob@example.com', at(5, 9), 'awaiting_payment'),
+    unpaid('sofia@example.com', 'alice@example.com', at(6, 9), 'expired'),
+  ]);
 }
