@@ -20,6 +20,9 @@ import { mailAdminRoutes } from './mail/routes';
 import { opsRoutes } from './ops/routes';
 import { mentorProfileRoutes } from './mentors/profile-routes';
 import { mentorRoutes } from './mentors/routes';
+import { createMeetingProvider } from './meetings';
+import type { MeetingProvider } from './meetings/provider';
+import { sessionRoutes } from './sessions/routes';
 import { createPaymentProvider } from './payments';
 import type { PaymentProvider } from './payments/provider';
 import { checkoutRoutes } from './payments/routes';
@@ -38,10 +41,12 @@ export interface AppDeps {
   now?: () => Date;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
-  /** Called after a commit that queued email, so an in-process worker can deliver at once. */
-  onEmailQueued?: () => void;
+  /** Called after a commit that queued work (email, a meeting room, a refund), so an in-process worker acts at once. */
+  onWorkQueued?: () => void;
   /** Defaults to the provider PAYMENT_PROVIDER names. */
   payments?: PaymentProvider;
+  /** Defaults to the provider MEETING_PROVIDER names. */
+  meetings?: MeetingProvider;
 }
 
 export interface Services {
@@ -49,8 +54,9 @@ export interface Services {
   database: Database;
   hasher: PasswordHasher;
   payments: PaymentProvider;
+  meetings: MeetingProvider;
   now: () => Date;
-  emailQueued: () => void;
+  wakeWorker: () => void;
 }
 
 declare module 'fastify' {
@@ -81,8 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database: deps.database,
     hasher: deps.hasher,
     payments: deps.payments ?? createPaymentProvider(deps.config),
+    meetings: deps.meetings ?? createMeetingProvider(deps.config),
     now: deps.now ?? (() => new Date()),
-    emailQueued: deps.onEmailQueued ?? (() => {}),
+    wakeWorker: deps.onWorkQueued ?? (() => {}),
   } satisfies Services);
 
   await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
@@ -146,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(checkoutRoutes);
   await app.register(stripeWebhookRoutes);
   await app.register(dashboardRoutes);
+  await app.register(sessionRoutes);
   await app.register(adminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);

@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemoData, DEMO_LOGINS } from './demo/seed';
 import { startWorker } from './jobs/worker';
 import { createMailTransport } from './mail';
+import { createMeetingProvider } from './meetings';
 import { createPaymentProvider } from './payments';
 import { boot, fail } from './runtime';
 
@@ -18,11 +19,13 @@ async function main() {
     seeded = true;
   }
   const cookieSecret = await resolveCookieSecret(database.db, config.sessionSecret);
+  // Each adapter is chosen once, here, from the config.
   const payments = createPaymentProvider(config);
+  const meetings = createMeetingProvider(config);
   const worker = config.runWorker
-    ? await startWorker({ config, database, transport: createMailTransport(config, database.db), payments, logger })
+    ? await startWorker({ config, database, transport: createMailTransport(config, database.db), payments, meetings, logger })
     : null;
-  const app = await buildApp({ config, database, hasher, cookieSecret, logger, payments, onEmailQueued: worker?.wake });
+  const app = await buildApp({ config, database, hasher, cookieSecret, logger, payments, meetings, onWorkQueued: worker?.wake });
   await app.listen({ port: config.port, host: config.host });
 
   console.log(`\nCodeMentorHub is running at ${config.appUrl} (ready in ${Date.now() - startedAt} ms)`);

@@ -17,7 +17,7 @@ function safeNext(next: string | undefined): string | undefined {
 }
 
 export async function accountRoutes(app: FastifyInstance) {
-  const { database, hasher, now, config, emailQueued } = app.services;
+  const { database, hasher, now, config, wakeWorker } = app.services;
   const db = database.db;
   const secure = config.env === 'production';
   const limit = { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: '1 minute' } };
@@ -76,7 +76,7 @@ export async function accountRoutes(app: FastifyInstance) {
     if (!result.ok) {
       return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors }), 400);
     }
-    emailQueued();
+    wakeWorker();
     const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: request.headers['user-agent'] });
     startSession(reply, token);
     setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready.');

@@ -10,10 +10,10 @@ export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
   app.get('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
     const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now() });
-    return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} />);
+    return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} />);
   });
   app.get('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
     const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now() });
-    return sendPage(reply, <MentorDashboard ctx={pageContext(request, reply)} {...lists} />);
+    return sendPage(reply, <MentorDashboard ctx={pageContext(request, reply)} {...lists} now={now()} />);
   });
 }

@@ -1,27 +1,15 @@
-import type { SessionStatus } from '../db/schema';
 import { formatMoney } from '../mentors/directory';
+import { ActionButton, JoinBox, StatusBadge } from '../sessions/views';
+import { refundOnCancel } from '../sessions/refund-policy';
 import type { SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 
-/** The status as users read it; the seed's three keep their names. */
-export const STATUS_LABEL: Record<SessionStatus, string> = {
-  awaiting_payment: 'Awaiting payment',
-  pending: 'Pending',
-  confirmed: 'Confirmed',
-  completed: 'Completed',
-  declined: 'Declined',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-};
-
-function StatusBadge(props: { status: SessionStatus }) {
-  return <span class={`badge badge-status-${props.status}`}>{STATUS_LABEL[props.status]}</span>;
-}
-
-function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mentor' }) {
-  const { s, zone } = props;
+function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mentor'; csrf: string; now: Date }) {
+  const { s, zone, csrf } = props;
+  const cancellable = s.status === 'pending' || s.status === 'confirmed';
+  const refund = refundOnCancel({ by: props.as, startsAt: s.startsAt, now: props.now, paid: true }) === 'full' ? 'full refund' : 'no refund within 24 hours of the start';
   const other = props.as === 'mentee' ? `Mentor: ${s.mentorName}` : `Mentee: ${s.menteeName}`;
   return (
     <li class="card session" key={s.id}>
@@ -40,23 +28,37 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
         <p class="session-note">{props.as === 'mentee' ? 'Waiting for the mentor to confirm.' : 'Paid, waiting for you to accept.'}</p>
       ) : null}
       {s.status === 'expired' && props.as === 'mentee' ? <p class="session-note muted">The hold lapsed before payment; nothing was charged.</p> : null}
+      <JoinBox s={s} />
+      {s.status === 'pending' && props.as === 'mentor' ? (
+        <div class="session-actions">
+          <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/accept/`} label="Accept session" />
+          <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
+        </div>
+      ) : null}
+      {cancellable && !(s.status === 'pending' && props.as === 'mentor') ? (
+        <div class="session-actions">
+          <ActionButton csrf={csrf} action={`/sessions/${s.id}/cancel`} label="Cancel session" quiet />
+          <span class="muted small">{refund}</span>
+        </div>
+      ) : null}
     </li>
   );
 }
 
-function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; as: 'mentee' | 'mentor'; empty: string }) {
+function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; as: 'mentee' | 'mentor'; empty: string; csrf: string; now: Date }) {
   return (
     <section aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
       {props.rows.length === 0 ? <p class="muted">{props.empty}</p> : (
-        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} as={props.as} />)}</ul>
+        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} as={props.as} csrf={props.csrf} now={props.now} />)}</ul>
       )}
     </section>
   );
 }
 
-export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[] }) {
+export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; now: Date }) {
   const zone = props.ctx.user!.timezone;
+  const common = { zone, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now };
   return (
     <Layout ctx={props.ctx} title="My Sessions">
       <div class="page-head">
@@ -64,23 +66,24 @@ export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[
         <a class="btn" href="/mentors">Find a mentor</a>
       </div>
       <p class="muted small">Times in {zone}.</p>
-      <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} zone={zone} as="mentee" empty="No upcoming sessions. Find a mentor and book one." />
-      <SessionList title="History" id="history" rows={props.history} zone={zone} as="mentee" empty="Past sessions will appear here." />
+      <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} {...common} empty="No upcoming sessions. Find a mentor and book one." />
+      <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
     </Layout>
   );
 }
 
-export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[] }) {
+export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; now: Date }) {
   const zone = props.ctx.user!.timezone;
+  const common = { zone, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
   const requests = props.upcoming.filter((s) => s.status === 'pending');
   const confirmed = props.upcoming.filter((s) => s.status === 'confirmed');
   return (
     <Layout ctx={props.ctx} title="Mentor Dashboard">
       <h1>Mentor Dashboard</h1>
       <p class="muted small">Times in {zone}.</p>
-      <SessionList title="Session requests" id="requests" rows={requests} zone={zone} as="mentor" empty="No requests waiting." />
-      <SessionList title="Upcoming sessions" id="upcoming" rows={confirmed} zone={zone} as="mentor" empty="No confirmed sessions coming up." />
-      <SessionList title="History" id="history" rows={props.history} zone={zone} as="mentor" empty="Past sessions will appear here." />
+      <SessionList title="Session requests" id="requests" rows={requests} {...common} empty="No requests waiting." />
+      <SessionList title="Upcoming sessions" id="upcoming" rows={confirmed} {...common} empty="No confirmed sessions coming up." />
+      <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
     </Layout>
   );
 }

@@ -99,6 +99,10 @@ export const sessions = pgTable('sessions', {
   meetingProvider: text('meeting_provider'),
   meetingUrl: text('meeting_url'),
   meetingExternalId: text('meeting_external_id'),
+  /** Room creation after confirmation: retried by the worker with backoff until it succeeds. */
+  meetingAttempts: integer('meeting_attempts').notNull().default(0),
+  meetingNextAttemptAt: tz('meeting_next_attempt_at'),
+  meetingLastError: text('meeting_last_error'),
   createdAt: tz('created_at').notNull().defaultNow(),
   updatedAt: tz('updated_at').notNull().defaultNow(),
   confirmedAt: tz('confirmed_at'),
@@ -106,7 +110,9 @@ export const sessions = pgTable('sessions', {
   completedAt: tz('completed_at'),
   cancelledAt: tz('cancelled_at'),
   cancelledBy: uuid('cancelled_by').references(() => users.id),
+  declinedAt: tz('declined_at'),
 }, (t) => [
+  index('sessions_meeting_due_idx').on(t.meetingNextAttemptAt).where(sql`${t.meetingUrl} is null and ${t.meetingNextAttemptAt} is not null`),
   index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
   index('sessions_mentor_idx').on(t.mentorId, t.startsAt),
   index('sessions_status_idx').on(t.status, t.startsAt),
@@ -200,3 +206,12 @@ export const auditLog = pgTable('audit_log', {
   createdAt: tz('created_at').notNull().defaultNow(),
 }, (t) => [index('audit_subject_idx').on(t.subjectType, t.subjectId, t.createdAt)]);
 
+
+/** Who opened a session's meeting link, and when: the seed's "track link access". */
+export const meetingAccesses = pgTable('meeting_accesses', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  ip: text('ip'),
+  at: tz('at').notNull().defaultNow(),
+}, (t) => [index('meeting_accesses_session_idx').on(t.sessionId, t.at)]);

@@ -4,6 +4,9 @@ import type { Database, Logger } from '../db/client';
 import { startJobs, type JobDefinition } from './boss';
 import { deliverDueEmails, type DeliveryOptions } from '../mail/deliver';
 import type { MailTransport } from '../mail/transport';
+import { createMeetingProvider } from '../meetings';
+import { createDueMeetings } from '../meetings/create-due';
+import type { MeetingProvider } from '../meetings/provider';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';
 import { expireLapsedHolds, processDueRefunds } from '../payments/record';
@@ -14,6 +17,8 @@ export interface WorkerOptions {
   transport: MailTransport;
   /** Defaults to the provider PAYMENT_PROVIDER names. */
   payments?: PaymentProvider;
+  /** Defaults to the provider MEETING_PROVIDER names. */
+  meetings?: MeetingProvider;
   logger: Logger & { info(obj: unknown, msg?: string): void };
   pollMs?: number;
   delivery?: Partial<Pick<DeliveryOptions, 'backoffMs' | 'leaseMs' | 'maxAttempts' | 'now'>>;
@@ -48,6 +53,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { database, transport, logger, config } = options;
   const pollMs = options.pollMs ?? 1000;
   const payments = options.payments ?? createPaymentProvider(config);
+  const meetings = options.meetings ?? createMeetingProvider(config);
   // A claimed email is ours for longer than one SMTP exchange can take (connect, greeting, socket
   // timeouts), and no longer: if this process dies mid-send, another picks the email up soon after.
   const leaseMs = 4 * (config.smtp?.timeoutMs ?? 15_000);
@@ -62,6 +68,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     try {
       for (;;) {
         await processDueRefunds({ db: database.db, payments, backoffMs: options.delivery?.backoffMs });
+        // Rooms before mail: a new room queues its two confirmation emails, sent in this same tick.
+        await createDueMeetings({ db: database.db, meetings, backoffMs: options.delivery?.backoffMs });
         const r = await deliverDueEmails({ db: database.db, transport, from: config.mailFrom, appUrl: config.appUrl, leaseMs, ...options.delivery });
         if (r.sent || r.retried || r.failed) logger.info({ ...r }, 'outbox delivery');
         if (stopped || r.sent + r.retried + r.failed < 20) break;

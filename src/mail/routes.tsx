@@ -12,7 +12,7 @@ const idParam = z.object({ id: z.uuid() });
 
 /** The admin's view of email: the built-in mailbox (demo mode) and the outbox with its failures. */
 export async function mailAdminRoutes(app: FastifyInstance) {
-  const { database, config, emailQueued } = app.services;
+  const { database, config, wakeWorker } = app.services;
   const db = database.db;
   const admin = { preHandler: requireRole('admin') };
 
@@ -70,7 +70,7 @@ export async function mailAdminRoutes(app: FastifyInstance) {
   app.post<{ Params: { id: string } }>('/admin/outbox/:id/retry', admin, async (request, reply) => {
     const params = idParam.safeParse(request.params);
     const retried = params.success && (await retryFailedEmail({ db, id: params.data.id }));
-    if (retried) emailQueued();
+    if (retried) wakeWorker();
     setFlash(reply, retried ? 'The email is queued for another delivery attempt.' : 'Only a failed email can be retried.');
     return reply.redirect('/admin/outbox', 303);
   });

@@ -52,7 +52,7 @@ function markPending(tx: Tx, sessionId: string, paymentRef: string, now: Date, f
 }
 
 async function afterPaid(tx: Tx, sessionId: string) {
-  const info = await sessionPeople(tx, sessionId);
+  const info = await loadSessionPeople(tx, sessionId);
   await recordAudit(tx, { actorId: info.menteeId, action: 'session.paid', subjectType: 'session', subjectId: sessionId, data: { to: 'pending' } });
   await enqueueEmail({
     tx,
@@ -66,17 +66,27 @@ async function afterPaid(tx: Tx, sessionId: string) {
   });
 }
 
-/** Records that a payment must go back (once per session), and tells the mentee. The worker refunds it. */
-async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now: Date, reason: string) {
-  const info = await sessionPeople(tx, sessionId);
+/**
+ * Records that a session's payment must go back in full, once per session (a unique key), with its
+ * audit row, in the caller's transaction. The worker sends it to the provider. False if already owed.
+ */
+export async function queueRefund(tx: Tx, options: { sessionId: string; amountCents: number; currency: string; reason: string; now: Date; actorId?: string | null }): Promise<boolean> {
   const [created] = await tx
     .insert(refunds)
-    .values({ sessionId, amountCents: info.priceCents, currency: info.currency, reason, nextAttemptAt: now })
+    .values({ sessionId: options.sessionId, amountCents: options.amountCents, currency: options.currency, reason: options.reason, nextAttemptAt: options.now })
     .onConflictDoNothing({ target: refunds.sessionId })
     .returning({ id: refunds.id });
-  if (!created) return;
+  if (!created) return false;
+  await recordAudit(tx, { actorId: options.actorId ?? null, action: 'payment.refund_requested', subjectType: 'session', subjectId: options.sessionId, data: { reason: options.reason } });
+  return true;
+}
+
+/** A late payment for a slot taken meanwhile: refund it and tell the mentee. */
+async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now: Date, reason: string) {
+  const info = await loadSessionPeople(tx, sessionId);
+  // The payment reference is needed to refund: store it before queueing.
   await tx.update(sessions).set({ paymentRef, paidAt: now }).where(eq(sessions.id, sessionId));
-  await recordAudit(tx, { actorId: null, action: 'payment.refund_requested', subjectType: 'session', subjectId: sessionId, data: { reason } });
+  if (!(await queueRefund(tx, { sessionId, amountCents: info.priceCents, currency: info.currency, reason, now }))) return;
   await enqueueEmail({
     tx,
     dedupeKey: `payment-refunded:${sessionId}`,
@@ -89,7 +99,8 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
   });
 }
 
-async function sessionPeople(tx: Tx, sessionId: string) {
+/** Both participants of a session, with their zones: what every email about it needs. */
+export async function loadSessionPeople(tx: Tx, sessionId: string) {
   type Row = {
     mentor_id: string; mentee_id: string; starts_at: string | Date; duration_minutes: number; price_cents: number; currency: string;
     mentor_name: string; mentor_email: string; mentor_timezone: string; mentee_name: string; mentee_email: string; mentee_timezone: string;

@@ -11,7 +11,7 @@ import { recordPayment } from './record';
 
 /** Test mode's checkout: an in-app page, clearly marked, whose Pay takes the same path as a real payment. */
 export async function checkoutRoutes(app: FastifyInstance) {
-  const { database, payments, now, emailQueued } = app.services;
+  const { database, payments, now, wakeWorker } = app.services;
   if (payments.name !== 'test') return;
   const db = database.db;
   const mentee = { preHandler: requireRole('mentee') };
@@ -30,7 +30,7 @@ export async function checkoutRoutes(app: FastifyInstance) {
     const session = await findSession(db, request.params.id);
     if (!session || session.menteeId !== request.user!.id) return reply.callNotFound();
     const outcome = await recordPayment({ db, sessionId: session.id, paymentRef: `test_pi_${session.id}`, now: now() });
-    emailQueued();
+    wakeWorker();
     setFlash(reply, {
       'pending': 'Payment received. Your session is waiting for the mentor to confirm.',
       'already-paid': 'This session is already paid.',

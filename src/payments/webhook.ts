@@ -11,7 +11,7 @@ import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe'
  * transaction as the effect. Registered only when the payment provider is Stripe.
  */
 export async function stripeWebhookRoutes(app: FastifyInstance) {
-  const { config, database, payments, now, emailQueued } = app.services;
+  const { config, database, payments, now, wakeWorker } = app.services;
   if (payments.name !== 'stripe') return;
   const { secretKey, webhookSecret, apiUrl } = config.payments.stripe;
   if (!secretKey || !webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET: is required when PAYMENT_PROVIDER=stripe');
@@ -41,7 +41,7 @@ export async function stripeWebhookRoutes(app: FastifyInstance) {
     }
     const result = await applyStripeEvent(database.db, event, now());
     request.log.info({ eventId: event.id, type: event.type, outcome: result.outcome }, 'stripe webhook');
-    if (result.outcome === 'pending' || result.outcome === 'refund-requested') emailQueued();
+    if (result.outcome === 'pending' || result.outcome === 'refund-requested') wakeWorker();
     return reply.code(200).send({ received: true, outcome: result.outcome });
   });
 }

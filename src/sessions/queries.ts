@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
-import { sessions, users, type SessionStatus } from '../db/schema';
+import { sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
 
 export interface SessionRow {
   id: string;
@@ -57,3 +57,12 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | null
   return row ?? null;
 }
 
+
+/** The admin Sessions page (first version: newest first, optional status filter). */
+export async function listAdminSessions(options: { db: Db; status?: string; limit?: number }): Promise<SessionRow[]> {
+  const status = sessionStatus.enumValues.find((s) => s === options.status);
+  return selectSessions(options.db)
+    .where(status ? eq(sessions.status, status) : undefined)
+    .orderBy(desc(sessions.startsAt))
+    .limit(options.limit ?? 200);
+}

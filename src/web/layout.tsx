@@ -13,6 +13,7 @@ const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
   ],
   admin: [
     { href: '/admin', label: 'Admin' },
+    { href: '/admin/sessions', label: 'Sessions' },
     { href: '/admin/mentors', label: 'Mentors' },
     { href: '/admin/mail', label: 'Mail' },
     { href: '/admin/outbox', label: 'Outbox' },

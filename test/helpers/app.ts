@@ -25,7 +25,7 @@ export interface TestApp {
 let counter = 0;
 
 /** The whole app on a fresh database, driven through inject(): the same app main.ts serves. */
-export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase; onEmailQueued?: () => void; logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { env?: Record<string, string>; database?: TestDatabase; onWorkQueued?: () => void; logger?: FastifyBaseLogger } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     // Several test files share two cores: a slow moment is not an overload here.
@@ -35,7 +35,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; data
   const now = () => new Date(Date.now() + offset);
   const clock = { now, advance: (ms: number) => { offset += ms; } };
 
-  const app = await buildApp({ config, database, hasher, cookieSecret: 'test-cookie-secret-of-at-least-32-chars', now, onEmailQueued: options.onEmailQueued, logger: options.logger });
+  const app = await buildApp({ config, database, hasher, cookieSecret: 'test-cookie-secret-of-at-least-32-chars', now, onWorkQueued: options.onWorkQueued, logger: options.logger });
   await app.ready();
 
   const create: TestApp['createUser'] = async (role, overrides = {}) => {

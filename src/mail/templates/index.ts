@@ -1,5 +1,6 @@
 import type { Mailbox } from '../address';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
+import { sessionConfirmedEmail, type SessionConfirmedPayload } from './session-confirmed';
 import { sessionRequestEmail, type SessionRequestPayload } from './session-request';
 import { welcomeEmail, type WelcomePayload } from './welcome';
 
@@ -20,6 +21,7 @@ export interface TemplatePayloads {
   welcome: WelcomePayload;
   'session-request': SessionRequestPayload;
   'payment-refunded': PaymentRefundedPayload;
+  'session-confirmed': SessionConfirmedPayload;
 }
 export type TemplateName = keyof TemplatePayloads;
 
@@ -27,6 +29,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   welcome: welcomeEmail,
   'session-request': sessionRequestEmail,
   'payment-refunded': paymentRefundedEmail,
+  'session-confirmed': sessionConfirmedEmail,
 };
 
 export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {

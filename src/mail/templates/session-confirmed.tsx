@@ -1,0 +1,57 @@
+import { emailDateTime, SIGN_OFF } from './format';
+import { renderEmailHtml } from './layout';
+import type { RenderContext, RenderedEmail } from './index';
+
+export interface SessionConfirmedPayload {
+  sessionId: string;
+  role: 'mentee' | 'mentor';
+  recipientName: string;
+  otherName: string;
+  startsAt: string;
+  durationMinutes: number;
+  timezone: string;
+  /** Null when the meeting integration is off: the mentor shares the details. */
+  meetingUrl: string | null;
+  provider: 'google-meet' | 'jitsi' | 'none';
+}
+
+/** The seed's "Email Examples", with times in the recipient's zone and a real link. */
+export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderContext): RenderedEmail {
+  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const dashboard = `${ctx.appUrl}${p.role === 'mentor' ? '/mentor/dashboard' : '/dashboard'}`;
+  const link = p.meetingUrl ?? 'The mentor will share the meeting details with you before the session.';
+  const footer = `You received this email because you have a session on CodeMentorHub (${ctx.recipient.address}).`;
+  const text = [
+    `Hello ${p.recipientName},`, '',
+    `Your session with ${p.otherName} has been confirmed!`, '',
+    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, `Meeting Link: ${link}`, '',
+    'Please join the meeting 5 minutes before the scheduled time.', '',
+    `Your sessions: ${dashboard}`, '',
+    ...SIGN_OFF, '', '--', footer,
+  ].join('\n');
+  const html = renderEmailHtml({
+    title: 'Session Confirmed', footer,
+    children: (
+      <>
+        <p>Hello {p.recipientName},</p>
+        <p>Your session with <strong>{p.otherName}</strong> has been confirmed!</p>
+        <p>
+          <strong>Session Details:</strong><br />
+          Date: {date}<br />
+          Time: {time}<br />
+          Duration: {p.durationMinutes} minutes<br />
+          Meeting Link: {p.meetingUrl ? <a href={p.meetingUrl}>{p.meetingUrl}</a> : link}
+        </p>
+        {p.meetingUrl ? (
+          <p><a href={p.meetingUrl} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">
+            {p.provider === 'google-meet' ? 'Join Google Meet' : 'Join meeting'}
+          </a></p>
+        ) : null}
+        <p>Please join the meeting 5 minutes before the scheduled time.</p>
+        <p><a href={dashboard}>Your sessions</a></p>
+        <p>Best regards,<br />CodeMentorHub Team</p>
+      </>
+    ),
+  });
+  return { subject: 'Session Confirmed - CodeMentorHub', text, html };
+}

@@ -1,0 +1,37 @@
+/** A meeting room provider, in our own terms. Google Meet, Jitsi and "none" implement it. */
+export interface MeetingProvider {
+  readonly name: 'google-meet' | 'jitsi' | 'none';
+  /** Creates a room for one session. null from the `none` provider: the integration is off. */
+  createMeeting(input: CreateMeetingInput): Promise<Meeting | null>;
+  /**
+   * The link a given participant opens. Jitsi with JWT gives each participant a signed link; the
+   * others return the room's joinUrl unchanged. Async because the token is signed with jose (its
+   * signing is async); `expiresAt` bounds a signed link's life (e.g. the session's end + 2 h) and is
+   * ignored by providers that sign nothing.
+   */
+  joinUrlFor(meeting: Meeting, participant: MeetingParticipant, options: { expiresAt: Date }): Promise<string>;
+}
+
+export interface MeetingParticipant {
+  id: string;
+  name: string;
+  email: string;
+  moderator: boolean;
+}
+
+export interface CreateMeetingInput {
+  sessionId: string;
+  start: Date;
+  durationMinutes: number;
+  title: string;
+  participants: { name: string; email: string }[];
+  /** A readable prefix for the room name (Jitsi), e.g. the mentor's name. */
+  roomName?: string;
+}
+
+export interface Meeting {
+  provider: 'google-meet' | 'jitsi';
+  joinUrl: string;
+  /** Google: the space name (spaces/abc…); Jitsi: the room name. */
+  externalId: string;
+}

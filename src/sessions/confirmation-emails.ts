@@ -1,0 +1,28 @@
+import type { Tx } from '../db/client';
+import { enqueueEmail } from '../mail/outbox';
+import { loadSessionPeople } from '../payments/record';
+
+/**
+ * "Session Confirmed - CodeMentorHub" to each participant, in their own zone, written in the
+ * transaction that stored the link (or confirmed, with no provider). One per person per session.
+ */
+export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: 'google-meet' | 'jitsi' | 'none'; linkFor?: (role: 'mentee' | 'mentor') => string }): Promise<void> {
+  const p = await loadSessionPeople(tx, options.sessionId);
+  const people = [
+    { role: 'mentee' as const, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
+    { role: 'mentor' as const, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
+  ];
+  for (const person of people) {
+    await enqueueEmail({
+      tx,
+      dedupeKey: `session-confirmed:${options.sessionId}:${person.role}`,
+      template: 'session-confirmed',
+      to: { name: person.name, address: person.email },
+      payload: {
+        sessionId: options.sessionId, role: person.role, recipientName: person.name, otherName: person.other,
+        startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+        meetingUrl: options.meetingUrl ? (options.linkFor?.(person.role) ?? options.meetingUrl) : null, provider: options.provider,
+      },
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { isUuid } from '../db/ids';
+import { meetingAccesses, sessions } from '../db/schema';
+import { requireRole } from '../web/auth';
+import { pageContext, setFlash } from '../web/context';
+import { ErrorPage } from '../web/errors';
+import { sendPage } from '../web/render';
+import { listAdminSessions } from './queries';
+import { cancelSession, confirmSession, declineSession, setSessionStatus, type TransitionResult } from './transitions';
+import { AdminSessionsPage } from './views';
+
+type IdParams = { Params: { id: string }; Body: Record<string, string> };
+
+/** The seed's routes: mentor "Accept session", admin set-status, and the guarded join link. */
+export async function sessionRoutes(app: FastifyInstance) {
+  const { database, meetings, now, wakeWorker } = app.services;
+  const db = database.db;
+
+  /** After a transition: back where the form was, with a notice; or a 4xx page saying why nothing changed. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, result: TransitionResult, done: string, back: string) => {
+    if (!result.ok) return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), title: 'Nothing was changed', text: result.error, back }), result.status);
+    wakeWorker();
+    setFlash(reply, done);
+    return reply.redirect(back, 303);
+  };
+  const actor = (request: FastifyRequest) => ({ id: request.user!.id, role: request.user!.role });
+
+  app.post<IdParams>('/mentor/session/:id/accept', { preHandler: requireRole('mentor') }, async (request, reply) => {
+    const result = await confirmSession({ db, sessionId: request.params.id, actor: actor(request), meetingProvider: meetings.name, now: now(), ip: request.ip });
+    return answer(request, reply, result, meetings.name === 'none'
+      ? 'Session accepted. Both of you have been emailed; share the meeting details with your mentee.'
+      : 'Session accepted. The meeting link is being prepared and will be emailed to both of you.', '/mentor/dashboard');
+  });
+
+  app.post<IdParams>('/mentor/session/:id/decline', { preHandler: requireRole('mentor') }, async (request, reply) => {
+    const result = await declineSession({ db, sessionId: request.params.id, actor: actor(request), now: now(), ip: request.ip });
+    return answer(request, reply, result, 'Session declined. The mentee gets a full refund.', '/mentor/dashboard');
+  });
+
+  app.post<IdParams>('/sessions/:id/cancel', { preHandler: requireRole('mentee', 'mentor', 'admin') }, async (request, reply) => {
+    const result = await cancelSession({ db, sessionId: request.params.id, actor: actor(request), now: now(), ip: request.ip });
+    const back = { mentee: '/dashboard', mentor: '/mentor/dashboard', admin: '/admin/sessions' }[request.user!.role];
+    const refund = result.ok && result.refund === 'full' ? ' The payment will be refunded in full.' : result.ok ? ' No refund is due (less than 24 hours before the start).' : '';
+    return answer(request, reply, result, `Session cancelled.${refund}`, back);
+  });
+
+  app.post<IdParams>('/admin/sessions/:id/set-status', { preHandler: requireRole('admin') }, async (request, reply) => {
+    const status = String(request.body?.status ?? '');
+    const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), ip: request.ip });
+    const words: Record<string, string> = { confirmed: 'Session confirmed.', completed: 'Session marked completed.', cancelled: 'Session cancelled.', declined: 'Session declined.' };
+    return answer(request, reply, result, words[status] ?? 'Done.', '/admin/sessions');
+  });
+
+  app.get<{ Querystring: { status?: string } }>('/admin/sessions', { preHandler: requireRole('admin') }, async (request, reply) => {
+    const rows = await listAdminSessions({ db, status: request.query.status });
+    return sendPage(reply, <AdminSessionsPage ctx={pageContext(request, reply)} rows={rows} status={request.query.status} />);
+  });
+
+  // The only way the dashboards open a meeting: checks who asks, records it, then redirects.
+  app.get<{ Params: { id: string } }>('/sessions/:id/join', { preHandler: requireRole('mentee', 'mentor', 'admin') }, async (request, reply) => {
+    const user = request.user!;
+    if (!isUuid(request.params.id)) return reply.callNotFound();
+    const [s] = await db.select().from(sessions).where(eq(sessions.id, request.params.id));
+    const mine = s && (user.role === 'admin' || s.menteeId === user.id || s.mentorId === user.id);
+    if (!s || !mine || !s.meetingUrl || !s.meetingExternalId || (s.status !== 'confirmed' && s.status !== 'completed')) return reply.callNotFound();
+    await db.insert(meetingAccesses).values({ sessionId: s.id, userId: user.id, ip: request.ip });
+    const url = await meetings.joinUrlFor(
+      { provider: s.meetingProvider as 'google-meet' | 'jitsi', joinUrl: s.meetingUrl, externalId: s.meetingExternalId },
+      { id: user.id, name: user.name, email: user.email, moderator: user.id === s.mentorId || user.role === 'admin' },
+      { expiresAt: new Date(s.endsAt.getTime() + 2 * 3_600_000) },
+    );
+    return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(url, 302);
+  });
+}
+

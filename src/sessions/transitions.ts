@@ -1,0 +1,132 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record';
+import type { Db, Tx } from '../db/client';
+import { isUuid } from '../db/ids';
+import { sessions, type Role, type SessionStatus } from '../db/schema';
+import { queueRefund } from '../payments/record';
+import { queueConfirmationEmails } from './confirmation-emails';
+import { refundOnCancel } from './refund-policy';
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export type TransitionResult =
+  | { ok: true; sessionId: string; status: SessionStatus; refund?: 'full' | 'none' }
+  | { ok: false; status: 400 | 403 | 404 | 409; error: string };
+
+const STATUS_WORD: Record<SessionStatus, string> = {
+  awaiting_payment: 'awaiting payment', pending: 'pending', confirmed: 'confirmed', completed: 'completed',
+  declined: 'declined', cancelled: 'cancelled', expired: 'expired',
+};
+
+const PAST: Record<string, string> = { accept: 'accepted', confirm: 'confirmed', complete: 'completed', decline: 'declined', cancel: 'cancelled' };
+
+/** Who may see a session at all: its two participants and admins. Everyone else gets 404. */
+function visibleTo(actor: Actor) {
+  return actor.role === 'admin' ? sql`true` : sql`(${sessions.mentorId} = ${actor.id} or ${sessions.menteeId} = ${actor.id})`;
+}
+
+/**
+ * One transition: a compare-and-swap UPDATE (… WHERE status IN (from) RETURNING) and its effects in
+ * the same transaction. Of two racing requests exactly one matches; the other sees 409.
+ */
+async function transition(options: {
+  db: Db; sessionId: string; actor: Actor; from: SessionStatus[]; to: SessionStatus; set: Partial<typeof sessions.$inferInsert>;
+  allowed: (row: { mentorId: string; menteeId: string }) => boolean; verb: string;
+  effects?: (tx: Tx, row: typeof sessions.$inferSelect) => Promise<Partial<TransitionResult & { ok: true }> | void>;
+  ip?: string | null;
+}): Promise<TransitionResult> {
+  const { db, sessionId, actor } = options;
+  if (!isUuid(sessionId)) return { ok: false, status: 404, error: 'There is no such session.' };
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId })
+      .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor)));
+    if (!current) return { ok: false, status: 404, error: 'There is no such session.' } as const;
+    if (!options.allowed(current)) return { ok: false, status: 403, error: `You cannot ${options.verb} this session.` } as const;
+    const [row] = await tx
+      .update(sessions)
+      .set({ ...options.set, status: options.to, updatedAt: new Date() })
+      .where(and(eq(sessions.id, sessionId), inArray(sessions.status, options.from)))
+      .returning();
+    if (!row) {
+      // Re-read: the status may have changed since the first read (a racing request won).
+      const [now] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
+      const status = now?.status ?? current.status;
+      return { ok: false, status: 409, error: `This session is ${STATUS_WORD[status]}, so it cannot be ${PAST[options.verb]} now.` } as const;
+    }
+    const extra = (await options.effects?.(tx, row)) ?? {};
+    await recordAudit(tx, { actorId: actor.id, action: `session.${options.to}`, subjectType: 'session', subjectId: sessionId, data: { from: current.status, to: options.to }, ip: options.ip });
+    return { ok: true, sessionId, status: options.to, ...extra } as const;
+  });
+}
+
+/**
+ * Mentor "Accept session" or admin "Confirm": pending → confirmed. The meeting room is made right
+ * after by the worker (createDueMeetings); with no provider, the emails go now.
+ */
+export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; ip?: string | null }): Promise<TransitionResult> {
+  const { actor, now, meetingProvider } = options;
+  return transition({
+    ...options, from: ['pending'], to: 'confirmed', verb: actor.role === 'mentor' ? 'accept' : 'confirm',
+    allowed: (s) => actor.role === 'admin' || (actor.role === 'mentor' && s.mentorId === actor.id),
+    set: {
+      confirmedAt: now, confirmedBy: actor.id, meetingProvider,
+      meetingNextAttemptAt: meetingProvider === 'none' ? null : now,
+    },
+    effects: async (tx, row) => {
+      if (meetingProvider === 'none') await queueConfirmationEmails(tx, { sessionId: row.id, meetingUrl: null, provider: 'none' });
+    },
+  });
+}
+
+/** Admin "Mark completed": confirmed → completed. The meeting link stays in the history. */
+export function completeSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; ip?: string | null }): Promise<TransitionResult> {
+  return transition({
+    ...options, from: ['confirmed'], to: 'completed', verb: 'complete',
+    allowed: () => options.actor.role === 'admin',
+    set: { completedAt: options.now },
+  });
+}
+
+/** The mentor turns down a paid request: pending → declined, fully refunded. */
+export function declineSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; ip?: string | null }): Promise<TransitionResult> {
+  return transition({
+    ...options, from: ['pending'], to: 'declined', verb: 'decline',
+    allowed: (s) => options.actor.role === 'admin' || (options.actor.role === 'mentor' && s.mentorId === options.actor.id),
+    set: { declinedAt: options.now },
+    effects: async (tx, row) => {
+      await queueRefund(tx, { sessionId: row.id, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor declined the session.', now: options.now, actorId: options.actor.id });
+      return { refund: 'full' as const };
+    },
+  });
+}
+
+/** Either participant or an admin cancels a pending or confirmed session; the refund rule decides the money. */
+export function cancelSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; ip?: string | null }): Promise<TransitionResult> {
+  const { actor, now } = options;
+  return transition({
+    ...options, from: ['pending', 'confirmed'], to: 'cancelled', verb: 'cancel',
+    allowed: () => true,
+    set: { cancelledAt: now, cancelledBy: actor.id, meetingNextAttemptAt: null },
+    effects: async (tx, row) => {
+      const refund = refundOnCancel({ by: actor.role, startsAt: row.startsAt, now, paid: Boolean(row.paidAt) });
+      if (refund === 'full') {
+        await queueRefund(tx, { sessionId: row.id, amountCents: row.priceCents, currency: row.currency, reason: `Cancelled by the ${actor.role}.`, now, actorId: actor.id });
+      }
+      return { refund };
+    },
+  });
+}
+
+/** The admin form's `status` field, mapped onto the transitions. */
+export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; ip?: string | null }): Promise<TransitionResult> {
+  switch (options.status) {
+    case 'confirmed': return confirmSession(options);
+    case 'completed': return completeSession(options);
+    case 'cancelled': return cancelSession(options);
+    case 'declined': return declineSession(options);
+    default: return Promise.resolve({ ok: false, status: 400, error: 'Choose a status: confirmed, completed, cancelled or declined.' });
+  }
+}

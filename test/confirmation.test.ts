@@ -1,0 +1,200 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPaidSession } from '../src/booking/operator';
+import { auditLog, emailOutbox, meetingAccesses, refunds, sessions } from '../src/db/schema';
+import type { Worker } from '../src/jobs/worker';
+import { buildTestApp, type TestApp } from './helpers/app';
+import { FakeSmtp } from './fakes/smtp';
+import { eventually, startTestWorker } from './helpers/worker';
+
+let smtp: FakeSmtp;
+let t: TestApp;
+let worker: Worker | undefined;
+beforeAll(async () => {
+  smtp = await new FakeSmtp().start();
+  t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
+});
+afterEach(async () => { await worker?.stop(); worker = undefined; });
+afterAll(async () => { await t.close(); await smtp.stop(); });
+
+/** A paid, pending session between a new mentor and mentee (through the operator path). */
+async function pendingSession(hoursAhead = 72, zones: { mentor?: string; mentee?: string } = {}) {
+  const mentor = await t.loginAs('mentor', { timezone: zones.mentor ?? 'Europe/London' });
+  const mentee = await t.loginAs('mentee', { timezone: zones.mentee ?? 'Asia/Kathmandu' });
+  const start = new Date(Date.now() + hoursAhead * 3_600_000);
+  start.setUTCMinutes(0, 0, 0);
+  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
+  if (!made.ok) throw new Error(made.error);
+  return { mentor, mentee, sessionId: made.sessionId, start };
+}
+
+const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
+
+describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
+  it('confirms, creates a real room, and each participant gets exactly one "Session Confirmed" email with the link the dashboards show', async () => {
+    const { mentor, mentee, sessionId } = await pendingSession();
+    const dash = await mentor.get('/mentor/dashboard');
+    expect(dash.body).toContain(`action="/mentor/session/${sessionId}/accept/"`);
+    expect(dash.body).not.toContain('/join');
+
+    const res = await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard');
+    expect(res.statusCode).toBe(303);
+    expect((await row(sessionId)).status).toBe('confirmed');
+    // Committed at once; until the worker has made the room, the dashboards say so and show no link.
+    expect((await mentee.get('/dashboard')).body).toContain('Meeting link being prepared');
+
+    worker = await startTestWorker(t.config, t.database);
+    await smtp.waitFor(() => smtp.to(mentee.user.email).some((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub') && smtp.to(mentor.user.email).some((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub'));
+    await new Promise((r) => setTimeout(r, 500));
+    const s = await row(sessionId);
+    expect(s.meetingProvider).toBe('jitsi');
+    expect(s.meetingUrl).toMatch(/^https:\/\/meet\.jit\.si\/[a-z0-9-]+$/);
+
+    for (const [who, other] of [[mentee, 'Test mentor'], [mentor, 'Test mentee']] as const) {
+      const mails = smtp.to(who.user.email).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub');
+      expect(mails).toHaveLength(1);
+      const text = mails[0]!.parsed.text!;
+      expect(text).toContain(`Your session with ${other}`);
+      expect(text).toMatch(/^Date: \w{3} \d{1,2}, \d{4}$/m);
+      expect(text).toMatch(/^Time: \d{2}:\d{2} \(/m);
+      expect(text).toContain('Duration: 60 minutes');
+      expect(text).toContain(`Meeting Link: ${s.meetingUrl}`);
+      expect(text).toContain('Please join the meeting 5 minutes before the scheduled time.');
+    }
+    // Each in the recipient's own zone.
+    const menteeText = smtp.to(mentee.user.email).find((m) => m.parsed.subject?.startsWith('Session Confirmed'))!.parsed.text!;
+    const mentorText = smtp.to(mentor.user.email).find((m) => m.parsed.subject?.startsWith('Session Confirmed'))!.parsed.text!;
+    expect(menteeText).toContain('(Asia/Kathmandu');
+    expect(mentorText).toContain('(Europe/London');
+
+    // The same link on both dashboards, in the join box.
+    for (const [agent, page] of [[mentee, '/dashboard'], [mentor, '/mentor/dashboard']] as const) {
+      const body = (await agent.get(page)).body;
+      expect(body).toContain(`>${s.meetingUrl}</code>`);
+      expect(body).toContain('Join meeting</a>');
+      expect(body).toContain(`href="/sessions/${sessionId}/join"`);
+    }
+    expect(await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.confirmed')))).toHaveLength(1);
+  });
+});
+
+describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine', () => {
+  it('confirms from the Sessions page, shows "Join Meeting" in the Meeting Link column, then marks completed and keeps the link', async () => {
+    const { sessionId } = await pendingSession();
+    const admin = await t.loginAs('admin');
+    const page = await admin.get('/admin/sessions');
+    expect(page.body).toContain('<th scope="col">Meeting Link</th>');
+    expect(page.body).toContain('>Confirm</button>');
+    const res = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
+    expect(res.statusCode).toBe(303);
+    worker = await startTestWorker(t.config, t.database);
+    await eventually(async () => Boolean((await row(sessionId)).meetingUrl));
+    const after = (await admin.get('/admin/sessions')).body;
+    expect(after).toContain(`href="/sessions/${sessionId}/join"`);
+    expect(after).toContain('Join Meeting</a>');
+    expect(after).toContain('>Mark completed</button>');
+    const done = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'completed' }, '/admin/sessions');
+    expect(done.statusCode).toBe(303);
+    expect((await row(sessionId)).status).toBe('completed');
+    expect((await admin.get('/admin/sessions')).body).toContain(`href="/sessions/${sessionId}/join"`);
+  });
+
+  it('answers 409 with a reason and changes nothing for invalid transitions', async () => {
+    const admin = await t.loginAs('admin');
+    const { sessionId } = await pendingSession();
+    const complete = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'completed' }, '/admin/sessions');
+    expect(complete.statusCode).toBe(409);
+    expect(complete.body).toContain('This session is pending, so it cannot be completed now.');
+    await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
+    const twice = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
+    expect(twice.statusCode).toBe(409);
+    expect(twice.body).toContain('This session is confirmed, so it cannot be confirmed now.');
+    await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'cancelled' }, '/admin/sessions');
+    const revive = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
+    expect(revive.statusCode).toBe(409);
+    expect((await row(sessionId)).status).toBe('cancelled');
+    const bogus = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'paid' }, '/admin/sessions');
+    expect(bogus.statusCode).toBe(400);
+    const audits = await t.database.db.select().from(auditLog).where(eq(auditLog.subjectId, sessionId));
+    expect(audits.map((a) => a.action).filter((a) => a.startsWith('session.') && a !== 'session.paid' && a !== 'session.created_by_operator')).toEqual(['session.confirmed', 'session.cancelled']);
+  });
+
+  it('lets only the session\'s own mentor accept; others get 404 or 403 and nothing changes', async () => {
+    const { sessionId, mentee } = await pendingSession();
+    const otherMentor = await t.loginAs('mentor');
+    expect((await otherMentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(404);
+    expect((await mentee.submit(`/mentor/session/${sessionId}/accept/`, {}, '/dashboard')).statusCode).toBe(403);
+    expect((await row(sessionId)).status).toBe('pending');
+  });
+});
+
+describe('the join link', () => {
+  it('redirects the two participants and admins, records each access, and is 404 for everyone else and before confirmation', async () => {
+    const { sessionId, mentor, mentee } = await pendingSession();
+    expect((await mentee.get(`/sessions/${sessionId}/join`)).statusCode).toBe(404);
+    await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard');
+    worker = await startTestWorker(t.config, t.database);
+    await eventually(async () => Boolean((await row(sessionId)).meetingUrl));
+    const url = (await row(sessionId)).meetingUrl!;
+    const admin = await t.loginAs('admin');
+    for (const who of [mentee, mentor, admin]) {
+      const res = await who.get(`/sessions/${sessionId}/join`);
+      expect(res.statusCode).toBe(302);
+      expect(res.headers.location).toBe(url);
+    }
+    const stranger = await t.loginAs('mentee');
+    expect((await stranger.get(`/sessions/${sessionId}/join`)).statusCode).toBe(404);
+    expect((await t.agent().get(`/sessions/${sessionId}/join`)).statusCode).toBe(302); // to the log-in page
+    const accesses = await t.database.db.select().from(meetingAccesses).where(eq(meetingAccesses.sessionId, sessionId));
+    expect(accesses.map((a) => a.userId).sort()).toEqual([mentee.user.id, mentor.user.id, admin.user.id].sort());
+    // Never shown to other users: not on a stranger's dashboard, not on the public profile.
+    expect((await stranger.get('/dashboard')).body).not.toContain(url);
+    expect((await t.agent().get(`/mentors/${mentor.user.id}`)).body).not.toContain(url);
+  });
+});
+
+describe('cancellation and decline refunds (one rule)', () => {
+  it('refunds in full when the mentor declines or cancels, or the mentee cancels more than 24 h ahead; not within 24 h', async () => {
+    const declined = await pendingSession(72);
+    await declined.mentor.submit(`/mentor/session/${declined.sessionId}/decline`, {}, '/mentor/dashboard');
+    expect((await row(declined.sessionId)).status).toBe('declined');
+    const early = await pendingSession(72);
+    await early.mentee.submit(`/sessions/${early.sessionId}/cancel`, {}, '/dashboard');
+    const late = await pendingSession(12);
+    const lateRes = await late.mentee.submit(`/sessions/${late.sessionId}/cancel`, {}, '/dashboard');
+    expect(lateRes.statusCode).toBe(303);
+    const byMentor = await pendingSession(12);
+    await byMentor.mentor.submit(`/sessions/${byMentor.sessionId}/cancel`, {}, '/mentor/dashboard');
+    const owed = async (id: string) => (await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).length;
+    expect(await owed(declined.sessionId)).toBe(1);
+    expect(await owed(early.sessionId)).toBe(1);
+    expect(await owed(late.sessionId)).toBe(0);
+    expect(await owed(byMentor.sessionId)).toBe(1);
+    for (const s of [early, late, byMentor]) expect((await row(s.sessionId)).status).toBe('cancelled');
+    // Cancelling twice is a 409, and refunds nothing more.
+    expect((await early.mentee.submit(`/sessions/${early.sessionId}/cancel`, {}, '/dashboard')).statusCode).toBe(409);
+    expect(await owed(early.sessionId)).toBe(1);
+  });
+});
+
+describe('MEETING_PROVIDER=none', () => {
+  it('confirms and emails both at once, saying the mentor will share the details; no link anywhere', async () => {
+    const off = await buildTestApp({ env: { SMTP_URL: smtp.url, MEETING_PROVIDER: 'none' }, database: undefined });
+    try {
+      const mentor = await off.loginAs('mentor');
+      const mentee = await off.loginAs('mentee');
+      const start = new Date(Date.now() + 3 * 86_400_000); start.setUTCMinutes(0, 0, 0);
+      const made = await createPaidSession({ db: off.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 30 }, now: new Date() });
+      if (!made.ok) throw new Error(made.error);
+      await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard');
+      const mails = await off.database.db.select().from(emailOutbox).where(eq(emailOutbox.template, 'session-confirmed'));
+      expect(mails).toHaveLength(2);
+      expect(mails.every((m) => (m.payload as { meetingUrl: unknown }).meetingUrl === null)).toBe(true);
+      const body = (await mentee.get('/dashboard')).body;
+      expect(body).toContain('the mentor will share the meeting details');
+      expect(body).not.toContain('/join"');
+    } finally {
+      await off.close();
+    }
+  });
+});
