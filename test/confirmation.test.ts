@@ -1,11 +1,14 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import ical from 'node-ical';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPaidSession } from '../src/booking/operator';
 import { auditLog, emailOutbox, meetingAccesses, refunds, sessions } from '../src/db/schema';
 import type { Worker } from '../src/jobs/worker';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { FakeSmtp } from './fakes/smtp';
-import { eventually, startTestWorker } from './helpers/worker';
+import { eventually, silentLogger, startTestWorker } from './helpers/worker';
+import { onPostgres } from './helpers/db';
+import { openPostgres } from '../src/db/client';
 
 let smtp: FakeSmtp;
 let t: TestApp;
@@ -60,6 +63,21 @@ describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
       expect(text).toContain('Duration: 60 minutes');
       expect(text).toContain(`Meeting Link: ${s.meetingUrl}`);
       expect(text).toContain('Please join the meeting 5 minutes before the scheduled time.');
+    }
+    // The calendar invite: METHOD:REQUEST, one stable UID per session, the right times and both attendees.
+    for (const who of [mentee, mentor]) {
+      const mail = smtp.to(who.user.email).find((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub')!.parsed;
+      const cal = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+      expect(cal, 'text/calendar part').toBeDefined();
+      const source = cal!.content.toString('utf8');
+      expect(source).toContain('METHOD:REQUEST');
+      const parsed = Object.values(ical.sync.parseICS(source)).find((c) => c?.type === 'VEVENT') as ical.VEvent;
+      expect(parsed.uid).toBe(`session-${sessionId}@localhost`);
+      expect(new Date(parsed.start as Date).toISOString()).toBe(s.startsAt.toISOString());
+      expect(new Date(parsed.end as Date).toISOString()).toBe(s.endsAt.toISOString());
+      const attendees = ([] as ical.Attendee[]).concat(parsed.attendee ?? []).map((a) => (typeof a === 'string' ? a : a.val).replace(/^mailto:/i, '').toLowerCase());
+      expect(attendees.sort()).toEqual([mentee.user.email, mentor.user.email].sort());
+      expect(String(parsed.location)).toBe(s.meetingUrl);
     }
     // Each in the recipient's own zone.
     const menteeText = smtp.to(mentee.user.email).find((m) => m.parsed.subject?.startsWith('Session Confirmed'))!.parsed.text!;
@@ -195,6 +213,45 @@ describe('MEETING_PROVIDER=none', () => {
       expect(body).not.toContain('/join"');
     } finally {
       await off.close();
+    }
+  });
+});
+
+// PGlite runs one transaction at a time: a race there proves nothing.
+describe.runIf(onPostgres)('racing confirmations (PostgreSQL)', () => {
+  it('mentor "Accept session" and admin "Confirm" at once give one confirmation, one room and one email each', async () => {
+    const admin = await t.loginAs('admin');
+    const secondAdmin = await t.loginAs('admin');
+    const cases = [];
+    for (let i = 0; i < 10; i++) cases.push(await pendingSession(100 + i * 2));
+    const tokens = new Map<unknown, string>();
+    for (const who of [admin, secondAdmin, ...cases.map((c) => c.mentor)]) tokens.set(who, await who.csrfToken());
+    const results = await Promise.all(cases.flatMap(({ mentor, sessionId }) => [
+      mentor.post(`/mentor/session/${sessionId}/accept/`, { _csrf: tokens.get(mentor)! }),
+      admin.post(`/admin/sessions/${sessionId}/set-status/`, { _csrf: tokens.get(admin)!, status: 'confirmed' }),
+      secondAdmin.post(`/admin/sessions/${sessionId}/set-status/`, { _csrf: tokens.get(secondAdmin)!, status: 'confirmed' }),
+    ]));
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 303)).toHaveLength(10);
+    expect(codes.filter((c) => c === 409)).toHaveLength(20);
+
+    worker = await startTestWorker(t.config, t.database);
+    // A second worker (its own pool, as a second process would have) competes for the same rooms.
+    const other = openPostgres(t.database.url!, silentLogger);
+    const second = await startTestWorker(t.config, other);
+    try {
+      for (const { sessionId } of cases) {
+        await eventually(async () => Boolean((await row(sessionId)).meetingUrl));
+        const confirmed = await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.confirmed')));
+        expect(confirmed).toHaveLength(1);
+        const rooms = await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.meeting_created')));
+        expect(rooms).toHaveLength(1);
+        const mails = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, 'session-confirmed'), sql`${emailOutbox.payload}->>'sessionId' = ${sessionId}`));
+        expect(mails.map((m) => m.toAddress).sort()).toHaveLength(2);
+      }
+    } finally {
+      await second.stop();
+      await other.close();
     }
   });
 });

@@ -65,7 +65,7 @@ export async function deliverDueEmails(options: DeliveryOptions): Promise<Delive
     const to = { name: row.toName, address: row.toAddress };
     const messageId = messageIdFor(row.dedupeKey, options.from);
     try {
-      const rendered = renderEmail(row.template, row.payload, { appUrl: options.appUrl, recipient: to });
+      const rendered = renderEmail(row.template, row.payload, { appUrl: options.appUrl, recipient: to, from: options.from });
       await transport.send({ messageId, from: options.from, to, ...rendered });
       await db
         .update(emailOutbox)

@@ -16,7 +16,10 @@ export function createMailboxTransport(db: Db): MailTransport {
           subject: email.subject,
           text: email.text,
           html: email.html,
-          attachments: (email.attachments ?? []).map((a) => ({
+          attachments: [
+            ...(email.attachments ?? []),
+            ...(email.icalEvent ? [{ filename: 'invite.ics', contentType: `text/calendar; method=${email.icalEvent.method}`, content: email.icalEvent.content }] : []),
+          ].map((a) => ({
             filename: a.filename,
             contentType: a.contentType,
             contentBase64: Buffer.from(a.content).toString('base64'),

@@ -30,6 +30,8 @@ export function createSmtpTransport(options: { url: string; timeoutMs: number })
         text: email.text,
         html: email.html,
         attachments: email.attachments,
+        // nodemailer builds the text/calendar alternative (with its METHOD) that clients turn into an invite.
+        icalEvent: email.icalEvent ? { method: email.icalEvent.method, content: email.icalEvent.content, filename: 'invite.ics' } : undefined,
       });
     },
     async close() {

@@ -9,6 +9,7 @@ export interface OutgoingEmail {
   text: string;
   html: string;
   attachments?: { filename: string; contentType: string; content: string | Buffer }[];
+  icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
 /** Where mail goes: SMTP in production, the built-in mailbox in demo mode. */

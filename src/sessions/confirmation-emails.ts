@@ -6,7 +6,7 @@ import { loadSessionPeople } from '../payments/record';
  * "Session Confirmed - CodeMentorHub" to each participant, in their own zone, written in the
  * transaction that stored the link (or confirmed, with no provider). One per person per session.
  */
-export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: 'google-meet' | 'jitsi' | 'none'; linkFor?: (role: 'mentee' | 'mentor') => string }): Promise<void> {
+export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: 'google-meet' | 'jitsi' | 'none' }): Promise<void> {
   const p = await loadSessionPeople(tx, options.sessionId);
   const people = [
     { role: 'mentee' as const, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
@@ -21,7 +21,8 @@ export async function queueConfirmationEmails(tx: Tx, options: { sessionId: stri
       payload: {
         sessionId: options.sessionId, role: person.role, recipientName: person.name, otherName: person.other,
         startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
-        meetingUrl: options.meetingUrl ? (options.linkFor?.(person.role) ?? options.meetingUrl) : null, provider: options.provider,
+        meetingUrl: options.meetingUrl, provider: options.provider,
+        attendees: [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }],
       },
     });
   }

@@ -9,11 +9,14 @@ export interface RenderedEmail {
   text: string;
   html: string;
   attachments?: { filename: string; contentType: string; content: string | Buffer }[];
+  /** A calendar invite: mail clients show "Add to calendar" / accept buttons for it. */
+  icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
 export interface RenderContext {
   appUrl: string;
   recipient: Mailbox;
+  from: Mailbox;
 }
 
 /** Every email the product sends, by template name, with the payload the outbox row carries. */

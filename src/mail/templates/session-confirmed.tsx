@@ -1,4 +1,5 @@
 import { emailDateTime, SIGN_OFF } from './format';
+import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import type { RenderContext, RenderedEmail } from './index';
 
@@ -13,6 +14,7 @@ export interface SessionConfirmedPayload {
   /** Null when the meeting integration is off: the mentor shares the details. */
   meetingUrl: string | null;
   provider: 'google-meet' | 'jitsi' | 'none';
+  attendees: { name: string; email: string }[];
 }
 
 /** The seed's "Email Examples", with times in the recipient's zone and a real link. */
@@ -53,5 +55,12 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
       </>
     ),
   });
-  return { subject: 'Session Confirmed - CodeMentorHub', text, html };
+  const invite = sessionInvite({
+    sessionId: p.sessionId, appUrl: ctx.appUrl, organizer: { name: ctx.from.name || 'CodeMentorHub', email: ctx.from.address },
+    method: 'REQUEST', sequence: 0, start: new Date(p.startsAt), durationMinutes: p.durationMinutes,
+    summary: `CodeMentorHub session with ${p.otherName}`,
+    description: `CodeMentorHub session with ${p.otherName}.\nMeeting Link: ${link}\nPlease join the meeting 5 minutes before the scheduled time.`,
+    meetingUrl: p.meetingUrl, attendees: p.attendees,
+  });
+  return { subject: 'Session Confirmed - CodeMentorHub', text, html, icalEvent: { method: 'REQUEST', content: invite } };
 }
