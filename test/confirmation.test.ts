@@ -6,6 +6,7 @@ import { auditLog, emailOutbox, meetingAccesses, refunds, sessions } from '../sr
 import type { Worker } from '../src/jobs/worker';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { FakeSmtp } from './fakes/smtp';
+import { FakeGoogle } from './fakes/google';
 import { eventually, silentLogger, startTestWorker } from './helpers/worker';
 import { onPostgres } from './helpers/db';
 import { openPostgres } from '../src/db/client';
@@ -252,6 +253,51 @@ describe.runIf(onPostgres)('racing confirmations (PostgreSQL)', () => {
     } finally {
       await second.stop();
       await other.close();
+    }
+  });
+});
+
+describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
+  it('retries a failing Meet API with backoff, shows "being prepared" meanwhile, then one space, one email each, "Join Google Meet"', async () => {
+    const google = await new FakeGoogle().start();
+    const g = await buildTestApp({
+      env: {
+        SMTP_URL: smtp.url, MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret,
+        GOOGLE_REFRESH_TOKEN: google.refreshToken, GOOGLE_MEET_API_URL: `${google.url}/`, GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+      },
+    });
+    let w: Worker | undefined;
+    try {
+      const mentor = await g.loginAs('mentor');
+      const mentee = await g.loginAs('mentee');
+      const start = new Date(Date.now() + 3 * 86_400_000); start.setUTCMinutes(0, 0, 0);
+      const made = await createPaidSession({ db: g.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
+      if (!made.ok) throw new Error(made.error);
+      google.failNext('500', 2);
+      expect((await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
+      w = await startTestWorker(g.config, g.database);
+      const get = async () => (await g.database.db.select().from(sessions).where(eq(sessions.id, made.sessionId)))[0]!;
+      await eventually(async () => (await get()).meetingAttempts >= 1 && (await get()).meetingLastError !== null);
+      expect((await mentee.get('/dashboard')).body).toContain('Meeting link being prepared');
+      await eventually(async () => Boolean((await get()).meetingUrl), 20_000);
+      const s = await get();
+      expect(s.meetingUrl).toBe(google.spaces[0]!.meetingUri);
+      expect(s.meetingExternalId).toBe(google.spaces[0]!.name);
+      expect(google.spacesCreated).toBe(1);
+      await smtp.waitFor(() => smtp.to(mentee.user.email).length > 0 && smtp.to(mentor.user.email).length > 0);
+      await new Promise((r) => setTimeout(r, 500));
+      for (const who of [mentee, mentor]) {
+        const mails = smtp.to(who.user.email).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub');
+        expect(mails).toHaveLength(1);
+        expect(mails[0]!.parsed.text).toContain(`Meeting Link: ${s.meetingUrl}`);
+      }
+      const body = (await mentee.get('/dashboard')).body;
+      expect(body).toContain('Join Google Meet</a>');
+      expect(body).toContain(`>${s.meetingUrl}</code>`);
+    } finally {
+      await w?.stop();
+      await g.close();
+      await google.stop();
     }
   });
 });

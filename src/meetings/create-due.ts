@@ -14,10 +14,22 @@ const mentee = alias(users, 'mentee');
  * next attempt out (so no other worker calls the provider for the same session meanwhile); the link
  * is stored only if none is (first write wins), in one transaction with the two confirmation emails.
  */
-export async function createDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; leaseMs?: number; backoffMs?: number }): Promise<number> {
+export async function createDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; leaseMs?: number; backoffMs?: number; max?: number }): Promise<number> {
+  let made = 0;
+  // One claim at a time: a claim's lease must outlast one provider call, not a whole batch of them.
+  for (let i = 0; i < (options.max ?? 10); i++) {
+    const r = await createOneDueMeeting(options);
+    if (r === 'none') break;
+    if (r === 'made') made++;
+  }
+  return made;
+}
+
+async function createOneDueMeeting(options: { db: Db; meetings: MeetingProvider; now?: Date; leaseMs?: number; backoffMs?: number }): Promise<'none' | 'made' | 'failed'> {
   const { db, meetings } = options;
   const now = options.now ?? new Date();
-  const leaseMs = options.leaseMs ?? 60_000;
+  // Longer than the worst case of one provider call (Google: token + create, 15 s each, bounded).
+  const leaseMs = options.leaseMs ?? 120_000;
   const claimed = await db.transaction(async (tx) => {
     const due = await tx
       .select({ id: sessions.id })
@@ -27,7 +39,7 @@ export async function createDueMeetings(options: { db: Db; meetings: MeetingProv
         inArray(sessions.status, ['confirmed', 'completed']),
       ))
       .orderBy(asc(sessions.meetingNextAttemptAt))
-      .limit(10)
+      .limit(1)
       .for('update', { skipLocked: true });
     if (!due.length) return [];
     return tx
@@ -37,7 +49,8 @@ export async function createDueMeetings(options: { db: Db; meetings: MeetingProv
       .returning({ id: sessions.id, attempts: sessions.meetingAttempts });
   });
 
-  let made = 0;
+  if (claimed.length === 0) return 'none';
+  let outcome: 'made' | 'failed' = 'failed';
   for (const claim of claimed) {
     const [s] = await db
       .select({
@@ -75,7 +88,7 @@ export async function createDueMeetings(options: { db: Db; meetings: MeetingProv
         await recordAudit(tx, { actorId: null, action: 'session.meeting_created', subjectType: 'session', subjectId: s.id, data: { provider: meeting.provider, externalId: meeting.externalId } });
         await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider });
       });
-      made++;
+      outcome = 'made';
     } catch (err) {
       const delay = Math.min((options.backoffMs ?? 5_000) * 2 ** (claim.attempts - 1), 15 * 60_000);
       await db.update(sessions)
@@ -83,5 +96,5 @@ export async function createDueMeetings(options: { db: Db; meetings: MeetingProv
         .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl)));
     }
   }
-  return made;
+  return outcome;
 }

@@ -65,7 +65,8 @@ export async function sessionRoutes(app: FastifyInstance) {
     const mine = s && (user.role === 'admin' || s.menteeId === user.id || s.mentorId === user.id);
     if (!s || !mine || !s.meetingUrl || !s.meetingExternalId || (s.status !== 'confirmed' && s.status !== 'completed')) return reply.callNotFound();
     await db.insert(meetingAccesses).values({ sessionId: s.id, userId: user.id, ip: request.ip });
-    const url = await meetings.joinUrlFor(
+    // A room made by another provider than today's (the setting changed since) opens as stored.
+    const url = s.meetingProvider !== meetings.name ? s.meetingUrl : await meetings.joinUrlFor(
       { provider: s.meetingProvider as 'google-meet' | 'jitsi', joinUrl: s.meetingUrl, externalId: s.meetingExternalId },
       { id: user.id, name: user.name, email: user.email, moderator: user.id === s.mentorId || user.role === 'admin' },
       { expiresAt: new Date(s.endsAt.getTime() + 2 * 3_600_000) },

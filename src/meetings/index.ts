@@ -1,0 +1,27 @@
+import type { Config } from '../config';
+import { createGoogleMeetProvider } from './google-meet';
+import { createJitsiMeetingProvider } from './jitsi';
+import { createNoMeetingProvider } from './none';
+import type { MeetingProvider } from './provider';
+
+export type { Meeting, MeetingParticipant, MeetingProvider, CreateMeetingInput } from './provider';
+
+/** The one place the meeting provider is chosen, from MEETING_PROVIDER. */
+export function createMeetingProvider(config: Config, options: { warn?: (message: string) => void } = {}): MeetingProvider {
+  const meetings = config.meetings;
+  switch (meetings.provider) {
+    case 'none':
+      return createNoMeetingProvider();
+    case 'jitsi':
+      return createJitsiMeetingProvider(meetings.jitsi);
+    case 'google-meet': {
+      const { clientId, clientSecret, refreshToken, apiUrl, tokenUrl } = meetings.google;
+      // loadConfig already refuses these; a Config built by hand gets the same one-line message.
+      const missing = (variable: string) => new Error(`${variable}: is required when MEETING_PROVIDER=google-meet`);
+      if (!clientId) throw missing('GOOGLE_CLIENT_ID');
+      if (!clientSecret) throw missing('GOOGLE_CLIENT_SECRET');
+      if (!refreshToken) throw missing('GOOGLE_REFRESH_TOKEN');
+      return createGoogleMeetProvider({ clientId, clientSecret, refreshToken, apiUrl, tokenUrl, warn: options.warn });
+    }
+  }
+}

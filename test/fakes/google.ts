@@ -1,0 +1,218 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A fake Google on 127.0.0.1 for what we use, in Google's wire format:
+ * - `POST /token`: the OAuth 2.0 token endpoint, form-encoded grant_type=refresh_token with
+ *   client_id, client_secret, refresh_token; answers `{ access_token, expires_in, token_type }`, or
+ *   `{ error, error_description }` (400 invalid_grant for a wrong refresh token, 401 invalid_client).
+ * - `POST /v2/spaces`: the Meet REST API's spaces.create; JSON Space in and out; requires
+ *   `Authorization: Bearer <a token this fake issued and that has not expired>`, else 401; errors are
+ *   Google JSON errors `{ error: { code, message, status } }`.
+ * Tests can make the next requests answer 500 or 429, hang, or be processed with the reply lost.
+ */
+export type GoogleFailureMode = '500' | '429' | 'hang' | 'lose-reply';
+
+export interface FakeSpace {
+  name: string;
+  meetingUri: string;
+  meetingCode: string;
+  config: { accessType: string; entryPointAccess: string };
+}
+
+export interface GoogleRecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  raw: string;
+}
+
+export class FakeGoogle {
+  port = 0;
+  readonly clientId = 'fake-client-id.apps.googleusercontent.com';
+  readonly clientSecret = 'fake-client-secret';
+  readonly refreshToken = `1//fake-refresh-${randomBytes(8).toString('hex')}`;
+  /** expires_in of the access tokens issued from now on. */
+  tokenLifetimeSeconds = 3600;
+  /** Access type of a space created without one (the account's default). */
+  defaultAccessType = 'OPEN';
+  /** Like an account that cannot set the access type: a Space with `config` gets 400 INVALID_ARGUMENT. */
+  rejectSpaceConfig = false;
+  /** Every request that reached the server, in order (including failed ones). */
+  requests: GoogleRecordedRequest[] = [];
+  /** Every space Google would have created (including those whose reply was lost). */
+  spaces: FakeSpace[] = [];
+  /** Request bodies of every spaces.create that reached the API (authorised or not). */
+  spaceRequests: unknown[] = [];
+  tokenRequests = 0;
+  private tokens = new Map<string, number>();
+  private failures: GoogleFailureMode[] = [];
+  private server?: Server;
+  private sockets = new Set<Socket>();
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get tokenUrl(): string {
+    return `${this.url}/token`;
+  }
+
+  get spacesCreated(): number {
+    return this.spaces.length;
+  }
+
+  /** The next `count` requests (to any path) fail this way. */
+  failNext(mode: GoogleFailureMode, count = 1): void {
+    for (let i = 0; i < count; i++) this.failures.push(mode);
+  }
+
+  requestsTo(path: string): GoogleRecordedRequest[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
+      });
+    });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const raw = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0]!;
+    const authorization = header(req, 'authorization');
+    this.requests.push({ method: req.method ?? 'GET', path, authorization, contentType: header(req, 'content-type'), raw });
+
+    const failure = this.failures.shift();
+    if (failure === 'hang') return; // never answer; stop() destroys the socket
+    if (failure === '500') return sendJson(res, 500, googleError(500, 'INTERNAL', 'Internal error encountered. (fake Google, injected)'));
+    if (failure === '429') {
+      return sendJson(res, 429, googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota). (fake Google, injected)'));
+    }
+
+    const [status, body] = this.route(req.method ?? 'GET', path, req, raw, authorization);
+    if (failure === 'lose-reply') {
+      // Processed (a space may now exist), but the answer never arrives.
+      res.socket?.destroy();
+      return;
+    }
+    sendJson(res, status, body);
+  }
+
+  private route(method: string, path: string, req: IncomingMessage, raw: string, authorization: string | undefined): [number, unknown] {
+    if (method === 'POST' && path === '/token') return this.token(req, raw);
+    if (method === 'POST' && path === '/v2/spaces') return this.createSpace(raw, authorization);
+    return [404, googleError(404, 'NOT_FOUND', `The requested URL ${path} was not found on this server.`)];
+  }
+
+  private token(req: IncomingMessage, raw: string): [number, unknown] {
+    this.tokenRequests++;
+    if (!header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded')) {
+      return [400, { error: 'invalid_request', error_description: 'Bad Request' }];
+    }
+    const form = new URLSearchParams(raw);
+    if (form.get('grant_type') !== 'refresh_token') {
+      return [400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${form.get('grant_type') ?? ''}` }];
+    }
+    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
+      return [401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' }];
+    }
+    if (form.get('refresh_token') !== this.refreshToken) {
+      return [400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }];
+    }
+    const accessToken = `ya29.fake-${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(accessToken, Date.now() + this.tokenLifetimeSeconds * 1000);
+    return [
+      200,
+      {
+        access_token: accessToken,
+        expires_in: this.tokenLifetimeSeconds,
+        token_type: 'Bearer',
+        scope: 'https://www.googleapis.com/auth/meetings.space.created',
+      },
+    ];
+  }
+
+  private createSpace(raw: string, authorization: string | undefined): [number, unknown] {
+    const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    const expiry = bearer ? this.tokens.get(bearer) : undefined;
+    if (expiry === undefined || expiry <= Date.now()) {
+      return [401, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.')];
+    }
+    let body: { config?: { accessType?: unknown } } | null;
+    try {
+      body = raw === '' ? {} : (JSON.parse(raw) as typeof body);
+    } catch {
+      return [400, googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.')];
+    }
+    this.spaceRequests.push(body);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      return [400, googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Expected an object.')];
+    }
+    if (body.config !== undefined && this.rejectSpaceConfig) {
+      return [400, googleError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.')];
+    }
+    const requested = body.config?.accessType;
+    if (requested !== undefined && !['ACCESS_TYPE_UNSPECIFIED', 'OPEN', 'TRUSTED', 'RESTRICTED'].includes(String(requested))) {
+      return [400, googleError(400, 'INVALID_ARGUMENT', `Invalid value at 'space.config.access_type' (type.googleapis.com/google.apps.meet.v2.SpaceConfig.AccessType), "${String(requested)}"`)];
+    }
+    const meetingCode = `${letters(3)}-${letters(4)}-${letters(3)}`;
+    const space: FakeSpace = {
+      name: `spaces/${randomBytes(9).toString('base64url').replace(/[-_]/g, 'Q')}`,
+      meetingUri: `https://meet.google.com/${meetingCode}`,
+      meetingCode,
+      config: {
+        accessType: requested === undefined || requested === 'ACCESS_TYPE_UNSPECIFIED' ? this.defaultAccessType : String(requested),
+        entryPointAccess: 'ALL',
+      },
+    };
+    this.spaces.push(space);
+    return [200, space];
+  }
+}
+
+function googleError(code: number, status: string, message: string) {
+  return { error: { code, message, status } };
+}
+
+function letters(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + randomInt(26));
+  return s;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify(body));
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
