@@ -32,6 +32,7 @@ async function pendingSession(hoursAhead = 72, zones: { mentor?: string; mentee?
   return { mentor, mentee, sessionId: made.sessionId, start };
 }
 
+const confirmedTo = (address: string) => smtp.to(address).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub').length;
 const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
 
 describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
@@ -127,7 +128,7 @@ describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine',
     await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
     const twice = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
     expect(twice.statusCode).toBe(409);
-    expect(twice.body).toContain('This session is confirmed, so it cannot be confirmed now.');
+    expect(twice.body).toContain('This session is already confirmed.');
     await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'cancelled' }, '/admin/sessions');
     const revive = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
     expect(revive.statusCode).toBe(409);
@@ -143,6 +144,11 @@ describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine',
     const otherMentor = await t.loginAs('mentor');
     expect((await otherMentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(404);
     expect((await mentee.submit(`/mentor/session/${sessionId}/accept/`, {}, '/dashboard')).statusCode).toBe(403);
+    expect((await mentee.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/dashboard')).statusCode).toBe(403);
+    expect((await otherMentor.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/mentor/dashboard')).statusCode).toBe(403);
+    // Another mentee cannot cancel it either: it is not theirs to see.
+    const otherMentee = await t.loginAs('mentee');
+    expect((await otherMentee.submit(`/sessions/${sessionId}/cancel`, {}, '/dashboard')).statusCode).toBe(404);
     expect((await row(sessionId)).status).toBe('pending');
   });
 });
@@ -219,40 +225,58 @@ describe('MEETING_PROVIDER=none', () => {
 });
 
 // PGlite runs one transaction at a time: a race there proves nothing.
-describe.runIf(onPostgres)('racing confirmations (PostgreSQL)', () => {
-  it('mentor "Accept session" and admin "Confirm" at once give one confirmation, one room and one email each', async () => {
-    const admin = await t.loginAs('admin');
-    const secondAdmin = await t.loginAs('admin');
-    const cases = [];
-    for (let i = 0; i < 10; i++) cases.push(await pendingSession(100 + i * 2));
-    const tokens = new Map<unknown, string>();
-    for (const who of [admin, secondAdmin, ...cases.map((c) => c.mentor)]) tokens.set(who, await who.csrfToken());
-    const results = await Promise.all(cases.flatMap(({ mentor, sessionId }) => [
-      mentor.post(`/mentor/session/${sessionId}/accept/`, { _csrf: tokens.get(mentor)! }),
-      admin.post(`/admin/sessions/${sessionId}/set-status/`, { _csrf: tokens.get(admin)!, status: 'confirmed' }),
-      secondAdmin.post(`/admin/sessions/${sessionId}/set-status/`, { _csrf: tokens.get(secondAdmin)!, status: 'confirmed' }),
-    ]));
-    const codes = results.map((r) => r.statusCode);
-    expect(codes.filter((c) => c === 303)).toHaveLength(10);
-    expect(codes.filter((c) => c === 409)).toHaveLength(20);
-
-    worker = await startTestWorker(t.config, t.database);
-    // A second worker (its own pool, as a second process would have) competes for the same rooms.
-    const other = openPostgres(t.database.url!, silentLogger);
-    const second = await startTestWorker(t.config, other);
+describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)', () => {
+  it('mentor "Accept session" and admin "Confirm" at once, x20: one confirmation, one Google space, one email per person', async () => {
+    const google = await new FakeGoogle().start();
+    const env = {
+      SMTP_URL: smtp.url, MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_REFRESH_TOKEN: google.refreshToken, GOOGLE_MEET_API_URL: `${google.url}/`, GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+    };
+    const a = await buildTestApp({ env });
+    // The second instance: the same database through its own pool, as a second process would have.
+    const pool = openPostgres(a.database.url!, silentLogger);
+    const b = await buildTestApp({ env, database: { ...pool, close: () => pool.close() } });
+    const workers: Worker[] = [];
     try {
-      for (const { sessionId } of cases) {
-        await eventually(async () => Boolean((await row(sessionId)).meetingUrl));
-        const confirmed = await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.confirmed')));
+      const admin = await b.loginAs('admin');
+      const cases: { sessionId: string; mentor: Awaited<ReturnType<TestApp['loginAs']>>; mentee: { email: string } }[] = [];
+      for (let i = 0; i < 20; i++) {
+        const mentor = await a.loginAs('mentor');
+        const mentee = await a.createUser('mentee');
+        const start = new Date(Date.now() + (72 + i * 2) * 3_600_000); start.setUTCMinutes(0, 0, 0);
+        const made = await createPaidSession({ db: a.database.db, input: { mentor: mentor.user.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
+        if (!made.ok) throw new Error(made.error);
+        cases.push({ sessionId: made.sessionId, mentor, mentee });
+      }
+      const adminToken = await admin.csrfToken();
+      const tokens = await Promise.all(cases.map((c) => c.mentor.csrfToken()));
+      const results = await Promise.all(cases.flatMap(({ mentor, sessionId }, i) => [
+        mentor.post(`/mentor/session/${sessionId}/accept/`, { _csrf: tokens[i]! }),
+        admin.post(`/admin/sessions/${sessionId}/set-status/`, { _csrf: adminToken, status: 'confirmed' }),
+      ]));
+      expect(results.filter((r) => r.statusCode === 303)).toHaveLength(20);
+      const losers = results.filter((r) => r.statusCode === 409);
+      expect(losers).toHaveLength(20);
+      for (const l of losers) expect(l.body).toContain('This session is already confirmed.');
+
+      workers.push(await startTestWorker(a.config, a.database), await startTestWorker(b.config, b.database));
+      for (const { sessionId, mentor, mentee } of cases) {
+        await eventually(async () => Boolean((await a.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.meetingUrl), 20_000);
+        const confirmed = await a.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.confirmed')));
         expect(confirmed).toHaveLength(1);
-        const rooms = await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.meeting_created')));
-        expect(rooms).toHaveLength(1);
-        const mails = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, 'session-confirmed'), sql`${emailOutbox.payload}->>'sessionId' = ${sessionId}`));
-        expect(mails.map((m) => m.toAddress).sort()).toHaveLength(2);
+        await smtp.waitFor(() => confirmedTo(mentee.email) === 1 && confirmedTo(mentor.user.email) === 1);
+      }
+      expect(google.spacesCreated).toBe(20);
+      await new Promise((r) => setTimeout(r, 500));
+      for (const { mentor, mentee } of cases) {
+        expect(confirmedTo(mentee.email)).toBe(1);
+        expect(confirmedTo(mentor.user.email)).toBe(1);
       }
     } finally {
-      await second.stop();
-      await other.close();
+      await Promise.all(workers.map((w) => w.stop()));
+      await b.close();
+      await a.close();
+      await google.stop();
     }
   });
 });
@@ -273,7 +297,7 @@ describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
       const start = new Date(Date.now() + 3 * 86_400_000); start.setUTCMinutes(0, 0, 0);
       const made = await createPaidSession({ db: g.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
       if (!made.ok) throw new Error(made.error);
-      google.failNext('500', 2);
+      google.failNext('500', 3);
       expect((await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
       w = await startTestWorker(g.config, g.database);
       const get = async () => (await g.database.db.select().from(sessions).where(eq(sessions.id, made.sessionId)))[0]!;

@@ -54,7 +54,10 @@ async function transition(options: {
       // Re-read: the status may have changed since the first read (a racing request won).
       const [now] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
       const status = now?.status ?? current.status;
-      return { ok: false, status: 409, error: `This session is ${STATUS_WORD[status]}, so it cannot be ${PAST[options.verb]} now.` } as const;
+      const error = status === options.to
+        ? `This session is already ${STATUS_WORD[status]}.`
+        : `This session is ${STATUS_WORD[status]}, so it cannot be ${PAST[options.verb]} now.`;
+      return { ok: false, status: 409, error } as const;
     }
     const extra = (await options.effects?.(tx, row)) ?? {};
     await recordAudit(tx, { actorId: actor.id, action: `session.${options.to}`, subjectType: 'session', subjectId: sessionId, data: { from: current.status, to: options.to }, ip: options.ip });
