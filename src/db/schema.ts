@@ -215,3 +215,28 @@ export const meetingAccesses = pgTable('meeting_accesses', {
   ip: text('ip'),
   at: tz('at').notNull().defaultNow(),
 }, (t) => [index('meeting_accesses_session_idx').on(t.sessionId, t.at)]);
+
+/** A mentee's rating of a completed session: one per session, editable for 7 days, hideable by admins. */
+export const reviews = pgTable('reviews', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  sessionId: uuid('session_id').notNull().unique().references(() => sessions.id),
+  mentorId: uuid('mentor_id').notNull().references(() => users.id),
+  menteeId: uuid('mentee_id').notNull().references(() => users.id),
+  rating: smallint('rating').notNull(),
+  comment: text('comment').notNull().default(''),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  updatedAt: tz('updated_at').notNull().defaultNow(),
+  hiddenAt: tz('hidden_at'),
+  hiddenBy: uuid('hidden_by').references(() => users.id),
+}, (t) => [
+  index('reviews_mentor_idx').on(t.mentorId, t.createdAt),
+  check('reviews_rating_range', sql`${t.rating} between 1 and 5`),
+]);
+
+/** A mentor's private notes on a session: never shown to the mentee. */
+export const mentorNotes = pgTable('mentor_notes', {
+  sessionId: uuid('session_id').primaryKey().references(() => sessions.id),
+  mentorId: uuid('mentor_id').notNull().references(() => users.id),
+  note: text('note').notNull(),
+  updatedAt: tz('updated_at').notNull().defaultNow(),
+});
