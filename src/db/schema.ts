@@ -116,6 +116,8 @@ export const sessions = pgTable('sessions', {
   index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
   index('sessions_mentor_idx').on(t.mentorId, t.startsAt),
   index('sessions_status_idx').on(t.status, t.startsAt),
+  // The admin Sessions page: all sessions, latest start first, paged by (starts_at, id).
+  index('sessions_starts_idx').on(t.startsAt, t.id),
   index('sessions_hold_idx').on(t.holdExpiresAt).where(sql`${t.status} = 'awaiting_payment'`),
   unique('sessions_checkout_ref_unique').on(t.checkoutRef),
   check('sessions_times', sql`${t.endsAt} > ${t.startsAt}`),

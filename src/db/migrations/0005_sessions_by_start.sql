@@ -1,0 +1,1 @@
+CREATE INDEX "sessions_starts_idx" ON "sessions" USING btree ("starts_at","id");
