@@ -1,0 +1,78 @@
+/**
+ * Benchmarks. One command each:
+ *   npm run bench -- generate --sessions 100000      data only (prints where it went)
+ *   npm run bench -- pages [--sessions 10000]        page load against that much data
+ *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
+ *   npm run bench -- all                             everything above
+ * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine.
+ * Needs a PostgreSQL server: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
+ */
+import { execSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { generate } from './generate';
+import { benchPages, type PageResult } from './pages';
+
+const RESULTS = new URL('./RESULTS.md', import.meta.url);
+
+function header(title: string): string {
+  const commit = (() => { try { return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } })();
+  return `\n## ${title}\n\n${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit} · ${cpus().length} cores (${cpus()[0]?.model.trim()}) · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`;
+}
+
+function pagesTable(ceiling: PageResult, pages: PageResult[]): string {
+  const rows = [ceiling, ...pages].map((r) =>
+    `| ${r.page} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.singleP50} | ${r.bytes} | ${r === ceiling ? '1.00' : (r.reqPerSec / ceiling.reqPerSec).toFixed(3)} | ${r.non2xx} |`);
+  return ['', '| page | req/s (50 conn) | p50 ms | p99 ms | p50 ms, 1 conn | bytes/resp | page / ceiling | non-2xx |', '|---|---|---|---|---|---|---|---|', ...rows, ''].join('\n');
+}
+
+function record(text: string) {
+  console.log(text);
+  appendFileSync(RESULTS, text + '\n');
+}
+
+async function pagesAt(sessions: number) {
+  const data = await generate({ sessions, database: `cmh_bench_${sessions}` });
+  console.error(`generated ${sessions} sessions (${data.mentors} mentors, ${data.mentees} mentees) in ${data.seconds.toFixed(1)} s`);
+  const result = await benchPages(data);
+  return { data, ...result };
+}
+
+async function main() {
+  const [command = 'all', ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({ args: rest, options: { sessions: { type: 'string' } } });
+  const sessions = Number(values.sessions ?? 10_000);
+  if (!Number.isInteger(sessions) || sessions < 100) throw new Error('--sessions must be a whole number of at least 100');
+
+  if (command === 'generate') {
+    const data = await generate({ sessions, database: `cmh_bench_${sessions}` });
+    record(`${header(`Data generator: ${sessions} sessions`)}\nLoaded ${sessions} sessions, ${data.mentors} mentors, ${data.mentees} mentees with COPY in **${data.seconds.toFixed(1)} s** into \`${new URL(data.url).pathname.slice(1)}\`.\n`);
+    return;
+  }
+  if (command === 'pages') {
+    const r = await pagesAt(sessions);
+    record(`${header(`Page load at ${sessions} sessions`)}${pagesTable(r.ceiling, r.pages)}`);
+    return;
+  }
+  if (command === 'scale' || command === 'all') {
+    const levels = [10_000, 100_000, 1_000_000];
+    const runs = [];
+    for (const n of levels) {
+      const r = await pagesAt(n);
+      runs.push(r);
+      record(`${header(`Page load at ${n} sessions (generated in ${r.data.seconds.toFixed(1)} s)`)}${pagesTable(r.ceiling, r.pages)}`);
+    }
+    const first = runs[0]!;
+    const last = runs.at(-1)!;
+    const lines = first.pages.map((p, i) => {
+      const big = last.pages[i]!;
+      return `| ${p.page} | ${p.singleP50} | ${big.singleP50} | ${(big.singleP50 / Math.max(p.singleP50, 0.01)).toFixed(2)} | ${p.p50} | ${big.p50} | ${(big.p50 / Math.max(p.p50, 0.01)).toFixed(2)} |`;
+    });
+    record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
+    return;
+  }
+  throw new Error(`unknown benchmark "${command}" (generate, pages, scale, all)`);
+}
+
+main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });
