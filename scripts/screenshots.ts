@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createPasswordHasher } from '../src/accounts/password';
+import { createPaidSession } from '../src/booking/operator';
 import { buildApp } from '../src/app';
 import { findUserByEmail } from '../src/accounts/users';
 import { loadConfig } from '../src/config';
@@ -14,6 +15,9 @@ import { migrate } from '../src/db/migrate';
 import { DEMO_PASSWORD, DEMO_LOGINS, seedDemoData } from '../src/demo/seed';
 import { deliverDueEmails } from '../src/mail/deliver';
 import { createMailboxTransport } from '../src/mail/mailbox';
+import { createMeetingProvider } from '../src/meetings';
+import { createDueMeetings } from '../src/meetings/create-due';
+import { confirmSession } from '../src/sessions/transitions';
 import { launchBrowser } from '../test/browser/chromium';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -42,6 +46,17 @@ async function main() {
     await signup.getByLabel('Password', { exact: true }).fill('a long enough password');
     await Promise.all([signup.waitForURL('**/dashboard'), signup.getByRole('button', { name: 'Sign up', exact: true }).click()]);
     await signup.context().close();
+
+    // A confirmed session with its meeting room, so the dashboards show the join box and the admin
+    // Sessions page a "Join Meeting" link: Alice books Marcus, the admin confirms, the worker's step runs.
+    const start = new Date(Date.now() + 2 * 86_400_000);
+    start.setUTCHours(15, 0, 0, 0);
+    const made = await createPaidSession({ db: database.db, input: { mentor: 'marcus@example.com', mentee: 'alice@example.com', start: start.toISOString(), duration: 60 }, now: new Date() });
+    if (!made.ok) throw new Error(made.error);
+    const admin = (await findUserByEmail(database.db, DEMO_LOGINS.find((l) => l.role === 'admin')!.email))!;
+    const confirmed = await confirmSession({ db: database.db, sessionId: made.sessionId, actor: { id: admin.id, role: 'admin' }, meetingProvider: config.meetings.provider, now: new Date() });
+    if (!confirmed.ok) throw new Error(confirmed.error);
+    await createDueMeetings({ db: database.db, meetings: createMeetingProvider(config) });
     await deliverDueEmails({ db: database.db, transport: createMailboxTransport(database.db), from: config.mailFrom, appUrl: baseURL });
 
     const email = (role: string) => DEMO_LOGINS.find((l) => l.role === role)!.email;
@@ -53,6 +68,7 @@ async function main() {
       { name: 'mentee-dashboard', role: 'mentee', path: '/dashboard' },
       { name: 'mentor-dashboard', role: 'mentor', path: '/mentor/dashboard' },
       { name: 'admin', role: 'admin', path: '/admin' },
+      { name: 'admin-sessions', role: 'admin', path: '/admin/sessions' },
       { name: 'admin-mail', role: 'admin', path: '/admin/mail' },
     ];
     for (const size of Object.keys(SIZES) as (keyof typeof SIZES)[]) {

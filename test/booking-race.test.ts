@@ -14,7 +14,7 @@ describe.runIf(onPostgres)('concurrent bookings (PostgreSQL)', () => {
   const at = (minutes: number) => new Date(base.getTime() + minutes * 60_000).toISOString();
 
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ logger: (await import('pino')).default({ level: 'error' }) });
     const mentor = await t.createUser('mentor');
     mentorId = mentor.id;
     await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0, sessionLengths: [30, 60, 90] }).where(eq(mentorProfiles.userId, mentorId));
