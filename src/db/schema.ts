@@ -153,6 +153,8 @@ export const outboxStatus = ['pending', 'sending', 'sent', 'failed'] as const;
 export const emailOutbox = pgTable('email_outbox', {
   id: uuid('id').primaryKey().defaultRandom(),
   dedupeKey: text('dedupe_key').notNull().unique(),
+  /** The session an email is about, if any: the admin's session page lists them. */
+  sessionId: uuid('session_id'),
   template: text('template').notNull(),
   toName: text('to_name').notNull(),
   toAddress: text('to_address').notNull(),
@@ -169,6 +171,7 @@ export const emailOutbox = pgTable('email_outbox', {
 }, (t) => [
   index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
   index('email_outbox_status_idx').on(t.status, t.createdAt),
+  index('email_outbox_session_idx').on(t.sessionId).where(sql`${t.sessionId} is not null`),
 ]);
 
 /** The built-in mailbox: what the demo "sends" instead of SMTP, readable by admins. */

@@ -11,6 +11,8 @@ export interface EnqueueEmailOptions<T extends TemplateName> {
   template: T;
   to: Mailbox;
   payload: TemplatePayloads[T];
+  /** The session this email is about (shown on the admin's session page). */
+  sessionId?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmail
     .insert(emailOutbox)
     .values({
       dedupeKey: options.dedupeKey,
+      sessionId: options.sessionId ?? sessionIdOf(options.payload),
       template: options.template,
       toName: to.name,
       toAddress: to.address,
@@ -35,4 +38,10 @@ export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmail
 export function messageIdFor(dedupeKey: string, from: Mailbox): string {
   const domain = from.address.split('@')[1] ?? 'localhost';
   return `<${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}@${domain}>`;
+}
+
+/** Session emails carry `sessionId` in their payload; the column is filled from it unless given. */
+function sessionIdOf(payload: unknown): string | undefined {
+  const id = (payload as { sessionId?: unknown } | null)?.sessionId;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -90,6 +90,7 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
   await enqueueEmail({
     tx,
     dedupeKey: `payment-refunded:${sessionId}`,
+    sessionId,
     template: 'payment-refunded',
     to: { name: info.menteeName, address: info.menteeEmail },
     payload: {

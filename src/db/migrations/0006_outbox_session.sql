@@ -1,0 +1,2 @@
+ALTER TABLE "email_outbox" ADD COLUMN "session_id" uuid;--> statement-breakpoint
+CREATE INDEX "email_outbox_session_idx" ON "email_outbox" USING btree ("session_id") WHERE "email_outbox"."session_id" is not null;
