@@ -12,6 +12,7 @@ import type { PasswordHasher } from './accounts/password';
 import { accountRoutes } from './accounts/routes';
 import { accountSettingsRoutes } from './accounts/settings-routes';
 import { adminRoutes } from './admin/routes';
+import { adminSessionRoutes } from './admin/sessions-routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { dashboardRoutes } from './dashboards/routes';
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(stripeWebhookRoutes);
   await app.register(dashboardRoutes);
   await app.register(sessionRoutes);
+  await app.register(adminSessionRoutes);
   await app.register(adminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
-import { sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
+import { sessions, users, type SessionStatus } from '../db/schema';
 
 export interface SessionRow {
   id: string;
@@ -25,7 +25,7 @@ export interface SessionRow {
 const mentor = alias(users, 'mentor');
 const mentee = alias(users, 'mentee');
 
-function selectSessions(db: Db) {
+export function selectSessions(db: Db) {
   return db
     .select({
       id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, endsAt: sessions.endsAt, durationMinutes: sessions.durationMinutes,
@@ -55,14 +55,4 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | null
   if (!isUuid(id)) return null;
   const [row] = await selectSessions(db).where(eq(sessions.id, id));
   return row ?? null;
-}
-
-
-/** The admin Sessions page (first version: newest first, optional status filter). */
-export async function listAdminSessions(options: { db: Db; status?: string; limit?: number }): Promise<SessionRow[]> {
-  const status = sessionStatus.enumValues.find((s) => s === options.status);
-  return selectSessions(options.db)
-    .where(status ? eq(sessions.status, status) : undefined)
-    .orderBy(desc(sessions.startsAt))
-    .limit(options.limit ?? 200);
 }

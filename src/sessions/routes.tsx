@@ -6,9 +6,7 @@ import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
-import { listAdminSessions } from './queries';
 import { cancelSession, confirmSession, declineSession, setSessionStatus, type TransitionResult } from './transitions';
-import { AdminSessionsPage } from './views';
 
 type IdParams = { Params: { id: string }; Body: Record<string, string> };
 
@@ -50,11 +48,6 @@ export async function sessionRoutes(app: FastifyInstance) {
     const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), ip: request.ip });
     const words: Record<string, string> = { confirmed: 'Session confirmed.', completed: 'Session marked completed.', cancelled: 'Session cancelled.', declined: 'Session declined.' };
     return answer(request, reply, result, words[status] ?? 'Done.', '/admin/sessions');
-  });
-
-  app.get<{ Querystring: { status?: string } }>('/admin/sessions', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const rows = await listAdminSessions({ db, status: request.query.status });
-    return sendPage(reply, <AdminSessionsPage ctx={pageContext(request, reply)} rows={rows} status={request.query.status} />);
   });
 
   // The only way the dashboards open a meeting: checks who asks, records it, then redirects.

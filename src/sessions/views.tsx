@@ -1,8 +1,5 @@
 import type { SessionStatus } from '../db/schema';
-import { formatMoney } from '../mentors/directory';
-import type { PageContext } from '../web/context';
-import { Csrf, Layout } from '../web/layout';
-import { formatDateTime } from '../web/time';
+import { Csrf } from '../web/layout';
 import type { SessionRow } from './queries';
 
 export const STATUS_LABEL: Record<SessionStatus, string> = {
@@ -61,56 +58,3 @@ function ActionButton(props: { csrf: string; action: string; label: string; stat
   );
 }
 export { ActionButton };
-
-export function AdminSessionsPage(props: { ctx: PageContext; rows: SessionRow[]; status?: string }) {
-  const tz = props.ctx.user!.timezone;
-  const statuses = ['all', 'pending', 'confirmed', 'completed', 'awaiting_payment', 'cancelled', 'declined', 'expired'];
-  return (
-    <Layout ctx={props.ctx} title="Sessions" wide>
-      <h1>Sessions</h1>
-      <nav aria-label="Filter by status" class="filters">
-        {statuses.map((st) => {
-          const current = (props.status ?? 'all') === st;
-          return <a key={st} href={st === 'all' ? '/admin/sessions' : `/admin/sessions?status=${st}`} aria-current={current ? 'page' : undefined}>{st === 'all' ? 'All' : STATUS_LABEL[st as SessionStatus]}</a>;
-        })}
-      </nav>
-      {props.rows.length === 0 ? <p class="card empty">No sessions.</p> : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Sessions, latest start first. Times in {tz}.</caption>
-            <thead>
-              <tr>
-                <th scope="col">Mentor</th><th scope="col">Mentee</th><th scope="col">Date</th><th scope="col">Duration</th>
-                <th scope="col">Status</th><th scope="col">Payment</th><th scope="col">Meeting Link</th><th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.mentorName}</td>
-                  <td>{s.menteeName}</td>
-                  <td>{formatDateTime(s.startsAt, tz)}</td>
-                  <td>{s.durationMinutes} min</td>
-                  <td><StatusBadge status={s.status} /></td>
-                  <td>{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
-                  <td>
-                    {hasMeetingStage(s) && s.meetingUrl ? (
-                      <a href={`/sessions/${s.id}/join`} target="_blank" rel="noopener"><span aria-hidden="true">📹 </span>Join Meeting</a>
-                    ) : hasMeetingStage(s) ? (
-                      <span class="muted small">{s.meetingProvider === 'none' ? 'No video link' : 'Being prepared'}</span>
-                    ) : null}
-                  </td>
-                  <td class="actions">
-                    {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
-                    {s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="completed" label="Mark completed" /> : null}
-                    {s.status === 'pending' || s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="cancelled" label="Cancel" quiet /> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Layout>
-  );
-}

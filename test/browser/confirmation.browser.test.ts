@@ -280,6 +280,13 @@ describe('visibility: pending shows no link, confirmed and completed show it, ev
     expect(await waitingRow.getByRole('button', { name: 'Confirm', exact: true }).isVisible()).toBe(true);
     await expectNoMeetingLink(waitingRow);
     await expectNoAxeViolations(admin, 'admin Sessions page with pending, confirmed and completed rows');
+    // Each row's date opens the session's own page: audit trail, payment, emails, link accesses.
+    await admin.goto(`/admin/sessions/${done.sessionId}`);
+    expect(await admin.getByRole('heading', { name: 'Audit trail' }).count()).toBe(1);
+    await expectNoAxeViolations(admin, 'admin session page');
+    await admin.goto(`/admin/sessions?q=${encodeURIComponent(live.mentor.name)}&from=2020-01-01`);
+    await expectNoAxeViolations(admin, 'admin Sessions page, filtered');
+    await admin.goto('/admin/sessions');
 
     // The completed session's link stays on both dashboards, in the history.
     const mentee = await browser.newPage();

@@ -1,0 +1,160 @@
+import type { SessionStatus } from '../db/schema';
+import { formatMoney } from '../mentors/directory';
+import type { SessionRow } from '../sessions/queries';
+import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge } from '../sessions/views';
+import type { PageContext } from '../web/context';
+import { Layout } from '../web/layout';
+import { formatDateTime } from '../web/time';
+import type { loadSessionDetail } from './sessions-queries';
+
+const STATUSES = ['pending', 'confirmed', 'completed', 'awaiting_payment', 'cancelled', 'declined', 'expired'] as const;
+
+export interface ListQuery {
+  status?: string; mentor?: string; mentee?: string; from?: string; to?: string; q?: string; before?: string;
+}
+
+function href(query: ListQuery, change: Partial<ListQuery>): string {
+  const merged = { ...query, ...change };
+  const params = new URLSearchParams(Object.entries(merged).filter(([, v]) => v) as [string, string][]);
+  const s = params.toString();
+  return s ? `/admin/sessions?${s}` : '/admin/sessions';
+}
+
+function MeetingLinkCell(props: { s: SessionRow }) {
+  const { s } = props;
+  if (hasMeetingStage(s) && s.meetingUrl) {
+    return <a href={`/sessions/${s.id}/join`} target="_blank" rel="noopener"><span aria-hidden="true">📹 </span>Join Meeting</a>;
+  }
+  if (hasMeetingStage(s)) return <span class="muted small">{s.meetingProvider === 'none' ? 'No video link' : 'Being prepared'}</span>;
+  return null;
+}
+
+export function AdminSessionsPage(props: {
+  ctx: PageContext; rows: SessionRow[]; query: ListQuery; next: string | null; counts: Record<string, number>; countsCachedAt: number | null;
+}) {
+  const { query } = props;
+  const tz = props.ctx.user!.timezone;
+  const total = Object.values(props.counts).reduce((a, b) => a + b, 0);
+  const filtered = Boolean(query.mentor || query.mentee || query.from || query.to || query.q);
+  return (
+    <Layout ctx={props.ctx} title="Sessions" wide>
+      <h1>Sessions</h1>
+      <form method="get" action="/admin/sessions" class="search filters-form" role="search">
+        <div class="field"><label for="q">Name or email</label><input id="q" name="q" type="search" value={query.q ?? ''} /></div>
+        <div class="field"><label for="from">Starting from</label><input id="from" name="from" type="date" value={query.from ?? ''} /></div>
+        <div class="field"><label for="to">Up to</label><input id="to" name="to" type="date" value={query.to ?? ''} /></div>
+        {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
+        {query.mentor ? <input type="hidden" name="mentor" value={query.mentor} /> : null}
+        {query.mentee ? <input type="hidden" name="mentee" value={query.mentee} /> : null}
+        <button type="submit" class="btn">Filter</button>
+        {filtered || query.status ? <a href="/admin/sessions">Clear filters</a> : null}
+      </form>
+      <nav aria-label="Filter by status" class="filters">
+        <a href={href(query, { status: undefined, before: undefined })} aria-current={!query.status ? 'page' : undefined}>All <span class="count">{total}</span></a>
+        {STATUSES.map((st) => (
+          <a key={st} href={href(query, { status: st, before: undefined })} aria-current={query.status === st ? 'page' : undefined}>
+            {STATUS_LABEL[st as SessionStatus]} <span class="count">{props.counts[st] ?? 0}</span>
+          </a>
+        ))}
+      </nav>
+      {props.countsCachedAt ? <p class="muted small">Counts as of {formatDateTime(new Date(props.countsCachedAt), tz)}.</p> : null}
+      {props.rows.length === 0 ? <p class="card empty">No sessions match.</p> : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Sessions, latest start first. Times in {tz}.</caption>
+            <thead>
+              <tr>
+                <th scope="col">Mentor</th><th scope="col">Mentee</th><th scope="col">Date</th><th scope="col">Duration</th>
+                <th scope="col">Status</th><th scope="col">Payment</th><th scope="col">Meeting Link</th><th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((s) => (
+                <tr key={s.id}>
+                  <td><a href={href({}, { mentor: s.mentorId })}>{s.mentorName}</a></td>
+                  <td><a href={href({}, { mentee: s.menteeId })}>{s.menteeName}</a></td>
+                  <td><a href={`/admin/sessions/${s.id}`}>{formatDateTime(s.startsAt, tz)}</a></td>
+                  <td>{s.durationMinutes} min</td>
+                  <td><StatusBadge status={s.status} /></td>
+                  <td>{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
+                  <td><MeetingLinkCell s={s} /></td>
+                  <td class="actions">
+                    {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
+                    {s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="completed" label="Mark completed" /> : null}
+                    {s.status === 'pending' || s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="cancelled" label="Cancel" quiet /> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label="Pages" class="week-nav">
+        {query.before ? <a href={href(query, { before: undefined })}>← First page</a> : <span />}
+        {props.next ? <a href={href(query, { before: props.next })}>Next page →</a> : <span />}
+      </nav>
+    </Layout>
+  );
+}
+
+type Detail = NonNullable<Awaited<ReturnType<typeof loadSessionDetail>>>;
+
+export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) {
+  const { session: s, raw, audit, refund, emails, accesses } = props.detail;
+  const tz = props.ctx.user!.timezone;
+  const t = (d: Date | null | undefined) => (d ? formatDateTime(d, tz) : '—');
+  return (
+    <Layout ctx={props.ctx} title="Session" wide>
+      <p><a href="/admin/sessions">← All sessions</a></p>
+      <h1>{s.mentorName} with {s.menteeName}</h1>
+      <section class="card">
+        <dl class="meta">
+          <dt>Status</dt><dd><StatusBadge status={s.status} /></dd>
+          <dt>When</dt><dd>{t(s.startsAt)} · {s.durationMinutes} minutes</dd>
+          <dt>Mentor</dt><dd><a href={`/admin/sessions?mentor=${s.mentorId}`}>{s.mentorName}</a></dd>
+          <dt>Mentee</dt><dd><a href={`/admin/sessions?mentee=${s.menteeId}`}>{s.menteeName}</a></dd>
+          <dt>Meeting Link</dt><dd><MeetingLinkCell s={s} />{raw.meetingLastError ? <span class="error-text"> Last error: {raw.meetingLastError}</span> : null}</dd>
+        </dl>
+        <div class="session-actions">
+          {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
+          {s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="completed" label="Mark completed" /> : null}
+        </div>
+      </section>
+      <section aria-labelledby="payment">
+        <h2 id="payment">Payment</h2>
+        <dl class="meta">
+          <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}</dd>
+          <dt>Provider</dt><dd>{raw.paymentProvider}</dd>
+          <dt>Paid</dt><dd>{t(raw.paidAt)}{raw.paymentRef ? <> · <code>{raw.paymentRef}</code></> : null}</dd>
+          <dt>Refund</dt><dd>{refund ? `${formatMoney(refund.amountCents, refund.currency)}, ${refund.status}${refund.providerRef ? ` (${refund.providerRef})` : ''} — ${refund.reason}` : 'None'}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="audit">
+        <h2 id="audit">Audit trail</h2>
+        <div class="table-wrap"><table>
+          <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th><th scope="col">From</th></tr></thead>
+          <tbody>{audit.map((a, i) => (
+            <tr key={i}><td>{t(a.createdAt)}</td><td>{a.action}{a.data && (a.data as { from?: string }).from ? ` (${(a.data as { from?: string }).from} → ${(a.data as { to?: string }).to})` : ''}</td><td>{a.actorName ? `${a.actorName} (${a.actorRole})` : 'system'}</td><td>{a.ip ?? ''}</td></tr>
+          ))}</tbody>
+        </table></div>
+      </section>
+      <section aria-labelledby="emails">
+        <h2 id="emails">Emails</h2>
+        {emails.length === 0 ? <p class="muted">None.</p> : (
+          <div class="table-wrap"><table>
+            <thead><tr><th scope="col">Queued</th><th scope="col">Email</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Sent</th></tr></thead>
+            <tbody>{emails.map((e) => (
+              <tr key={e.id}><td>{t(e.createdAt)}</td><td>{e.template}</td><td>{e.toAddress}</td><td><span class={`badge badge-${e.status}`}>{e.status}</span></td><td>{t(e.sentAt)}</td></tr>
+            ))}</tbody>
+          </table></div>
+        )}
+      </section>
+      <section aria-labelledby="accesses">
+        <h2 id="accesses">Meeting link opened</h2>
+        {accesses.length === 0 ? <p class="muted">Not yet.</p> : (
+          <ul>{accesses.map((a, i) => <li key={i}>{a.name} ({a.role}) · {t(a.at)}{a.ip ? ` · ${a.ip}` : ''}</li>)}</ul>
+        )}
+      </section>
+    </Layout>
+  );
+}

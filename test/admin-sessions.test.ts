@@ -1,0 +1,83 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_SIZE } from '../src/admin/sessions-queries';
+import { createPaidSession } from '../src/booking/operator';
+import { sessions } from '../src/db/schema';
+import { buildTestApp, type TestApp } from './helpers/app';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<TestApp['loginAs']>>;
+let mentorA: { id: string; email: string };
+let mentorB: { id: string; email: string };
+let mentee: { id: string; email: string };
+const ids: string[] = [];
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  admin = await t.loginAs('admin');
+  mentorA = await t.createUser('mentor', { name: 'Ada Searchable' });
+  mentorB = await t.createUser('mentor', { name: 'Brian Other' });
+  mentee = await t.createUser('mentee', { name: 'Mia Mentee' });
+  // 70 sessions with mentor A on consecutive hours, 5 with mentor B: more than one page.
+  for (let i = 0; i < 75; i++) {
+    const mentor = i < 70 ? mentorA : mentorB;
+    const start = new Date(Date.UTC(2030, 0, 1 + Math.floor(i / 10), 8 + (i % 10)));
+    const r = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
+    if (!r.ok) throw new Error(r.error);
+    ids.push(r.sessionId);
+  }
+  await t.database.db.update(sessions).set({ status: 'cancelled' }).where(eq(sessions.id, ids[3]!));
+}, 120_000);
+afterAll(async () => { await t.close(); });
+
+const rowIds = (body: string) => [...body.matchAll(/href="\/admin\/sessions\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+
+describe('admin Sessions page', () => {
+  it('pages by keyset, latest start first, every session exactly once', async () => {
+    const seen: string[] = [];
+    let url = '/admin/sessions';
+    for (let guard = 0; guard < 5; guard++) {
+      const page = await admin.get(url);
+      expect(page.statusCode).toBe(200);
+      const rows = rowIds(page.body);
+      expect(rows.length).toBeLessThanOrEqual(PAGE_SIZE);
+      seen.push(...rows);
+      const next = /href="(\/admin\/sessions\?[^"]*before=[^"]+)">Next page/.exec(page.body)?.[1];
+      if (!next) break;
+      url = next.replace(/&amp;/g, '&');
+    }
+    expect(seen).toHaveLength(75);
+    expect(new Set(seen).size).toBe(75);
+    expect(seen[0]).toBe(ids[74]); // the latest start first
+  });
+
+  it('filters by status, person and date range, searches names, and counts per status', async () => {
+    const cancelled = await admin.get('/admin/sessions?status=cancelled');
+    expect(rowIds(cancelled.body)).toEqual([ids[3]]);
+    const byMentor = await admin.get(`/admin/sessions?mentor=${mentorB.id}`);
+    expect(rowIds(byMentor.body).sort()).toEqual(ids.slice(70).sort());
+    expect(byMentor.body).toMatch(/Pending <span class="count">5<\/span>/);
+    const search = await admin.get('/admin/sessions?q=brian');
+    expect(rowIds(search.body).sort()).toEqual(ids.slice(70).sort());
+    const day = await admin.get('/admin/sessions?from=2030-01-02&to=2030-01-02');
+    expect(rowIds(day.body).sort()).toEqual(ids.slice(10, 20).sort());
+    const none = await admin.get('/admin/sessions?q=nobody-matches-this');
+    expect(none.body).toContain('No sessions match.');
+    const all = await admin.get('/admin/sessions?mentor=not-an-id&from=yesterday&before=garbage');
+    expect(all.statusCode).toBe(200);
+  });
+
+  it('shows a session with its audit trail, payment, emails and link accesses; admins only', async () => {
+    const detail = await admin.get(`/admin/sessions/${ids[0]}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).toContain('session.created_by_operator');
+    expect(detail.body).toContain('session.paid');
+    expect(detail.body).toContain(`manual_${ids[0]}`);
+    expect(detail.body).toContain('session-request');
+    expect(detail.body).toContain('Not yet.');
+    expect((await admin.get('/admin/sessions/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    const mentorAgent = await t.loginAs('mentor');
+    expect((await mentorAgent.get(`/admin/sessions/${ids[0]}`)).statusCode).toBe(403);
+    expect((await mentorAgent.get('/admin/sessions')).statusCode).toBe(403);
+  });
+});
