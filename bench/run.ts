@@ -2,6 +2,8 @@
  * Benchmarks. One command each:
  *   npm run bench -- generate --sessions 100000      data only (prints where it went)
  *   npm run bench -- pages [--sessions 10000]        page load against that much data
+ *   npm run bench -- flows                           confirm → emails, a booking race, booking + payment rate
+ *   npm run bench -- startup                         npm start to the first page, first and later starts
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
  *   npm run bench -- all                             everything above
  * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine.
@@ -12,7 +14,9 @@ import { appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generate } from './generate';
+import { benchFlows } from './flows';
 import { benchPages, type PageResult } from './pages';
+import { benchStartup } from './startup';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 
@@ -55,6 +59,27 @@ async function main() {
     record(`${header(`Page load at ${sessions} sessions`)}${pagesTable(r.ceiling, r.pages)}`);
     return;
   }
+  if (command === 'flows' || command === 'all') {
+    const f = await benchFlows();
+    record(`${header('Flows')}
+| flow | result |
+|---|---|
+| confirm → both "Session Confirmed" emails accepted by SMTP (${f.confirm.count} confirmations, one at a time) | p50 ${f.confirm.p50} ms, p99 ${f.confirm.p99} ms |
+| ${f.race.requests} concurrent bookings of one slot | resolved in ${f.race.ms} ms: ${f.race.winners} winner, ${f.race.taken} "taken", ${f.race.errors} errors |
+| booking + test payment, 10 mentees back to back | ${f.bookAndPay.flows} in ${f.bookAndPay.seconds.toFixed(1)} s = ${f.bookAndPay.perSecond} per second |
+`);
+    if (command === 'flows') return;
+  }
+  if (command === 'startup' || command === 'all') {
+    const s = await benchStartup();
+    record(`${header('Start-up (npm start to the first page, embedded database)')}
+| start | to first 200 on / |
+|---|---|
+| first start (empty data dir: initdb, migrations, demo data) | ${s.first} ms |
+| later starts (same data dir), median of ${s.later.length} | ${s.laterMedian} ms |
+`);
+    if (command === 'startup') return;
+  }
   if (command === 'scale' || command === 'all') {
     const levels = [10_000, 100_000, 1_000_000];
     const runs = [];
@@ -72,7 +97,7 @@ async function main() {
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, pages, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });

@@ -16,6 +16,7 @@ import { adminSessionRoutes } from './admin/sessions-routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { dashboardRoutes } from './dashboards/routes';
+import { feedbackRoutes } from './feedback/routes';
 import { homeRoutes } from './home/routes';
 import { mailAdminRoutes } from './mail/routes';
 import { opsRoutes } from './ops/routes';
@@ -23,6 +24,7 @@ import { mentorProfileRoutes } from './mentors/profile-routes';
 import { mentorRoutes } from './mentors/routes';
 import { createMeetingProvider } from './meetings';
 import type { MeetingProvider } from './meetings/provider';
+import { sessionDetailRoutes } from './sessions/detail-routes';
 import { sessionRoutes } from './sessions/routes';
 import { createPaymentProvider } from './payments';
 import type { PaymentProvider } from './payments/provider';
@@ -136,7 +138,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((request, reply) => sendPage(reply, NotFoundPage({ ctx: pageContext(request, reply) }), 404));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
+    // Every database connection busy for too long is overload, not a bug: say "try again".
+    const poolTimeout = /timeout exceeded when trying to connect/.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`);
+    if (poolTimeout) reply.header('retry-after', '5');
+    const status = poolTimeout ? 503 : (error.statusCode ?? 500);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const ctx = pageContext(request, reply);
     if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
@@ -156,6 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dashboardRoutes);
   await app.register(sessionRoutes);
   await app.register(adminSessionRoutes);
+  await app.register(sessionDetailRoutes);
+  await app.register(feedbackRoutes);
   await app.register(adminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);

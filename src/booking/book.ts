@@ -6,6 +6,7 @@ import { exclusionConstraint } from '../db/errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
 import { formatMoney } from '../mentors/directory';
+import { lockPeople } from './locks';
 import { isOfferedStart, loadMentorSchedule } from './slots';
 
 /** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
@@ -64,6 +65,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   let sessionId: string;
   try {
     sessionId = await db.transaction(async (tx) => {
+      await lockPeople(tx, [mentorId, options.mentee.id]);
       // Lapsed holds give their slots back now, not at the next sweep.
       await tx
         .update(sessions)

@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { mentorProfiles, sessions, users } from '../db/schema';
 import { recordPaymentTx } from '../payments/record';
+import { lockPeople } from './locks';
 
 export const operatorSessionInput = z.object({
   mentor: z.string().trim().toLowerCase().min(1, 'is required'),
@@ -41,6 +42,7 @@ export async function createPaidSession(options: { db: Db; input: unknown; now: 
 
   try {
     const sessionId = await options.db.transaction(async (tx) => {
+      await lockPeople(tx, [mentor.id, mentee.id]);
       const [row] = await tx
         .insert(sessions)
         .values({

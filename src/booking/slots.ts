@@ -41,12 +41,15 @@ export async function loadMentorSchedule(db: Db, mentorId: string): Promise<Ment
  * the minimum notice and the booking horizon, ignoring existing bookings. Local times that a DST
  * change skips are never offered.
  */
-export function candidateStarts(schedule: MentorSchedule, durationMinutes: number, now: Date): Date[] {
-  const earliest = now.getTime() + schedule.minNoticeMinutes * 60_000;
-  const latest = now.getTime() + schedule.horizonDays * 86_400_000;
-  const first: LocalDate = localDateOf(now, schedule.timezone);
+export function candidateStarts(schedule: MentorSchedule, durationMinutes: number, now: Date, range?: { from: Date; to: Date }): Date[] {
+  // Only the asked range (a page shows one week): the work is per day shown, not per day of the horizon.
+  const earliest = Math.max(now.getTime() + schedule.minNoticeMinutes * 60_000, range?.from.getTime() ?? -Infinity);
+  const latest = Math.min(now.getTime() + schedule.horizonDays * 86_400_000, (range?.to.getTime() ?? Infinity) - 1);
+  if (latest < earliest) return [];
+  const first: LocalDate = localDateOf(new Date(earliest), schedule.timezone);
+  const days = Math.ceil((latest - earliest) / 86_400_000) + 1;
   const out: Date[] = [];
-  for (let d = 0; d <= schedule.horizonDays + 1; d++) {
+  for (let d = 0; d <= days; d++) {
     const date = addDays(first, d);
     const weekday = weekdayOf(date);
     const windows = schedule.windows.filter((w) => w.weekday === weekday);
@@ -84,9 +87,9 @@ export function isOfferedStart(schedule: MentorSchedule, start: Date, durationMi
 }
 
 /** Free starts: candidates that overlap no slot-holding session of the mentor. */
-export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule; durationMinutes: number; now: Date }): Promise<Date[]> {
+export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule; durationMinutes: number; now: Date; range?: { from: Date; to: Date } }): Promise<Date[]> {
   const { schedule, durationMinutes, now } = options;
-  const candidates = candidateStarts(schedule, durationMinutes, now);
+  const candidates = candidateStarts(schedule, durationMinutes, now, options.range);
   if (candidates.length === 0) return [];
   const busy = await options.db
     .select({ startsAt: sessions.startsAt, endsAt: sessions.endsAt })

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { findReviewsForSessions } from '../feedback/reviews';
 import { listSessionsFor } from '../sessions/queries';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
@@ -10,7 +11,9 @@ export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
   app.get('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
     const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now() });
-    return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} />);
+    const completed = lists.history.filter((s) => s.status === 'completed').map((s) => s.id);
+    const reviews = await findReviewsForSessions({ db: database.db, sessionIds: completed, now: now() });
+    return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
   });
   app.get('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
     const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now() });

@@ -1,3 +1,4 @@
+import { Stars } from '../feedback/views';
 import { formatMoney } from '../mentors/directory';
 import { ActionButton, JoinBox, StatusBadge } from '../sessions/views';
 import { refundOnCancel } from '../sessions/refund-policy';
@@ -6,15 +7,19 @@ import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 
-function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mentor'; csrf: string; now: Date }) {
+/** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
+export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
+
+function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mentor'; csrf: string; now: Date; reviews?: ReviewStates }) {
   const { s, zone, csrf } = props;
+  const review = props.reviews?.get(s.id);
   const cancellable = s.status === 'pending' || s.status === 'confirmed';
   const refund = refundOnCancel({ by: props.as, startsAt: s.startsAt, now: props.now, paid: true }) === 'full' ? 'full refund' : 'no refund within 24 hours of the start';
   const other = props.as === 'mentee' ? `Mentor: ${s.mentorName}` : `Mentee: ${s.menteeName}`;
   return (
     <li class="card session" key={s.id}>
       <div class="session-head">
-        <h3>{other}</h3>
+        <h3><a href={`/sessions/${s.id}`}>{other}</a></h3>
         <StatusBadge status={s.status} />
       </div>
       <p class="session-when">{formatDateTime(s.startsAt, zone)} · {s.durationMinutes} minutes · {formatMoney(s.priceCents, s.currency)}</p>
@@ -41,24 +46,34 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
           <span class="muted small">{refund}</span>
         </div>
       ) : null}
+      {props.as === 'mentee' && s.status === 'completed' ? (
+        <div class="session-actions">
+          {!review ? <a class="btn btn-small" href={`/sessions/${s.id}/feedback`}>Rate this session</a>
+            : review.editable ? <><span class="small">Your rating: <Stars rating={review.rating} /></span> <a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/feedback`}>Edit your rating</a></>
+            : <span class="small">Your rating: <Stars rating={review.rating} /></span>}
+        </div>
+      ) : null}
+      {props.as === 'mentor' && s.status !== 'awaiting_payment' ? (
+        <p class="session-note small"><a href={`/sessions/${s.id}/notes`}>Private notes</a></p>
+      ) : null}
     </li>
   );
 }
 
-function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; as: 'mentee' | 'mentor'; empty: string; csrf: string; now: Date }) {
+function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; as: 'mentee' | 'mentor'; empty: string; csrf: string; now: Date; reviews?: ReviewStates }) {
   return (
     <section aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
       {props.rows.length === 0 ? <p class="muted">{props.empty}</p> : (
-        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} as={props.as} csrf={props.csrf} now={props.now} />)}</ul>
+        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} as={props.as} csrf={props.csrf} now={props.now} reviews={props.reviews} />)}</ul>
       )}
     </section>
   );
 }
 
-export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; now: Date }) {
+export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; now: Date; reviews?: ReviewStates }) {
   const zone = props.ctx.user!.timezone;
-  const common = { zone, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now };
+  const common = { zone, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now, reviews: props.reviews };
   return (
     <Layout ctx={props.ctx} title="My Sessions">
       <div class="page-head">

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { RatingText } from '../feedback/views';
 import { formatMoney, listMentors, type MentorCard } from '../mentors/directory';
 import { pageContext, type PageContext } from '../web/context';
 import { Layout } from '../web/layout';
@@ -53,6 +54,7 @@ function HomePage(props: { ctx: PageContext; mentors: MentorCard[] }) {
                   {m.skills.map((s) => <li key={s}>{s}</li>)}
                 </ul>
                 <p class="price">{formatMoney(m.hourlyRateCents, m.currency)} <span class="muted">per hour</span></p>
+                <p class={m.rating.count ? 'rating small' : 'muted small'}><RatingText summary={m.rating} /></p>
               </li>
             ))}
           </ul>

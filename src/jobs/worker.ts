@@ -10,6 +10,7 @@ import type { MeetingProvider } from '../meetings/provider';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';
 import { expireLapsedHolds, processDueRefunds } from '../payments/record';
+import { expireUnansweredRequests, sendDueReminders } from '../sessions/reminders';
 
 export interface WorkerOptions {
   config: Config;
@@ -44,6 +45,16 @@ export function jobDefinitions(database: Database): JobDefinition[] {
       name: 'booking.expire-lapsed-holds',
       cron: '* * * * *',
       handler: async () => { await expireLapsedHolds({ db: database.db, now: new Date() }); },
+    },
+    {
+      name: 'sessions.send-due-reminders',
+      cron: '* * * * *',
+      handler: async () => { await sendDueReminders({ db: database.db, now: new Date() }); },
+    },
+    {
+      name: 'sessions.expire-unanswered-requests',
+      cron: '* * * * *',
+      handler: async () => { await expireUnansweredRequests({ db: database.db, now: new Date() }); },
     },
   ];
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, ilike, lte, or, sql, type SQL } from 'drizzle-orm';
 import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
 import type { Db } from '../db/client';
 import { mentorProfiles, users } from '../db/schema';
+import { listPublicReviews, NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
 
 export interface MentorCard {
   id: string;
@@ -10,6 +11,8 @@ export interface MentorCard {
   skills: string[];
   hourlyRateCents: number;
   currency: string;
+  /** From the visible (not hidden) reviews. */
+  rating: RatingSummary;
 }
 
 export interface DirectoryEntry extends MentorCard {
@@ -20,6 +23,8 @@ export interface DirectoryEntry extends MentorCard {
 export interface MentorProfileView extends MentorCard {
   bio: string;
   timezone: string;
+  /** The latest visible reviews, newest first. */
+  reviews: PublicReview[];
 }
 
 const cardColumns = {
@@ -31,14 +36,21 @@ const cardColumns = {
   currency: mentorProfiles.currency,
 };
 
+/** Each card with its rating: one grouped query for all of them. */
+async function withRatings<T extends { id: string }>(db: Db, rows: T[]): Promise<(T & { rating: RatingSummary })[]> {
+  const ratings = await summarizeRatings({ db, mentorIds: rows.map((r) => r.id) });
+  return rows.map((r) => ({ ...r, rating: ratings.get(r.id) ?? NO_RATINGS }));
+}
+
 export async function listMentors(options: { db: Db; limit: number }): Promise<MentorCard[]> {
-  return options.db
+  const rows = await options.db
     .select(cardColumns)
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(eq(users.role, 'mentor'))
     .orderBy(asc(users.name))
     .limit(options.limit);
+  return withRatings(options.db, rows);
 }
 
 /** The directory: search by name, headline or skill; filter by the hourly rate; each with its next free slot. */
@@ -54,17 +66,21 @@ export async function listDirectory(options: { db: Db; query: string; maxRateCen
     )!);
   }
   if (options.maxRateCents) filters.push(lte(mentorProfiles.hourlyRateCents, options.maxRateCents));
-  const mentors = await options.db
+  const found = await options.db
     .select(cardColumns)
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(...filters))
     .orderBy(asc(users.name))
     .limit(100);
+  const mentors = await withRatings(options.db, found);
   return Promise.all(mentors.map(async (m) => {
     const schedule = await loadMentorSchedule(options.db, m.id);
     const shortestLength = schedule?.sessionLengths[0] ?? 60;
-    const slots = schedule ? await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now }) : [];
+    // The first week usually has a free slot; only a fully booked week costs a second look.
+    const week = { from: options.now, to: new Date(options.now.getTime() + 7 * 86_400_000) };
+    let slots = schedule ? await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now, range: week }) : [];
+    if (schedule && slots.length === 0) slots = await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now });
     return { ...m, nextFreeSlot: slots[0] ?? null, shortestLength };
   }));
 }
@@ -75,7 +91,9 @@ export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfi
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(eq(users.id, id), eq(users.role, 'mentor')));
-  return row ?? null;
+  if (!row) return null;
+  const [[withRating], reviews] = await Promise.all([withRatings(db, [row]), listPublicReviews({ db, mentorId: id })]);
+  return { ...withRating!, reviews };
 }
 
 export function formatMoney(cents: number, currency: string): string {

@@ -33,11 +33,10 @@ export async function mentorRoutes(app: FastifyInstance) {
     if (!profile || !schedule) return reply.callNotFound();
     const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);
     const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
-    const all = await listFreeSlots({ db, schedule, durationMinutes: length, now: now() });
     const weeks = Math.max(1, Math.ceil(schedule.horizonDays / 7));
     const week = Math.min(Math.max(0, Math.trunc(Number(request.query.week) || 0)), weeks - 1);
     const from = now().getTime() + week * WEEK_MS;
-    const slots = all.filter((s) => s.getTime() >= from && s.getTime() < from + WEEK_MS);
+    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: now(), range: { from: new Date(from), to: new Date(from + WEEK_MS) } });
     const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz);
     return sendPage(reply, (
       <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} weeks={weeks} zone={tz.zone}

@@ -1,7 +1,8 @@
 import type { MentorSchedule } from '../booking/slots';
+import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
-import { formatDateTime } from '../web/time';
+import { formatDateTime, formatter } from '../web/time';
 import { describeZone, zoneOptions } from '../web/zones';
 import { formatMoney, type DirectoryEntry, type MentorProfileView } from './directory';
 
@@ -38,7 +39,7 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
               <p>{m.headline}</p>
               <Tags skills={m.skills} />
               <p class="price">{formatMoney(m.hourlyRateCents, m.currency)} <span class="muted">per hour</span></p>
-              <p class="muted small">Rating: no reviews yet</p>
+              <p class={m.rating.count ? 'rating small' : 'muted small'}><RatingText summary={m.rating} /></p>
               <p class="small">
                 {m.nextFreeSlot ? <>Next free: <strong>{formatDateTime(m.nextFreeSlot, props.zone)}</strong></> : 'No free slots in the next weeks'}
               </p>
@@ -50,12 +51,10 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
   );
 }
 
-function dayKey(d: Date, zone: string) {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }).format(d);
-}
-function timeOf(d: Date, zone: string) {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-}
+const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
+const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const dayKey = (d: Date, zone: string) => formatter(zone, DAY).format(d);
+const timeOf = (d: Date, zone: string) => formatter(zone, TIME).format(d);
 
 export function ProfilePage(props: {
   ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; week: number; weeks: number;
@@ -86,14 +85,17 @@ export function ProfilePage(props: {
     <Layout ctx={props.ctx} title={profile.name} wide>
       <p><a href="/mentors">← All mentors</a></p>
       <div class="profile">
+        <div class="profile-main">
         <section class="card">
           <h1>{profile.name}</h1>
           <p class="lead">{profile.headline}</p>
           <Tags skills={profile.skills} />
           <p class="price">{formatMoney(profile.hourlyRateCents, profile.currency)} <span class="muted">per hour</span></p>
           {profile.bio ? <p class="bio">{profile.bio}</p> : null}
-          <p class="muted small">Based in the {profile.timezone} time zone · Rating: no reviews yet</p>
+          <p class="muted small">Based in the {profile.timezone} time zone · <RatingText summary={profile.rating} /></p>
         </section>
+        <ProfileReviews reviews={profile.reviews} summary={profile.rating} zone={zone} />
+        </div>
 
         <section class="card" aria-labelledby="book">
           <h2 id="book">Book a session</h2>

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
+import { lockPeople } from '../booking/locks';
 import { refunds, sessions, users } from '../db/schema';
 import { enqueueEmail } from '../mail/outbox';
 import type { PaymentProvider } from './provider';
@@ -25,10 +26,12 @@ export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paym
     await afterPaid(tx, paid.id);
     return 'pending' as const;
   }
-  const [current] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
+  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId }).from(sessions).where(eq(sessions.id, sessionId));
   if (!current) return 'not-found' as const;
   if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid' as const;
   if (current.status === 'expired') {
+    // Reviving a lapsed hold takes its slot back: queued with bookings of the same people (see lockPeople).
+    await lockPeople(tx, [current.mentorId, current.menteeId]);
     try {
       const revived = await tx.transaction(async (sp) => markPending(sp, sessionId, paymentRef, now, 'expired'));
       if (revived.length) {
@@ -47,7 +50,9 @@ function markPending(tx: Tx, sessionId: string, paymentRef: string, now: Date, f
   return tx
     .update(sessions)
     .set({ status: 'pending', paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now })
-    .where(and(eq(sessions.id, sessionId), eq(sessions.status, from)))
+    // Only a hold that lapsed unpaid can be revived: an expired request that was paid (and is being
+    // refunded) stays expired, so a second payment is refunded too rather than reopening it.
+    .where(and(eq(sessions.id, sessionId), eq(sessions.status, from), from === 'expired' ? isNull(sessions.paidAt) : undefined))
     .returning({ id: sessions.id });
 }
 

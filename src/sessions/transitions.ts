@@ -3,7 +3,9 @@ import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
 import { sessions, type Role, type SessionStatus } from '../db/schema';
+import { queueCompletionEmails } from '../feedback/completion-emails';
 import { queueRefund } from '../payments/record';
+import { queueCancellationEmails } from './cancellation-emails';
 import { queueConfirmationEmails } from './confirmation-emails';
 import { refundOnCancel } from './refund-policy';
 
@@ -90,6 +92,7 @@ export function completeSession(options: { db: Db; sessionId: string; actor: Act
     ...options, from: ['confirmed'], to: 'completed', verb: 'complete',
     allowed: () => options.actor.role === 'admin',
     set: { completedAt: options.now },
+    effects: async (tx, row) => { await queueCompletionEmails(tx, { sessionId: row.id }); },
   });
 }
 
@@ -101,6 +104,7 @@ export function declineSession(options: { db: Db; sessionId: string; actor: Acto
     set: { declinedAt: options.now },
     effects: async (tx, row) => {
       await queueRefund(tx, { sessionId: row.id, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor declined the session.', now: options.now, actorId: options.actor.id });
+      await queueCancellationEmails(tx, { sessionId: row.id, kind: 'declined', actor: options.actor, refund: 'full' });
       return { refund: 'full' as const };
     },
   });
@@ -118,6 +122,7 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
       if (refund === 'full') {
         await queueRefund(tx, { sessionId: row.id, amountCents: row.priceCents, currency: row.currency, reason: `Cancelled by the ${actor.role}.`, now, actorId: actor.id });
       }
+      await queueCancellationEmails(tx, { sessionId: row.id, kind: 'cancelled', actor, refund });
       return { refund };
     },
   });

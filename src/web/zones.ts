@@ -1,4 +1,5 @@
 import { isTimeZone } from '../config';
+import { formatter } from './time';
 
 // Current names that Node 20's ICU lists only under their old spelling (Asia/Katmandu, Asia/Calcutta,
 // Europe/Kiev …). Browsers send the current ones, so pickers must offer them.
@@ -22,6 +23,6 @@ export function viewerTimeZone(accountZone: string | undefined, requested: unkno
 
 /** "Asia/Kathmandu (GMT+5:45)" */
 export function describeZone(zone: string, at = new Date()): string {
-  const offset = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
+  const offset = formatter(zone, { timeZoneName: 'shortOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
   return offset ? `${zone} (${offset})` : zone;
 }

@@ -1,9 +1,11 @@
+import { formatter } from '../../web/time';
+
 /** Session times as emails show them: in the recipient's zone, with the zone named. */
 export function emailDateTime(iso: string, timeZone: string) {
   const d = new Date(iso);
-  const date = new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: 'numeric', year: 'numeric' }).format(d);
-  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-  const abbr = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+  const date = formatter(timeZone, { month: 'short', day: 'numeric', year: 'numeric' }).format(d);
+  const time = formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  const abbr = formatter(timeZone, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
   return { date, time: `${time} (${timeZone}${abbr && abbr !== timeZone ? `, ${abbr}` : ''})` };
 }
 

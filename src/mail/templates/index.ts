@@ -1,6 +1,9 @@
 import type { Mailbox } from '../address';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
+import { sessionCompletedEmail, type SessionCompletedPayload } from './session-completed';
+import { sessionCancelledEmail, type SessionCancelledPayload } from './session-cancelled';
 import { sessionConfirmedEmail, type SessionConfirmedPayload } from './session-confirmed';
+import { sessionReminderEmail, sessionRequestReminderEmail, type SessionReminderPayload, type SessionRequestReminderPayload } from './session-reminder';
 import { sessionRequestEmail, type SessionRequestPayload } from './session-request';
 import { welcomeEmail, type WelcomePayload } from './welcome';
 
@@ -25,6 +28,10 @@ export interface TemplatePayloads {
   'session-request': SessionRequestPayload;
   'payment-refunded': PaymentRefundedPayload;
   'session-confirmed': SessionConfirmedPayload;
+  'session-completed': SessionCompletedPayload;
+  'session-reminder': SessionReminderPayload;
+  'session-request-reminder': SessionRequestReminderPayload;
+  'session-cancelled': SessionCancelledPayload;
 }
 export type TemplateName = keyof TemplatePayloads;
 
@@ -33,6 +40,10 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   'session-request': sessionRequestEmail,
   'payment-refunded': paymentRefundedEmail,
   'session-confirmed': sessionConfirmedEmail,
+  'session-completed': sessionCompletedEmail,
+  'session-reminder': sessionReminderEmail,
+  'session-request-reminder': sessionRequestReminderEmail,
+  'session-cancelled': sessionCancelledEmail,
 };
 
 export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {

@@ -1,6 +1,7 @@
 import { emailDateTime, SIGN_OFF } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
+import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
 
 export interface SessionConfirmedPayload {
@@ -21,6 +22,7 @@ export interface SessionConfirmedPayload {
 export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderContext): RenderedEmail {
   const { date, time } = emailDateTime(p.startsAt, p.timezone);
   const dashboard = `${ctx.appUrl}${p.role === 'mentor' ? '/mentor/dashboard' : '/dashboard'}`;
+  const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const link = p.meetingUrl ?? 'The mentor will share the meeting details with you before the session.';
   const footer = `You received this email because you have a session on CodeMentorHub (${ctx.recipient.address}).`;
   const text = [
@@ -28,6 +30,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
     `Your session with ${p.otherName} has been confirmed!`, '',
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, `Meeting Link: ${link}`, '',
     'Please join the meeting 5 minutes before the scheduled time.', '',
+    ...sessionLinkLines(links),
     `Your sessions: ${dashboard}`, '',
     ...SIGN_OFF, '', '--', footer,
   ].join('\n');
@@ -50,6 +53,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
           </a></p>
         ) : null}
         <p>Please join the meeting 5 minutes before the scheduled time.</p>
+        <SessionLinksParagraph links={links} />
         <p><a href={dashboard}>Your sessions</a></p>
         <p>Best regards,<br />CodeMentorHub Team</p>
       </>

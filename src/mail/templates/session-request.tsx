@@ -1,5 +1,6 @@
 import { emailDateTime, SIGN_OFF } from './format';
 import { renderEmailHtml } from './layout';
+import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
 
 export interface SessionRequestPayload {
@@ -15,12 +16,14 @@ export interface SessionRequestPayload {
 export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext): RenderedEmail {
   const { date, time } = emailDateTime(p.startsAt, p.timezone);
   const url = `${ctx.appUrl}/mentor/dashboard`;
+  const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const footer = `You received this email because you are a mentor on CodeMentorHub (${ctx.recipient.address}).`;
   const text = [
     `Hello ${p.mentorName},`, '',
     `${p.menteeName} has booked and paid for a session with you.`, '',
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
-    `Accept it on your dashboard: ${url}`, '',
+    `Accept it on your dashboard: ${url}`,
+    ...sessionLinkLines(links, 'Decline it (full refund for the mentee)'), '',
     ...SIGN_OFF, '', '--', footer,
   ].join('\n');
   const html = renderEmailHtml({
@@ -31,6 +34,7 @@ export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext
         <p><strong>{p.menteeName}</strong> has booked and paid for a session with you.</p>
         <p><strong>Session Details:</strong><br />Date: {date}<br />Time: {time}<br />Duration: {p.durationMinutes} minutes</p>
         <p><a href={url} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Open your dashboard to accept</a></p>
+        <SessionLinksParagraph links={links} cancelLabel="Decline it (full refund for the mentee)" />
         <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),

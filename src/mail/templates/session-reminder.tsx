@@ -1,0 +1,119 @@
+import { emailDateTime, SIGN_OFF } from './format';
+import { renderEmailHtml } from './layout';
+import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
+import type { RenderContext, RenderedEmail } from './index';
+
+export interface SessionReminderPayload {
+  sessionId: string;
+  /** Which reminder: the day-before one or the hour-before one. */
+  kind: '24h' | '1h';
+  role: 'mentee' | 'mentor';
+  recipientName: string;
+  otherName: string;
+  startsAt: string;
+  durationMinutes: number;
+  timezone: string;
+  /** How long before the start it was queued (a reminder due while the app was down goes out late). */
+  leadMinutes: number;
+  meetingUrl: string | null;
+  provider: string | null;
+}
+
+/** "in 24 hours", "in 1 hour", "in 35 minutes": how far off the session was when the reminder was written. */
+export function leadPhrase(minutes: number): string {
+  if (minutes >= 50) {
+    const hours = Math.round(minutes / 60);
+    return `${hours} hour${hours === 1 ? '' : 's'}`;
+  }
+  const m = Math.max(1, Math.round(minutes));
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** To each participant, 24 hours and 1 hour before a confirmed session, in the recipient's zone. */
+export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderContext): RenderedEmail {
+  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const links = sessionLinks(ctx.appUrl, p.sessionId, true);
+  const lead = leadPhrase(p.leadMinutes);
+  const link = p.meetingUrl
+    ?? (p.provider === 'none' || !p.provider
+      ? 'The mentor will share the meeting details with you before the session.'
+      : `The meeting link is being prepared; it will be on the session page: ${links.view}`);
+  const footer = `You received this email because you have a session on CodeMentorHub (${ctx.recipient.address}).`;
+  const text = [
+    `Hello ${p.recipientName},`, '',
+    `Reminder: your session with ${p.otherName} starts in ${lead}.`, '',
+    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, `Meeting Link: ${link}`, '',
+    'Please join the meeting 5 minutes before the scheduled time.', '',
+    ...sessionLinkLines(links), '',
+    ...SIGN_OFF, '', '--', footer,
+  ].join('\n');
+  const html = renderEmailHtml({
+    title: 'Session Reminder', footer,
+    children: (
+      <>
+        <p>Hello {p.recipientName},</p>
+        <p>Reminder: your session with <strong>{p.otherName}</strong> starts in {lead}.</p>
+        <p>
+          <strong>Session Details:</strong><br />
+          Date: {date}<br />
+          Time: {time}<br />
+          Duration: {p.durationMinutes} minutes<br />
+          Meeting Link: {p.meetingUrl ? <a href={p.meetingUrl}>{p.meetingUrl}</a> : link}
+        </p>
+        {p.meetingUrl ? (
+          <p><a href={p.meetingUrl} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">
+            {p.provider === 'google-meet' ? 'Join Google Meet' : 'Join meeting'}
+          </a></p>
+        ) : null}
+        <p>Please join the meeting 5 minutes before the scheduled time.</p>
+        <SessionLinksParagraph links={links} />
+        <p>Best regards,<br />CodeMentorHub Team</p>
+      </>
+    ),
+  });
+  return { subject: `Reminder: your session starts in ${lead} - CodeMentorHub`, text, html };
+}
+
+export interface SessionRequestReminderPayload {
+  sessionId: string;
+  mentorName: string;
+  menteeName: string;
+  startsAt: string;
+  durationMinutes: number;
+  /** The mentor's zone. */
+  timezone: string;
+  /** When the request expires unanswered (48 h after payment, or the start, whichever is first). */
+  expiresAt: string;
+}
+
+/** To the mentor, 24 hours after a paid request they have not answered. */
+export function sessionRequestReminderEmail(p: SessionRequestReminderPayload, ctx: RenderContext): RenderedEmail {
+  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const expires = emailDateTime(p.expiresAt, p.timezone);
+  const links = sessionLinks(ctx.appUrl, p.sessionId, true);
+  const decline = 'Decline it (full refund for the mentee)';
+  const deadline = `If you do not accept or decline it by ${expires.date}, ${expires.time}, the request expires and ${p.menteeName} gets a full refund.`;
+  const footer = `You received this email because you are a mentor on CodeMentorHub (${ctx.recipient.address}).`;
+  const text = [
+    `Hello ${p.mentorName},`, '',
+    `${p.menteeName} is still waiting for your answer to their session request.`, deadline, '',
+    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
+    `Accept or decline it: ${links.view}`,
+    ...sessionLinkLines(links, decline).slice(1), '',
+    ...SIGN_OFF, '', '--', footer,
+  ].join('\n');
+  const html = renderEmailHtml({
+    title: 'A session request is waiting', footer,
+    children: (
+      <>
+        <p>Hello {p.mentorName},</p>
+        <p><strong>{p.menteeName}</strong> is still waiting for your answer to their session request. {deadline}</p>
+        <p><strong>Session Details:</strong><br />Date: {date}<br />Time: {time}<br />Duration: {p.durationMinutes} minutes</p>
+        <p><a href={links.view} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Accept or decline the request</a></p>
+        <SessionLinksParagraph links={links} cancelLabel={decline} />
+        <p>Best regards,<br />CodeMentorHub Team</p>
+      </>
+    ),
+  });
+  return { subject: 'Reminder: a session request is waiting for your answer - CodeMentorHub', text, html };
+}

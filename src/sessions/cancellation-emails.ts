@@ -1,0 +1,49 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../db/client';
+import { emailOutbox, sessions, type Role } from '../db/schema';
+import { enqueueEmail } from '../mail/outbox';
+import { loadSessionPeople } from '../payments/record';
+
+/**
+ * "Session Cancelled / Declined / Request Expired" to both participants, each in their own zone,
+ * written in the transaction of the transition. One per person per session (a session ends once).
+ * Whoever was sent the confirmation's calendar invite gets its CANCEL (same UID, SEQUENCE 1).
+ */
+export async function queueCancellationEmails(tx: Tx, options: {
+  sessionId: string;
+  kind: 'cancelled' | 'declined' | 'expired';
+  /** Who did it; null when nobody did (an unanswered request expired). */
+  actor: { id: string; role: Role } | null;
+  refund: 'full' | 'none';
+}): Promise<void> {
+  const { sessionId } = options;
+  const p = await loadSessionPeople(tx, sessionId);
+  const [s] = await tx.select({ paidAt: sessions.paidAt, meetingUrl: sessions.meetingUrl }).from(sessions).where(eq(sessions.id, sessionId));
+  const confirmationKey = (role: string) => `session-confirmed:${sessionId}:${role}`;
+  const invited = new Set((await tx
+    .select({ key: emailOutbox.dedupeKey })
+    .from(emailOutbox)
+    .where(inArray(emailOutbox.dedupeKey, [confirmationKey('mentee'), confirmationKey('mentor')]))).map((r) => r.key));
+  const attendees = [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }];
+  const people = [
+    { role: 'mentee' as const, id: p.menteeId, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
+    { role: 'mentor' as const, id: p.mentorId, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
+  ];
+  for (const person of people) {
+    const actor = options.actor;
+    const by = !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other';
+    await enqueueEmail({
+      tx,
+      dedupeKey: `session-cancelled:${sessionId}:${person.role}`,
+      template: 'session-cancelled',
+      to: { name: person.name, address: person.email },
+      payload: {
+        sessionId, kind: options.kind, role: person.role, recipientName: person.name, otherName: person.other,
+        mentorName: p.mentorName, menteeName: p.menteeName, by,
+        startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+        refund: options.refund, paid: Boolean(s?.paidAt), amountCents: p.priceCents, currency: p.currency,
+        invite: invited.has(confirmationKey(person.role)) ? { meetingUrl: s?.meetingUrl ?? null, attendees } : null,
+      },
+    });
+  }
+}

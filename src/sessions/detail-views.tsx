@@ -1,0 +1,140 @@
+import type { Role } from '../db/schema';
+import { formatMoney } from '../mentors/directory';
+import type { PageContext } from '../web/context';
+import { Csrf, Layout } from '../web/layout';
+import { formatDateTime } from '../web/time';
+import type { SessionRow } from './queries';
+import { FREE_CANCELLATION_HOURS, refundOnCancel } from './refund-policy';
+import { JoinBox, StatusBadge } from './views';
+
+/** What the session page needs beyond the list row: payment, who ended it, the refund. */
+export interface SessionDetail {
+  paidAt: Date | null;
+  cancelledAt: Date | null;
+  /** Who cancelled: the mentee, the mentor or an admin; `self` when it was the viewer. */
+  cancelledBy: { role: Role; self: boolean } | null;
+  declinedAt: Date | null;
+  /** When an unanswered paid request expires (48 h after payment, or the start, whichever is first). */
+  answerBy: Date | null;
+  refund: { amountCents: number; currency: string; status: 'requested' | 'succeeded' | 'failed' } | null;
+}
+
+const REFUND_STATE = { requested: 'being refunded', succeeded: 'refunded', failed: 'refund failed; our team has been told' } as const;
+
+/** The refund outcome of cancelling now, for this viewer: shown before they press the button. */
+export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean; now: Date; zone: string }): { refund: 'full' | 'none'; text: string } {
+  const { s, as, now } = options;
+  const amount = formatMoney(s.priceCents, s.currency);
+  const refund = refundOnCancel({ by: as, startsAt: s.startsAt, now, paid: options.paid });
+  if (!options.paid) return { refund, text: 'Nothing has been charged, so there is nothing to refund.' };
+  if (as === 'mentee') {
+    if (refund === 'full') {
+      const until = formatDateTime(new Date(s.startsAt.getTime() - FREE_CANCELLATION_HOURS * 3_600_000), options.zone);
+      return { refund, text: `If you cancel now, you get a full refund of ${amount}. Free cancellation ends ${until}, 24 hours before the start.` };
+    }
+    return { refund, text: `If you cancel now, you get no refund: the session starts in less than 24 hours, so the ${amount} is not returned.` };
+  }
+  const who = as === 'mentor' ? s.menteeName : `${s.menteeName} (the mentee)`;
+  return { refund, text: refund === 'full' ? `If you cancel, ${who} gets a full refund of ${amount}.` : `If you cancel, ${who} gets no refund.` };
+}
+
+function Ended(props: { s: SessionRow; d: SessionDetail; zone: string }) {
+  const { s, d, zone } = props;
+  const byWord = (by: SessionDetail['cancelledBy']) => {
+    if (!by) return '';
+    if (by.self) return ' by you';
+    return by.role === 'admin' ? ' by a CodeMentorHub administrator' : ` by ${by.role === 'mentor' ? s.mentorName : s.menteeName} (the ${by.role})`;
+  };
+  let what: string | null = null;
+  if (s.status === 'cancelled') what = `Cancelled${byWord(d.cancelledBy)}${d.cancelledAt ? ` on ${formatDateTime(d.cancelledAt, zone)}` : ''}.`;
+  if (s.status === 'declined') what = `Declined by the mentor${d.declinedAt ? ` on ${formatDateTime(d.declinedAt, zone)}` : ''}.`;
+  if (s.status === 'expired') what = d.paidAt ? 'The mentor did not answer the request in time, so it expired.' : 'The hold lapsed before payment; nothing was charged.';
+  if (!what) return null;
+  const refund = d.refund
+    ? `Refund: ${formatMoney(d.refund.amountCents, d.refund.currency)}, ${REFUND_STATE[d.refund.status]}.`
+    : d.paidAt ? 'No refund.' : null;
+  return (
+    <div class="session-note" role="status">
+      <p>{what}</p>
+      {refund ? <p><strong>{refund}</strong></p> : null}
+    </div>
+  );
+}
+
+/**
+ * GET /sessions/:id: one session for its mentor, its mentee or an admin. Times in the viewer's zone;
+ * the join box once confirmed; and, while it can be cancelled, a form that says what cancelling
+ * means for the viewer's money before the button.
+ */
+export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: SessionDetail; now: Date }) {
+  const { ctx, s, d, now } = props;
+  const user = ctx.user!;
+  const zone = user.timezone;
+  const as = user.role;
+  const title = as === 'mentee' ? `Session with ${s.mentorName}` : as === 'mentor' ? `Session with ${s.menteeName}` : `Session: ${s.mentorName} and ${s.menteeName}`;
+  const back = { mentee: { href: '/dashboard', label: 'My Sessions' }, mentor: { href: '/mentor/dashboard', label: 'Mentor Dashboard' }, admin: { href: '/admin/sessions', label: 'Sessions' } }[as];
+  const cancellable = s.status === 'pending' || s.status === 'confirmed';
+  const answering = s.status === 'pending' && as === 'mentor';
+  const outcome = cancellable ? cancelOutcome({ as, s, paid: Boolean(d.paidAt), now, zone }) : null;
+  return (
+    <Layout ctx={ctx} title={title}>
+      <p class="small"><a href={back.href}>← {back.label}</a></p>
+      <div class="stack">
+        <article class="card" aria-labelledby="session-title">
+          <div class="session-head">
+            <h1 id="session-title">{title}</h1>
+            <StatusBadge status={s.status} />
+          </div>
+          <dl class="meta">
+            <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, zone)}</dd>
+            <dt>Ends</dt><dd>{formatDateTime(s.endsAt, zone)}</dd>
+            <dt>Duration</dt><dd>{s.durationMinutes} minutes</dd>
+            <dt>Mentor</dt><dd>{s.mentorName}</dd>
+            <dt>Mentee</dt><dd>{s.menteeName}</dd>
+            <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}{d.paidAt ? ' (paid)' : ' (not paid)'}</dd>
+          </dl>
+          <p class="muted small">Times in {zone}.</p>
+          {s.status === 'awaiting_payment' ? (
+            <p class="session-note">
+              Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}
+              {as === 'mentee' && s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
+            </p>
+          ) : null}
+          {s.status === 'pending' ? (
+            <p class="session-note">
+              {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
+              {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
+            </p>
+          ) : null}
+          <Ended s={s} d={d} zone={zone} />
+          <JoinBox s={s} />
+        </article>
+        {answering ? (
+          <section id="cancel" class="card" aria-labelledby="answer-heading">
+            <h2 id="answer-heading">Answer this request</h2>
+            <p id="decline-outcome">If you decline, {s.menteeName} gets a full refund of {formatMoney(s.priceCents, s.currency)}.</p>
+            <div class="session-actions">
+              <form method="post" action={`/mentor/session/${s.id}/accept/`} class="inline">
+                <Csrf token={ctx.csrf} />
+                <button type="submit" class="btn">Accept session</button>
+              </form>
+              <form method="post" action={`/mentor/session/${s.id}/decline`} class="inline">
+                <Csrf token={ctx.csrf} />
+                <button type="submit" class="btn btn-quiet" aria-describedby="decline-outcome">Decline</button>
+              </form>
+            </div>
+          </section>
+        ) : outcome ? (
+          <section id="cancel" class="card" aria-labelledby="cancel-heading">
+            <h2 id="cancel-heading">Cancel this session</h2>
+            <p id="cancel-outcome" data-refund={outcome.refund}>{outcome.text}</p>
+            <form method="post" action={`/sessions/${s.id}/cancel`} class="session-actions">
+              <Csrf token={ctx.csrf} />
+              <button type="submit" class="btn btn-quiet" aria-describedby="cancel-outcome">Cancel session</button>
+            </form>
+          </section>
+        ) : null}
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,152 @@
+import { and, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
+import { recordAudit } from '../audit/record';
+import type { Db } from '../db/client';
+import { emailOutbox, sessions } from '../db/schema';
+import { enqueueEmail } from '../mail/outbox';
+import { loadSessionPeople, queueRefund } from '../payments/record';
+import { queueCancellationEmails } from './cancellation-emails';
+
+const HOUR = 3_600_000;
+/** The two reminders before a confirmed session, by how long before the start each is due. */
+export const REMINDER_LEADS = { '24h': 24 * HOUR, '1h': HOUR } as const;
+/** A paid request the mentor has not answered: reminded after a day, expired after two (or at its start). */
+export const REQUEST_REMINDER_AFTER = 24 * HOUR;
+export const REQUEST_EXPIRES_AFTER = 48 * HOUR;
+
+const ROLES = ['mentee', 'mentor'] as const;
+export const reminderKey = (kind: '24h' | '1h', sessionId: string, role: 'mentee' | 'mentor') => `reminder-${kind}:${sessionId}:${role}`;
+export const requestReminderKey = (sessionId: string) => `request-reminder:${sessionId}`;
+
+/** Which outbox keys already exist: one query for a batch of candidates. */
+async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(inArray(emailOutbox.dedupeKey, keys));
+  return new Set(rows.map((r) => r.key));
+}
+
+/**
+ * Scheduled sweep (every minute): the 24-hour and 1-hour reminders of confirmed sessions, to both
+ * participants, each exactly once (the outbox dedupe key). Whatever is due and not yet sent goes
+ * out, so a reminder due while nothing ran is sent at the next sweep, if the session has not
+ * started. The 24-hour one only while more than an hour remains; after that, only the 1-hour one.
+ * Returns how many emails were queued.
+ */
+export async function sendDueReminders(options: { db: Db; now: Date }): Promise<number> {
+  const { db, now } = options;
+  const candidates = await db
+    .select({ id: sessions.id, startsAt: sessions.startsAt })
+    .from(sessions)
+    .where(and(eq(sessions.status, 'confirmed'), gt(sessions.startsAt, now), lte(sessions.startsAt, new Date(now.getTime() + REMINDER_LEADS['24h']))));
+  const due = candidates.map((s) => ({ ...s, kind: s.startsAt.getTime() - now.getTime() > REMINDER_LEADS['1h'] ? '24h' as const : '1h' as const }));
+  const sent = await existingKeys(db, due.flatMap((s) => ROLES.map((role) => reminderKey(s.kind, s.id, role))));
+  let queued = 0;
+  for (const candidate of due) {
+    const missing = ROLES.filter((role) => !sent.has(reminderKey(candidate.kind, candidate.id, role)));
+    if (missing.length === 0) continue;
+    queued += await db.transaction(async (tx) => {
+      // Re-read under a share lock: a cancellation racing this sweep either commits first (and the
+      // session is no longer confirmed here) or waits until these reminders are written.
+      const [s] = await tx
+        .select({ meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider })
+        .from(sessions)
+        .where(and(eq(sessions.id, candidate.id), eq(sessions.status, 'confirmed'), gt(sessions.startsAt, now)))
+        .for('share');
+      if (!s) return 0;
+      const p = await loadSessionPeople(tx, candidate.id);
+      const people = {
+        mentee: { name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
+        mentor: { name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
+      };
+      for (const role of missing) {
+        const person = people[role];
+        await enqueueEmail({
+          tx,
+          dedupeKey: reminderKey(candidate.kind, candidate.id, role),
+          template: 'session-reminder',
+          to: { name: person.name, address: person.email },
+          payload: {
+            sessionId: candidate.id, kind: candidate.kind, role, recipientName: person.name, otherName: person.other,
+            startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+            leadMinutes: Math.round((p.startsAt.getTime() - now.getTime()) / 60_000),
+            meetingUrl: s.meetingUrl, provider: s.meetingProvider,
+          },
+        });
+      }
+      return missing.length;
+    });
+  }
+  return queued;
+}
+
+/**
+ * Scheduled sweep (every minute) for paid requests the mentor has not answered: one reminder to the
+ * mentor 24 hours after payment; at 48 hours after payment or at the start, whichever is first, the
+ * request expires (a compare-and-swap from pending, so never once accepted), is refunded in full,
+ * and both participants are told.
+ */
+export async function expireUnansweredRequests(options: { db: Db; now: Date }): Promise<{ reminded: number; expired: number }> {
+  const { db, now } = options;
+  const remindBefore = new Date(now.getTime() - REQUEST_REMINDER_AFTER);
+  const expireBefore = new Date(now.getTime() - REQUEST_EXPIRES_AFTER);
+
+  // Expire first: a request past its deadline is not reminded any more.
+  const lapsed = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.status, 'pending'), or(lte(sessions.paidAt, expireBefore), lte(sessions.startsAt, now))));
+  let expired = 0;
+  for (const { id } of lapsed) {
+    const done = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(sessions)
+        .set({ status: 'expired', updatedAt: now })
+        .where(and(eq(sessions.id, id), eq(sessions.status, 'pending')))
+        .returning();
+      if (!row) return false; // accepted, declined or cancelled meanwhile
+      const paid = Boolean(row.paidAt);
+      if (paid) {
+        await queueRefund(tx, { sessionId: id, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
+      }
+      await queueCancellationEmails(tx, { sessionId: id, kind: 'expired', actor: null, refund: paid ? 'full' : 'none' });
+      await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'pending', to: 'expired', reason: 'unanswered' } });
+      return true;
+    });
+    if (done) expired++;
+  }
+
+  const waiting = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(
+      eq(sessions.status, 'pending'), isNotNull(sessions.paidAt), lte(sessions.paidAt, remindBefore),
+      gt(sessions.paidAt, expireBefore), gt(sessions.startsAt, now),
+    ));
+  const reminded = await existingKeys(db, waiting.map((s) => requestReminderKey(s.id)));
+  let queued = 0;
+  for (const { id } of waiting) {
+    if (reminded.has(requestReminderKey(id))) continue;
+    const wrote = await db.transaction(async (tx) => {
+      const [s] = await tx
+        .select({ paidAt: sessions.paidAt, startsAt: sessions.startsAt })
+        .from(sessions)
+        .where(and(eq(sessions.id, id), eq(sessions.status, 'pending')))
+        .for('share');
+      if (!s?.paidAt) return false;
+      const p = await loadSessionPeople(tx, id);
+      const expiresAt = new Date(Math.min(s.paidAt.getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime()));
+      await enqueueEmail({
+        tx,
+        dedupeKey: requestReminderKey(id),
+        template: 'session-request-reminder',
+        to: { name: p.mentorName, address: p.mentorEmail },
+        payload: {
+          sessionId: id, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
+          durationMinutes: p.durationMinutes, timezone: p.mentorTimezone, expiresAt: expiresAt.toISOString(),
+        },
+      });
+      return true;
+    });
+    if (wrote) queued++;
+  }
+  return { reminded: queued, expired };
+}
