@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { findReviewsForSessions } from '../feedback/reviews';
-import { listSessionsFor } from '../sessions/queries';
+import { listSessionsFor, parseCursor } from '../sessions/queries';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
@@ -9,14 +9,14 @@ import { MenteeDashboard, MentorDashboard } from './views';
 /** "My Sessions" for mentees and the Mentor Dashboard: each lists only its viewer's own sessions. */
 export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
-  app.get('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
-    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now() });
+  app.get<{ Querystring: { before?: string } }>('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
+    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now(), before: parseCursor(request.query.before) });
     const completed = lists.history.filter((s) => s.status === 'completed').map((s) => s.id);
     const reviews = await findReviewsForSessions({ db: database.db, sessionIds: completed, now: now() });
     return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
   });
-  app.get('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
-    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now() });
+  app.get<{ Querystring: { before?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
+    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now(), before: parseCursor(request.query.before) });
     return sendPage(reply, <MentorDashboard ctx={pageContext(request, reply)} {...lists} now={now()} />);
   });
 }

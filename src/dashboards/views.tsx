@@ -71,7 +71,12 @@ function SessionList(props: { title: string; id: string; rows: SessionRow[]; zon
   );
 }
 
-export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; now: Date; reviews?: ReviewStates }) {
+/** "Older sessions": the next page of history, by keyset cursor. */
+function OlderLink(props: { path: string; next: string | null }) {
+  return props.next ? <p><a href={`${props.path}?before=${encodeURIComponent(props.next)}#history`}>Older sessions →</a></p> : null;
+}
+
+export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
   const zone = props.ctx.user!.timezone;
   const common = { zone, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now, reviews: props.reviews };
   return (
@@ -83,11 +88,12 @@ export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[
       <p class="muted small">Times in {zone}.</p>
       <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} {...common} empty="No upcoming sessions. Find a mentor and book one." />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
+      <OlderLink path="/dashboard" next={props.nextHistory} />
     </Layout>
   );
 }
 
-export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; now: Date }) {
+export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; nextHistory: string | null; now: Date }) {
   const zone = props.ctx.user!.timezone;
   const common = { zone, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
   const requests = props.upcoming.filter((s) => s.status === 'pending');
@@ -99,6 +105,7 @@ export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[
       <SessionList title="Session requests" id="requests" rows={requests} {...common} empty="No requests waiting." />
       <SessionList title="Upcoming sessions" id="upcoming" rows={confirmed} {...common} empty="No confirmed sessions coming up." />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
+      <OlderLink path="/mentor/dashboard" next={props.nextHistory} />
     </Layout>
   );
 }

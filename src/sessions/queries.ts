@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, not, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
@@ -38,17 +38,42 @@ export function selectSessions(db: Db) {
     .innerJoin(mentee, eq(mentee.id, sessions.menteeId));
 }
 
-/** A participant's sessions: upcoming (soonest first), then history (latest first). */
-export async function listSessionsFor(options: { db: Db; userId: string; as: 'mentee' | 'mentor'; now: Date; statuses?: SessionStatus[] }) {
+export const HISTORY_PAGE = 20;
+const ACTIVE = ['awaiting_payment', 'pending', 'confirmed'] as const;
+
+/**
+ * A participant's sessions: every upcoming one (soonest first, up to 100), then one page of history
+ * (latest first) by keyset on (starts_at, id). Both use the (person, starts_at) index, so the cost
+ * does not grow with how many sessions the person has had.
+ */
+export async function listSessionsFor(options: { db: Db; userId: string; as: 'mentee' | 'mentor'; now: Date; before?: { startsAt: Date; id: string } }) {
   const who = options.as === 'mentee' ? sessions.menteeId : sessions.mentorId;
-  const rows: SessionRow[] = await selectSessions(options.db)
-    .where(and(eq(who, options.userId), options.statuses ? inArray(sessions.status, options.statuses) : undefined))
-    .orderBy(desc(sessions.startsAt))
-    .limit(200);
-  const t = options.now.getTime();
-  const upcoming = rows.filter((r) => r.endsAt.getTime() > t && ['awaiting_payment', 'pending', 'confirmed'].includes(r.status)).reverse();
-  const history = rows.filter((r) => !upcoming.includes(r));
-  return { upcoming, history };
+  const now = options.now;
+  const live = and(inArray(sessions.status, [...ACTIVE]), gt(sessions.endsAt, now));
+  const [upcoming, older] = await Promise.all([
+    selectSessions(options.db)
+      // No session is longer than a day: the lower bound lets the index range start near now.
+      .where(and(eq(who, options.userId), gt(sessions.startsAt, new Date(now.getTime() - 86_400_000)), live))
+      .orderBy(asc(sessions.startsAt))
+      .limit(100),
+    selectSessions(options.db)
+      .where(and(
+        eq(who, options.userId), not(live!),
+        options.before ? sql`(${sessions.startsAt}, ${sessions.id}) < (${options.before.startsAt}, ${options.before.id})` : undefined,
+      ))
+      .orderBy(desc(sessions.startsAt), desc(sessions.id))
+      .limit(HISTORY_PAGE + 1),
+  ]);
+  const history: SessionRow[] = older.slice(0, HISTORY_PAGE);
+  const last = history.at(-1);
+  const nextHistory = older.length > HISTORY_PAGE && last ? `${last.startsAt.toISOString()}_${last.id}` : null;
+  return { upcoming: upcoming as SessionRow[], history, nextHistory };
+}
+
+/** The `before` cursor of a history page, if well formed. */
+export function parseCursor(value: unknown): { startsAt: Date; id: string } | undefined {
+  const [at, id] = typeof value === 'string' ? value.split('_') : [];
+  return at && id && isUuid(id) && !Number.isNaN(Date.parse(at)) ? { startsAt: new Date(at), id } : undefined;
 }
 
 export async function findSession(db: Db, id: string): Promise<SessionRow | null> {

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sessions } from '../src/db/schema';
+import { HISTORY_PAGE } from '../src/sessions/queries';
+import { buildTestApp, type TestApp } from './helpers/app';
+
+let t: TestApp;
+beforeAll(async () => { t = await buildTestApp(); });
+afterAll(async () => { await t.close(); });
+
+it('pages a long history by keyset, newest first, each past session once; upcoming ones all on the first page', async () => {
+  const mentor = await t.createUser('mentor', { name: 'History Mentor' });
+  const mentee = await t.loginAs('mentee');
+  const past = Array.from({ length: 45 }, (_, i) => new Date(Date.UTC(2025, 0, 1 + i, 10)));
+  await t.database.db.insert(sessions).values(past.map((startsAt) => ({
+    mentorId: mentor.id, menteeId: mentee.user.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
+    priceCents: 6000, currency: 'USD', status: 'completed' as const, paymentProvider: 'test', paidAt: startsAt,
+  })));
+  const future = new Date(Date.now() + 5 * 86_400_000);
+  await t.database.db.insert(sessions).values({
+    mentorId: mentor.id, menteeId: mentee.user.id, startsAt: future, endsAt: new Date(future.getTime() + 3_600_000), durationMinutes: 60,
+    priceCents: 6000, currency: 'USD', status: 'pending', paymentProvider: 'test', paidAt: new Date(),
+  });
+  const seen: string[] = [];
+  let url = '/dashboard';
+  for (let page = 0; page < 5; page++) {
+    const res = await mentee.get(url);
+    expect(res.statusCode).toBe(200);
+    const historyHtml = res.body.slice(res.body.indexOf('id="history"'));
+    const dates = [...historyHtml.matchAll(/class="session-when">([^·<]+)/g)].map((m) => m[1]!.trim());
+    expect(dates.length).toBeLessThanOrEqual(HISTORY_PAGE);
+    if (page === 0) expect(res.body.slice(0, res.body.indexOf('id="history"'))).toContain('Waiting for the mentor to confirm.');
+    seen.push(...dates);
+    const next = /href="(\/dashboard\?before=[^"#]+)#history">Older sessions/.exec(res.body)?.[1];
+    if (!next) break;
+    url = next.replace(/&amp;/g, '&');
+  }
+  expect(seen).toHaveLength(45);
+  expect(new Set(seen).size).toBe(45);
+  expect(seen[0]).toContain('Feb 14, 2025');
+  expect(seen.at(-1)).toContain('Jan 1, 2025');
+});
