@@ -1,0 +1,36 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPaidSession } from '../src/booking/operator';
+import { confirmSession } from '../src/sessions/transitions';
+import { buildTestApp, type TestApp } from './helpers/app';
+
+let t: TestApp;
+beforeAll(async () => { t = await buildTestApp(); });
+afterAll(async () => { await t.close(); });
+
+const BUDGET = 30 * 1024;
+
+it('every page, with its stylesheet and script, stays under 30 KB gzipped', async () => {
+  const gz = (s: string) => gzipSync(Buffer.from(s)).length;
+  const assets = gz((await t.app.inject('/static/app.css')).body) + gz((await t.app.inject('/static/app.js')).body);
+  const mentee = await t.loginAs('mentee');
+  const mentor = await t.loginAs('mentor');
+  const admin = await t.loginAs('admin');
+  const start = new Date(Date.now() + 4 * 86_400_000); start.setUTCMinutes(0, 0, 0);
+  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 30 }, now: new Date() });
+  if (!made.ok) throw new Error(made.error);
+  await confirmSession({ db: t.database.db, sessionId: made.sessionId, actor: { id: mentor.user.id, role: 'mentor' }, meetingProvider: 'jitsi', now: new Date() });
+  const pages: [typeof mentee | null, string][] = [
+    [null, '/'], [null, '/login'], [null, '/signup'], [null, '/mentors'], [null, `/mentors/${mentor.user.id}`],
+    [mentee, '/dashboard'], [mentee, '/account'], [mentee, `/sessions/${made.sessionId}`],
+    [mentor, '/mentor/dashboard'], [mentor, '/mentor/profile'], [mentor, '/mentor/availability'],
+    [admin, '/admin'], [admin, '/admin/sessions'], [admin, `/admin/sessions/${made.sessionId}`], [admin, '/admin/mail'], [admin, '/admin/outbox'],
+  ];
+  const sizes: Record<string, number> = {};
+  for (const [who, path] of pages) {
+    const res = who ? await who.get(path) : await t.app.inject(path);
+    expect(res.statusCode, path).toBe(200);
+    sizes[path] = gz(res.body) + assets;
+  }
+  for (const [path, size] of Object.entries(sizes)) expect(size, `${path}: ${size} bytes gzipped`).toBeLessThan(BUDGET);
+});
