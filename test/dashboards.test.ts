@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sessions } from '../src/db/schema';
-import { HISTORY_PAGE } from '../src/sessions/queries';
+import { HISTORY_PAGE, UPCOMING_PAGE } from '../src/sessions/queries';
+import { DIRECTORY_PAGE } from '../src/mentors/directory';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 let t: TestApp;
@@ -38,4 +39,35 @@ it('pages a long history by keyset, newest first, each past session once; upcomi
   expect(new Set(seen).size).toBe(45);
   expect(seen[0]).toContain('Feb 14, 2025');
   expect(seen.at(-1)).toContain('Jan 1, 2025');
+});
+
+it('pages upcoming sessions too: soonest first, each once', async () => {
+  const mentor = await t.createUser('mentor');
+  const mentee = await t.loginAs('mentee');
+  const base = Date.now() + 2 * 86_400_000;
+  await t.database.db.insert(sessions).values(Array.from({ length: UPCOMING_PAGE + 5 }, (_, i) => {
+    const startsAt = new Date(base + i * 2 * 3_600_000);
+    return {
+      mentorId: mentor.id, menteeId: mentee.user.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
+      priceCents: 6000, currency: 'USD', status: 'pending' as const, paymentProvider: 'test', paidAt: new Date(),
+    };
+  }));
+  const first = await mentee.get('/dashboard');
+  const count = (body: string) => body.slice(body.indexOf('id="upcoming"'), body.indexOf('id="history"')).match(/class="session-when"/g)?.length ?? 0;
+  expect(count(first.body)).toBe(UPCOMING_PAGE);
+  const next = /href="(\/dashboard\?after=[^"#]+)#upcoming">Later sessions/.exec(first.body)![1]!;
+  const second = await mentee.get(next.replace(/&amp;/g, '&'));
+  expect(count(second.body)).toBe(5);
+  expect(second.body).not.toContain('Later sessions');
+});
+
+it('pages the mentor directory, 20 at a time, keeping the search', async () => {
+  for (let i = 0; i < DIRECTORY_PAGE + 3; i++) await t.createUser('mentor', { name: `Pager ${String(i).padStart(2, '0')}` });
+  const first = await t.agent().get('/mentors?q=pager');
+  const names = (body: string) => [...body.matchAll(/>(Pager \d\d)<\/a>/g)].map((m) => m[1]);
+  expect(names(first.body)).toHaveLength(DIRECTORY_PAGE);
+  const next = /href="(\/mentors\?[^"]*page=1[^"]*)">More mentors/.exec(first.body)![1]!.replace(/&amp;/g, '&');
+  expect(next).toContain('q=pager');
+  const second = await t.agent().get(next);
+  expect(names(second.body)).toEqual(['Pager 20', 'Pager 21', 'Pager 22']);
 });

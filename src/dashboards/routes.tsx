@@ -9,14 +9,14 @@ import { MenteeDashboard, MentorDashboard } from './views';
 /** "My Sessions" for mentees and the Mentor Dashboard: each lists only its viewer's own sessions. */
 export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
-  app.get<{ Querystring: { before?: string } }>('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
-    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now(), before: parseCursor(request.query.before) });
+  app.get<{ Querystring: { before?: string; after?: string } }>('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
+    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) });
     const completed = lists.history.filter((s) => s.status === 'completed').map((s) => s.id);
     const reviews = await findReviewsForSessions({ db: database.db, sessionIds: completed, now: now() });
     return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
   });
-  app.get<{ Querystring: { before?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
-    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now(), before: parseCursor(request.query.before) });
+  app.get<{ Querystring: { before?: string; after?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
+    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) });
     return sendPage(reply, <MentorDashboard ctx={pageContext(request, reply)} {...lists} now={now()} />);
   });
 }

@@ -76,7 +76,12 @@ function OlderLink(props: { path: string; next: string | null }) {
   return props.next ? <p><a href={`${props.path}?before=${encodeURIComponent(props.next)}#history`}>Older sessions →</a></p> : null;
 }
 
-export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
+/** "Later sessions": the next page of upcoming ones. */
+function LaterLink(props: { path: string; next: string | null }) {
+  return props.next ? <p><a href={`${props.path}?after=${encodeURIComponent(props.next)}#upcoming`}>Later sessions →</a></p> : null;
+}
+
+export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
   const zone = props.ctx.user!.timezone;
   const common = { zone, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now, reviews: props.reviews };
   return (
@@ -87,13 +92,14 @@ export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[
       </div>
       <p class="muted small">Times in {zone}.</p>
       <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} {...common} empty="No upcoming sessions. Find a mentor and book one." />
+      <LaterLink path="/dashboard" next={props.nextUpcoming} />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
       <OlderLink path="/dashboard" next={props.nextHistory} />
     </Layout>
   );
 }
 
-export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; history: SessionRow[]; nextHistory: string | null; now: Date }) {
+export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date }) {
   const zone = props.ctx.user!.timezone;
   const common = { zone, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
   const requests = props.upcoming.filter((s) => s.status === 'pending');
@@ -104,6 +110,7 @@ export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[
       <p class="muted small">Times in {zone}.</p>
       <SessionList title="Session requests" id="requests" rows={requests} {...common} empty="No requests waiting." />
       <SessionList title="Upcoming sessions" id="upcoming" rows={confirmed} {...common} empty="No confirmed sessions coming up." />
+      <LaterLink path="/mentor/dashboard" next={props.nextUpcoming} />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
       <OlderLink path="/mentor/dashboard" next={props.nextHistory} />
     </Layout>

@@ -54,7 +54,9 @@ export async function listMentors(options: { db: Db; limit: number }): Promise<M
 }
 
 /** The directory: search by name, headline or skill; filter by the hourly rate; each with its next free slot. */
-export async function listDirectory(options: { db: Db; query: string; maxRateCents?: number; now: Date }): Promise<DirectoryEntry[]> {
+export const DIRECTORY_PAGE = 20;
+
+export async function listDirectory(options: { db: Db; query: string; maxRateCents?: number; now: Date; page?: number }): Promise<{ entries: DirectoryEntry[]; hasMore: boolean }> {
   const filters: SQL[] = [eq(users.role, 'mentor')];
   const q = options.query.trim();
   if (q) {
@@ -71,10 +73,13 @@ export async function listDirectory(options: { db: Db; query: string; maxRateCen
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(...filters))
-    .orderBy(asc(users.name))
-    .limit(100);
-  const mentors = await withRatings(options.db, found);
-  return Promise.all(mentors.map(async (m) => {
+    .orderBy(asc(users.name), asc(users.id))
+    // Offset paging: mentors number in the thousands, not millions; each page computes 20 next slots.
+    .offset((options.page ?? 0) * DIRECTORY_PAGE)
+    .limit(DIRECTORY_PAGE + 1);
+  const hasMore = found.length > DIRECTORY_PAGE;
+  const mentors = await withRatings(options.db, found.slice(0, DIRECTORY_PAGE));
+  const entries = await Promise.all(mentors.map(async (m) => {
     const schedule = await loadMentorSchedule(options.db, m.id);
     const shortestLength = schedule?.sessionLengths[0] ?? 60;
     // The first week usually has a free slot; only a fully booked week costs a second look.
@@ -83,6 +88,7 @@ export async function listDirectory(options: { db: Db; query: string; maxRateCen
     if (schedule && slots.length === 0) slots = await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now });
     return { ...m, nextFreeSlot: slots[0] ?? null, shortestLength };
   }));
+  return { entries, hasMore };
 }
 
 export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfileView | null> {

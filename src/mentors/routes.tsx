@@ -8,7 +8,7 @@ import { isUuid } from '../db/ids';
 import { listDirectory, loadMentorProfile } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
-type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string };
+type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string };
 
 /** The profile shows one week of slots at a time. */
 const WEEK_MS = 7 * 86_400_000;
@@ -22,8 +22,9 @@ export async function mentorRoutes(app: FastifyInstance) {
     const max = Number(request.query.max);
     const maxRateCents = Number.isFinite(max) && max > 0 ? Math.round(max * 100) : undefined;
     const tz = viewerTimeZone(request.user?.timezone, request.query.tz);
-    const mentors = await listDirectory({ db, query: q, maxRateCents, now: now() });
-    return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={mentors} q={q} max={request.query.max ?? ''} zone={tz.zone} />);
+    const page = Math.min(Math.max(0, Math.trunc(Number(request.query.page) || 0)), 10_000);
+    const { entries, hasMore } = await listDirectory({ db, query: q, maxRateCents, now: now(), page });
+    return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} q={q} max={request.query.max ?? ''} zone={tz.zone} page={page} hasMore={hasMore} />);
   });
 
   const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string }) => {

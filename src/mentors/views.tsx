@@ -14,7 +14,11 @@ function Tags(props: { skills: string[] }) {
   );
 }
 
-export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string }) {
+export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string; page: number; hasMore: boolean }) {
+  const pageLink = (page: number) => {
+    const p = new URLSearchParams(Object.entries({ q: props.q, max: props.max, page: page ? String(page) : '' }).filter(([, v]) => v));
+    return p.size ? `/mentors?${p}` : '/mentors';
+  };
   return (
     <Layout ctx={props.ctx} title="Find a mentor" wide>
       <h1>Find a mentor</h1>
@@ -47,6 +51,12 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
           ))}
         </ul>
       )}
+      {props.page > 0 || props.hasMore ? (
+        <nav aria-label="Pages" class="week-nav">
+          {props.page > 0 ? <a href={pageLink(props.page - 1)}>← Previous</a> : <span />}
+          {props.hasMore ? <a href={pageLink(props.page + 1)}>More mentors →</a> : <span />}
+        </nav>
+      ) : null}
     </Layout>
   );
 }

@@ -42,20 +42,25 @@ export const HISTORY_PAGE = 20;
 const ACTIVE = ['awaiting_payment', 'pending', 'confirmed'] as const;
 
 /**
- * A participant's sessions: every upcoming one (soonest first, up to 100), then one page of history
+ * A participant's sessions: a page of upcoming ones (soonest first), then one page of history
  * (latest first) by keyset on (starts_at, id). Both use the (person, starts_at) index, so the cost
  * does not grow with how many sessions the person has had.
  */
-export async function listSessionsFor(options: { db: Db; userId: string; as: 'mentee' | 'mentor'; now: Date; before?: { startsAt: Date; id: string } }) {
+export const UPCOMING_PAGE = 30;
+
+export async function listSessionsFor(options: { db: Db; userId: string; as: 'mentee' | 'mentor'; now: Date; before?: { startsAt: Date; id: string }; after?: { startsAt: Date; id: string } }) {
   const who = options.as === 'mentee' ? sessions.menteeId : sessions.mentorId;
   const now = options.now;
   const live = and(inArray(sessions.status, [...ACTIVE]), gt(sessions.endsAt, now));
   const [upcoming, older] = await Promise.all([
     selectSessions(options.db)
       // No session is longer than a day: the lower bound lets the index range start near now.
-      .where(and(eq(who, options.userId), gt(sessions.startsAt, new Date(now.getTime() - 86_400_000)), live))
-      .orderBy(asc(sessions.startsAt))
-      .limit(100),
+      .where(and(
+        eq(who, options.userId), gt(sessions.startsAt, new Date(now.getTime() - 86_400_000)), live,
+        options.after ? sql`(${sessions.startsAt}, ${sessions.id}) > (${options.after.startsAt}, ${options.after.id})` : undefined,
+      ))
+      .orderBy(asc(sessions.startsAt), asc(sessions.id))
+      .limit(UPCOMING_PAGE + 1),
     selectSessions(options.db)
       .where(and(
         eq(who, options.userId), not(live!),
@@ -67,7 +72,10 @@ export async function listSessionsFor(options: { db: Db; userId: string; as: 'me
   const history: SessionRow[] = older.slice(0, HISTORY_PAGE);
   const last = history.at(-1);
   const nextHistory = older.length > HISTORY_PAGE && last ? `${last.startsAt.toISOString()}_${last.id}` : null;
-  return { upcoming: upcoming as SessionRow[], history, nextHistory };
+  const soon: SessionRow[] = upcoming.slice(0, UPCOMING_PAGE);
+  const lastSoon = soon.at(-1);
+  const nextUpcoming = upcoming.length > UPCOMING_PAGE && lastSoon ? `${lastSoon.startsAt.toISOString()}_${lastSoon.id}` : null;
+  return { upcoming: soon, nextUpcoming, history, nextHistory };
 }
 
 /** The `before` cursor of a history page, if well formed. */
