@@ -288,3 +288,21 @@ describe('the session page', () => {
     expect((await mentor.get('/mentor/dashboard')).body).toContain(`href="/sessions/${sessionId}"`);
   });
 });
+
+describe('calendar download', () => {
+  it('gives each participant the session as .ics with the invite UID; 404 for others and before confirmation', async () => {
+    const { sessionId, mentor, mentee } = await pendingSession(96);
+    const stranger = await t.loginAs('mentee');
+    expect((await mentee.get(`/sessions/${sessionId}/calendar.ics`)).statusCode).toBe(404);
+    expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
+    for (const who of [mentee, mentor]) {
+      const res = await who.get(`/sessions/${sessionId}/calendar.ics`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/calendar');
+      expect(res.body).toContain('METHOD:PUBLISH');
+      const event = Object.values(ical.sync.parseICS(res.body)).find((c) => c?.type === 'VEVENT') as ical.VEvent;
+      expect(event.uid).toBe(`session-${sessionId}@localhost`);
+    }
+    expect((await stranger.get(`/sessions/${sessionId}/calendar.ics`)).statusCode).toBe(404);
+  });
+});

@@ -5,12 +5,13 @@ import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { SessionPage, type SessionDetail } from './detail-views';
+import { sessionInvite } from '../mail/templates/invite';
 import { findSession } from './queries';
 import { REQUEST_EXPIRES_AFTER } from './reminders';
 
 /** The participant's session page, where every email about a session links. */
 export async function sessionDetailRoutes(app: FastifyInstance) {
-  const { database, now } = app.services;
+  const { database, now, config } = app.services;
   const db = database.db;
 
   app.get<{ Params: { id: string } }>('/sessions/:id', { preHandler: requireRole('mentee', 'mentor', 'admin') }, async (request, reply) => {
@@ -37,5 +38,27 @@ export async function sessionDetailRoutes(app: FastifyInstance) {
       refund: refund ?? null,
     };
     return sendPage(reply, <SessionPage ctx={pageContext(request, reply)} s={s} d={d} now={now()} />);
+  });
+
+  // The session as a calendar file, for its two participants only; same UID as the emailed invite.
+  app.get<{ Params: { id: string } }>('/sessions/:id/calendar.ics', { preHandler: requireRole('mentee', 'mentor') }, async (request, reply) => {
+    const user = request.user!;
+    const s = await findSession(db, request.params.id);
+    if (!s || (s.mentorId !== user.id && s.menteeId !== user.id) || (s.status !== 'confirmed' && s.status !== 'completed')) return reply.callNotFound();
+    const [people] = await db.select({ mentorEmail: users.email }).from(users).where(eq(users.id, s.mentorId));
+    const [mentee] = await db.select({ email: users.email }).from(users).where(eq(users.id, s.menteeId));
+    const other = user.id === s.mentorId ? s.menteeName : s.mentorName;
+    const ics = sessionInvite({
+      sessionId: s.id, appUrl: config.appUrl, organizer: { name: config.mailFrom.name || 'CodeMentorHub', email: config.mailFrom.address },
+      method: 'PUBLISH', sequence: 0, start: s.startsAt, durationMinutes: s.durationMinutes,
+      summary: `CodeMentorHub session with ${other}`,
+      description: `Meeting Link: ${s.meetingUrl ?? 'the mentor will share the details'}\n${config.appUrl}/sessions/${s.id}`,
+      meetingUrl: s.meetingUrl, attendees: [{ name: s.mentorName, email: people!.mentorEmail }, { name: s.menteeName, email: mentee!.email }],
+    });
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', `attachment; filename="codementorhub-session-${s.id.slice(0, 8)}.ics"`)
+      .header('cache-control', 'no-store')
+      .send(ics);
   });
 }

@@ -44,6 +44,7 @@ export function JoinBox(props: { s: SessionRow }) {
         <button type="button" class="btn btn-small btn-quiet" data-copy={`#${urlId}`} hidden>Copy link</button>
       </p>
       {s.status === 'confirmed' ? <p class="small">Please join 5 minutes before the start. The meeting opens in a new tab.</p> : null}
+      <p class="small"><a href={`/sessions/${s.id}/calendar.ics`} download>Add to calendar (.ics)</a></p>
     </div>
   );
 }

@@ -6,11 +6,12 @@ import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
  */
 export function sessionInvite(options: {
   sessionId: string; appUrl: string; organizer: { name: string; email: string };
-  method: 'REQUEST' | 'CANCEL'; sequence: number; start: Date; durationMinutes: number;
+  /** PUBLISH: a plain download ("add to my calendar"), not an invitation to answer. */
+  method: 'REQUEST' | 'CANCEL' | 'PUBLISH'; sequence: number; start: Date; durationMinutes: number;
   summary: string; description: string; meetingUrl: string | null; attendees: { name: string; email: string }[];
 }): string {
   const host = new URL(options.appUrl).hostname;
-  const calendar = ical({ prodId: { company: 'CodeMentorHub', product: 'sessions' }, method: options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
+  const calendar = ical({ prodId: { company: 'CodeMentorHub', product: 'sessions' }, method: { REQUEST: ICalCalendarMethod.REQUEST, CANCEL: ICalCalendarMethod.CANCEL, PUBLISH: ICalCalendarMethod.PUBLISH }[options.method] });
   const event = calendar.createEvent({
     id: `session-${options.sessionId}@${host}`,
     sequence: options.sequence,
