@@ -105,6 +105,14 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
   });
 }
 
+/** Each participant as an email recipient: who they are, their zone, and the other person's name. */
+export function participantsOf(p: Awaited<ReturnType<typeof loadSessionPeople>>) {
+  return [
+    { role: 'mentee' as const, id: p.menteeId, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
+    { role: 'mentor' as const, id: p.mentorId, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
+  ];
+}
+
 /** Both participants of a session, with their zones: what every email about it needs. */
 export async function loadSessionPeople(tx: Tx, sessionId: string) {
   type Row = {

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { emailOutbox, sessions, type Role } from '../db/schema';
 import { enqueueEmail } from '../mail/outbox';
-import { loadSessionPeople } from '../payments/record';
+import { loadSessionPeople, participantsOf } from '../payments/record';
 
 /**
  * "Session Cancelled / Declined / Request Expired" to both participants, each in their own zone,
@@ -25,10 +25,7 @@ export async function queueCancellationEmails(tx: Tx, options: {
     .from(emailOutbox)
     .where(inArray(emailOutbox.dedupeKey, [confirmationKey('mentee'), confirmationKey('mentor')]))).map((r) => r.key));
   const attendees = [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }];
-  const people = [
-    { role: 'mentee' as const, id: p.menteeId, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
-    { role: 'mentor' as const, id: p.mentorId, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
-  ];
+  const people = participantsOf(p);
   for (const person of people) {
     const actor = options.actor;
     const by = !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other';

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client';
 import { enqueueEmail } from '../mail/outbox';
-import { loadSessionPeople } from '../payments/record';
+import { loadSessionPeople, participantsOf } from '../payments/record';
 
 /**
  * "Session Confirmed - CodeMentorHub" to each participant, in their own zone, written in the
@@ -8,10 +8,7 @@ import { loadSessionPeople } from '../payments/record';
  */
 export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: 'google-meet' | 'jitsi' | 'none' }): Promise<void> {
   const p = await loadSessionPeople(tx, options.sessionId);
-  const people = [
-    { role: 'mentee' as const, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
-    { role: 'mentor' as const, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
-  ];
+  const people = participantsOf(p);
   for (const person of people) {
     await enqueueEmail({
       tx,
