@@ -98,9 +98,9 @@ async function run(argv: string[]): Promise<string> {
 
   if (command === 'demo:seed') {
     if (rest.length) throw new UsageError(`demo:seed takes no arguments (got ${rest[0]})`);
-    const { database } = await boot();
+    const { database, config } = await boot();
     try {
-      await seedDemoData({ db: database.db, hasher: createPasswordHasher() });
+      await seedDemoData({ db: database.db, hasher: createPasswordHasher(), meetingProvider: config.meetings.provider });
     } finally {
       await database.close();
     }

@@ -15,7 +15,7 @@ async function main() {
 
   let seeded = false;
   if (config.demoSeed && (await isDatabaseEmpty(database.db))) {
-    await seedDemoData({ db: database.db, hasher });
+    await seedDemoData({ db: database.db, hasher, meetingProvider: config.meetings.provider });
     seeded = true;
   }
   const cookieSecret = await resolveCookieSecret(database.db, config.sessionSecret);

@@ -14,8 +14,12 @@ it('seeds logins for every role, bookable mentors and sessions in several states
   await seedDemoData({ db: t.database.db, hasher });
   await seedDemoData({ db: t.database.db, hasher });
   const byStatus = Object.fromEntries((await t.database.db.select({ s: sessions.status, n: count() }).from(sessions).groupBy(sessions.status)).map((r) => [r.s, Number(r.n)]));
-  expect(byStatus).toEqual({ pending: 2, awaiting_payment: 1, expired: 1 });
-  expect(await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.template, 'session-request'))).toHaveLength(2);
+  expect(byStatus).toEqual({ pending: 2, awaiting_payment: 1, expired: 1, confirmed: 1, declined: 1, cancelled: 1, completed: 1 });
+  expect(await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.template, 'session-request'))).toHaveLength(5);
+  // The confirmed one waits for the worker to make its room: no link yet, and it is due now.
+  const [confirmed] = await t.database.db.select().from(sessions).where(eq(sessions.status, 'confirmed'));
+  expect(confirmed!.meetingUrl).toBeNull();
+  expect(confirmed!.meetingNextAttemptAt).not.toBeNull();
   expect((await t.database.db.select().from(availabilityWindows)).length).toBe(30);
 
   for (const login of DEMO_LOGINS) {

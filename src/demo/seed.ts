@@ -3,6 +3,7 @@ import type { PasswordHasher } from '../accounts/password';
 import { createUser } from '../accounts/users';
 import type { Db } from '../db/client';
 import { createPaidSession } from '../booking/operator';
+import { cancelSession, confirmSession, declineSession } from '../sessions/transitions';
 import { availabilityWindows, mentorProfiles, sessions, users, type Role } from '../db/schema';
 
 export const DEMO_PASSWORD = 'codementorhub-demo';
@@ -39,7 +40,7 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 }
 
 /** Demo users and mentor profiles. Idempotent: existing emails are left as they are. */
-export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; now?: Date }): Promise<DemoLogin[]> {
+export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; now?: Date; meetingProvider?: 'google-meet' | 'jitsi' | 'none' }): Promise<DemoLogin[]> {
   const fresh = await options.db.transaction(async (tx) => {
     let createdAll = true;
     for (const p of PEOPLE) {
@@ -62,12 +63,12 @@ export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; no
     }
     return createdAll;
   });
-  if (fresh) await seedDemoSessions(options.db, options.now ?? new Date());
+  if (fresh) await seedDemoSessions(options.db, options.now ?? new Date(), { meetingProvider: options.meetingProvider ?? 'jitsi' });
   return DEMO_LOGINS;
 }
 
 /** A few sessions in the states a new visitor should see: paid and pending, awaiting payment, lapsed. */
-async function seedDemoSessions(db: Db, now: Date) {
+async function seedDemoSessions(db: Db, now: Date, options: { meetingProvider: 'google-meet' | 'jitsi' | 'none' }) {
   const at = (days: number, hourUtc: number) => {
     const d = new Date(now.getTime() + days * 86_400_000);
     d.setUTCHours(hourUtc, 0, 0, 0);
@@ -77,8 +78,28 @@ async function seedDemoSessions(db: Db, now: Date) {
     { mentor: 'priya@example.com', mentee: 'alice@example.com', start: at(3, 10), duration: 60 },
     { mentor: 'marcus@example.com', mentee: 'bob@example.com', start: at(4, 17), duration: 30 },
   ];
-  for (const p of paid) await createPaidSession({ db, input: p, now });
+  const made: string[] = [];
+  for (const p of paid) {
+    const r = await createPaidSession({ db, input: p, now });
+    if (r.ok) made.push(r.sessionId);
+  }
+  // One of each answer: confirmed (the worker makes its room at start-up), declined and cancelled.
+  const more = [
+    { mentor: 'marcus@example.com', mentee: 'alice@example.com', start: at(2, 15), duration: 60 },
+    { mentor: 'sofia@example.com', mentee: 'bob@example.com', start: at(7, 14), duration: 60 },
+    { mentor: 'priya@example.com', mentee: 'bob@example.com', start: at(8, 16), duration: 30 },
+  ];
+  const extra: string[] = [];
+  for (const p of more) {
+    const r = await createPaidSession({ db, input: p, now });
+    if (r.ok) extra.push(r.sessionId);
+  }
   const ids = Object.fromEntries((await db.select({ id: users.id, email: users.email }).from(users)).map((u) => [u.email, u.id]));
+  const [confirmed, declined, cancelled] = extra;
+  const admin = { id: ids['admin@example.com']!, role: 'admin' as const };
+  if (confirmed) await confirmSession({ db, sessionId: confirmed, actor: admin, meetingProvider: options.meetingProvider, now });
+  if (declined) await declineSession({ db, sessionId: declined, actor: { id: ids['sofia@example.com']!, role: 'mentor' }, now });
+  if (cancelled) await cancelSession({ db, sessionId: cancelled, actor: { id: ids['bob@example.com']!, role: 'mentee' }, now });
   const unpaid = (mentor: string, mentee: string, start: string, status: 'awaiting_payment' | 'expired') => ({
     mentorId: ids[mentor]!, menteeId: ids[mentee]!, startsAt: new Date(start), endsAt: new Date(new Date(start).getTime() + 3_600_000),
     durationMinutes: 60, priceCents: 6000, currency: 'USD', status, paymentProvider: 'test',
@@ -87,5 +108,11 @@ async function seedDemoSessions(db: Db, now: Date) {
   await db.insert(sessions).values([
     unpaid('sofia@example.com', 'bob@example.com', at(5, 9), 'awaiting_payment'),
     unpaid('sofia@example.com', 'alice@example.com', at(6, 9), 'expired'),
+    // Last week's session, done: Alice can rate it.
+    {
+      ...unpaid('priya@example.com', 'alice@example.com', at(-7, 10), 'expired'),
+      status: 'completed' as const, holdExpiresAt: null, paidAt: new Date(now.getTime() - 9 * 86_400_000),
+      confirmedAt: new Date(now.getTime() - 8 * 86_400_000), completedAt: new Date(now.getTime() - 7 * 86_400_000 + 3_600_000),
+    },
   ]);
 }

@@ -24,6 +24,8 @@ export function JoinBox(props: { s: SessionRow }) {
   const { s } = props;
   if (!hasMeetingStage(s)) return null;
   if (!s.meetingUrl) {
+    // A finished session that never had a room has nothing to join or wait for.
+    if (s.status === 'completed') return null;
     return (
       <div class="join-box join-waiting" role="status">
         {s.meetingProvider === 'none'
