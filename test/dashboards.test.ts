@@ -71,3 +71,22 @@ it('pages the mentor directory, 20 at a time, keeping the search', async () => {
   const second = await t.agent().get(next);
   expect(names(second.body)).toEqual(['Pager 20', 'Pager 21', 'Pager 22']);
 });
+
+it('sums a mentor\'s earnings: completed this month and all time, and what is booked to come', async () => {
+  const mentor = await t.loginAs('mentor');
+  const mentee = await t.createUser('mentee');
+  const now = new Date();
+  const lastYear = new Date(Date.UTC(now.getUTCFullYear() - 1, 5, 1, 10));
+  const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1, 0, 30));
+  const future = new Date(now.getTime() + 5 * 86_400_000);
+  const row = (startsAt: Date, status: 'completed' | 'confirmed' | 'cancelled', priceCents: number) => ({
+    mentorId: mentor.user.id, menteeId: mentee.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
+    priceCents, currency: 'USD', status, paymentProvider: 'test', paidAt: startsAt,
+  });
+  await t.database.db.insert(sessions).values([row(lastYear, 'completed', 5000), row(thisMonth, 'completed', 7000), row(future, 'confirmed', 9000), row(new Date(future.getTime() + 7_200_000), 'cancelled', 100_000)]);
+  const body = (await mentor.get('/mentor/dashboard')).body;
+  const earnings = body.slice(body.indexOf('id="earnings"'));
+  expect(earnings).toContain('$70.00</span><span class="stat-label">Completed this month');
+  expect(earnings).toContain('$120.00</span><span class="stat-label">All time (2 sessions)');
+  expect(earnings).toContain('$90.00</span><span class="stat-label">Booked, to come (1)');
+});

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { findReviewsForSessions } from '../feedback/reviews';
-import { listSessionsFor, parseCursor } from '../sessions/queries';
+import { listSessionsFor, parseCursor, summarizeEarnings } from '../sessions/queries';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
@@ -16,7 +16,10 @@ export async function dashboardRoutes(app: FastifyInstance) {
     return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
   });
   app.get<{ Querystring: { before?: string; after?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
-    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) });
-    return sendPage(reply, <MentorDashboard ctx={pageContext(request, reply)} {...lists} now={now()} />);
+    const [lists, earnings] = await Promise.all([
+      listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) }),
+      summarizeEarnings({ db: database.db, mentorId: request.user!.id, now: now() }),
+    ]);
+    return sendPage(reply, <MentorDashboard ctx={pageContext(request, reply)} {...lists} earnings={earnings} now={now()} />);
   });
 }

@@ -2,7 +2,7 @@ import { Stars } from '../feedback/views';
 import { formatMoney } from '../mentors/directory';
 import { ActionButton, JoinBox, StatusBadge } from '../sessions/views';
 import { refundOnCancel } from '../sessions/refund-policy';
-import type { SessionRow } from '../sessions/queries';
+import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
@@ -99,7 +99,22 @@ export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[
   );
 }
 
-export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date }) {
+function EarningsSummary(props: { earnings: Earnings[] }) {
+  const e = props.earnings[0] ?? { currency: 'USD', completedCents: 0, completedCount: 0, monthCents: 0, upcomingCents: 0, upcomingCount: 0 };
+  return (
+    <section aria-labelledby="earnings">
+      <h2 id="earnings">Earnings</h2>
+      <div class="stats">
+        <div class="stat"><span class="stat-value">{formatMoney(e.monthCents, e.currency)}</span><span class="stat-label">Completed this month</span></div>
+        <div class="stat"><span class="stat-value">{formatMoney(e.completedCents, e.currency)}</span><span class="stat-label">All time ({e.completedCount} sessions)</span></div>
+        <div class="stat"><span class="stat-value">{formatMoney(e.upcomingCents, e.currency)}</span><span class="stat-label">Booked, to come ({e.upcomingCount})</span></div>
+      </div>
+      {props.earnings.length > 1 ? <p class="muted small">Also: {props.earnings.slice(1).map((x) => `${formatMoney(x.completedCents, x.currency)} completed`).join(', ')}.</p> : null}
+    </section>
+  );
+}
+
+export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; earnings: Earnings[] }) {
   const zone = props.ctx.user!.timezone;
   const common = { zone, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
   const requests = props.upcoming.filter((s) => s.status === 'pending');
@@ -113,6 +128,7 @@ export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[
       <LaterLink path="/mentor/dashboard" next={props.nextUpcoming} />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
       <OlderLink path="/mentor/dashboard" next={props.nextHistory} />
+      <EarningsSummary earnings={props.earnings} />
     </Layout>
   );
 }

@@ -89,3 +89,35 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | null
   const [row] = await selectSessions(db).where(eq(sessions.id, id));
   return row ?? null;
 }
+
+export interface Earnings {
+  currency: string;
+  /** Completed sessions: all time and this calendar month (UTC), net of nothing (refunds never apply to them). */
+  completedCents: number;
+  completedCount: number;
+  monthCents: number;
+  /** Confirmed and pending sessions still to come. */
+  upcomingCents: number;
+  upcomingCount: number;
+}
+
+/** A mentor's earnings, from the sessions table in one grouped query over the mentor's index range. */
+export async function summarizeEarnings(options: { db: Db; mentorId: string; now: Date }): Promise<Earnings[]> {
+  const monthStart = new Date(Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), 1));
+  const rows = await options.db
+    .select({
+      currency: sessions.currency,
+      completedCents: sql<string>`coalesce(sum(${sessions.priceCents}) filter (where ${sessions.status} = 'completed'), 0)`,
+      completedCount: sql<string>`count(*) filter (where ${sessions.status} = 'completed')`,
+      monthCents: sql<string>`coalesce(sum(${sessions.priceCents}) filter (where ${sessions.status} = 'completed' and ${sessions.startsAt} >= ${monthStart}), 0)`,
+      upcomingCents: sql<string>`coalesce(sum(${sessions.priceCents}) filter (where ${sessions.status} in ('pending', 'confirmed')), 0)`,
+      upcomingCount: sql<string>`count(*) filter (where ${sessions.status} in ('pending', 'confirmed'))`,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.mentorId, options.mentorId), inArray(sessions.status, ['completed', 'pending', 'confirmed'])))
+    .groupBy(sessions.currency);
+  return rows.map((r) => ({
+    currency: r.currency, completedCents: Number(r.completedCents), completedCount: Number(r.completedCount),
+    monthCents: Number(r.monthCents), upcomingCents: Number(r.upcomingCents), upcomingCount: Number(r.upcomingCount),
+  }));
+}
