@@ -4,6 +4,7 @@
  *   npm run bench -- pages [--sessions 10000]        page load against that much data
  *   npm run bench -- flows                           confirm → emails, a booking race, booking + payment rate
  *   npm run bench -- startup                         npm start to the first page, first and later starts
+ *   npm run bench -- scaleout                        one app process vs two behind a round-robin proxy
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
  *   npm run bench -- all                             everything above
  * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine.
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { generate } from './generate';
 import { benchFlows } from './flows';
 import { benchPages, type PageResult } from './pages';
+import { benchScaleOut } from './scaleout';
 import { benchStartup } from './startup';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
@@ -80,6 +82,18 @@ async function main() {
 `);
     if (command === 'startup') return;
   }
+  if (command === 'scaleout' || command === 'all') {
+    const data = await generate({ sessions: 100_000, database: 'cmh_bench_100000' });
+    const rows = await benchScaleOut(data);
+    record(`${header('Scale-out: one app process vs two behind a round-robin proxy, one PostgreSQL, 100 k sessions')}
+Everything (PostgreSQL, the app processes, the proxy and autocannon) shares the same 2 cores, so a second process can only help as far as one process left a core idle.
+
+| page | req/s, 1 process | req/s, 2 processes + proxy | ratio |
+|---|---|---|---|
+${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.one)).toFixed(2)} |`).join('\n')}
+`);
+    if (command === 'scaleout') return;
+  }
   if (command === 'scale' || command === 'all') {
     const levels = [10_000, 100_000, 1_000_000];
     const runs = [];
@@ -97,7 +111,7 @@ async function main() {
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, scaleout, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });
