@@ -102,6 +102,4 @@ export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfi
   return { ...withRating!, reviews };
 }
 
-export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
-}
+export { formatMoney } from '../web/money';

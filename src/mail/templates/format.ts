@@ -1,3 +1,4 @@
+import { formatMoney } from '../../web/money';
 import { formatter } from '../../web/time';
 
 /** Session times as emails show them: in the recipient's zone, with the zone named. */
@@ -10,7 +11,7 @@ export function emailDateTime(iso: string, timeZone: string) {
 }
 
 export function money(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  return formatMoney(cents, currency);
 }
 
 export const SIGN_OFF = ['Best regards,', 'CodeMentorHub Team'];
