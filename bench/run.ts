@@ -4,6 +4,7 @@
  *   npm run bench -- pages [--sessions 10000]        page load against that much data
  *   npm run bench -- flows                           confirm → emails, a booking race, booking + payment rate
  *   npm run bench -- startup                         npm start to the first page, first and later starts
+ *   npm run bench -- plugins                         the cost of each Fastify plugin on a hello world
  *   npm run bench -- scaleout                        one app process vs two behind a round-robin proxy
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
  *   npm run bench -- all                             everything above
@@ -18,6 +19,9 @@ import { generate } from './generate';
 import { benchFlows } from './flows';
 import { benchPages, type PageResult } from './pages';
 import { benchScaleOut } from './scaleout';
+import { STACKS } from './plugins';
+import { measure } from './pages';
+import { freePort, startProcess } from './server';
 import { benchStartup } from './startup';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
@@ -82,6 +86,27 @@ async function main() {
 `);
     if (command === 'startup') return;
   }
+  if (command === 'plugins' || command === 'all') {
+    const rows: string[] = [];
+    let bare = 0;
+    for (let level = 0; level < STACKS.length; level++) {
+      const port = await freePort();
+      const proc = await startProcess(['--import', 'tsx', 'bench/plugins.ts'], { STACK_LEVEL: String(level), PORT: String(port) }, 'stack ready');
+      try {
+        const r = await measure(`http://127.0.0.1:${port}/`, {}, { warm: 2, load: 6, single: 1 });
+        if (level === 0) bare = r.reqPerSec;
+        rows.push(`| ${STACKS[level]} | ${r.reqPerSec} | ${(r.reqPerSec / bare).toFixed(2)} | ${r.p99} |`);
+      } finally {
+        await proc.stop();
+      }
+    }
+    record(`${header('Plugin stack on a hello world (each row adds one plugin)')}
+| stack | req/s (50 conn) | vs bare | p99 ms |
+|---|---|---|---|
+${rows.join('\n')}
+`);
+    if (command === 'plugins') return;
+  }
   if (command === 'scaleout' || command === 'all') {
     const data = await generate({ sessions: 100_000, database: 'cmh_bench_100000' });
     const rows = await benchScaleOut(data);
@@ -111,7 +136,7 @@ ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, scaleout, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, plugins, scaleout, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });
