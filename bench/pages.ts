@@ -32,7 +32,7 @@ export async function measure(url: string, headers: Record<string, string>, seco
 }
 
 /** The pages of the issue, logged in as the right role, against the app as its own process. */
-export async function benchPages(data: GeneratedData, seconds = { warm: 2, load: 8, single: 3 }): Promise<{ ceiling: PageResult; pages: PageResult[] }> {
+export async function benchPages(data: GeneratedData, seconds = { warm: 2, load: 6, single: 2 }): Promise<{ ceiling: PageResult; pages: PageResult[] }> {
   const ceilingPort = await freePort();
   const ceilingProc = await startProcess(['--import', 'tsx', 'bench/ceiling.ts'], { PORT: String(ceilingPort) }, 'ceiling ready');
   let ceiling: PageResult;

@@ -1,7 +1,7 @@
 import { emailDateTime, SIGN_OFF } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
-import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
+import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
 
 export interface SessionConfirmedPayload {
@@ -28,7 +28,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
   const text = [
     `Hello ${p.recipientName},`, '',
     `Your session with ${p.otherName} has been confirmed!`, '',
-    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, `Meeting Link: ${link}`, '',
+    ...sessionDetailLines({ date, time, durationMinutes: p.durationMinutes, link }), '',
     'Please join the meeting 5 minutes before the scheduled time.', '',
     ...sessionLinkLines(links),
     `Your sessions: ${dashboard}`, '',
@@ -40,19 +40,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
       <>
         <p>Hello {p.recipientName},</p>
         <p>Your session with <strong>{p.otherName}</strong> has been confirmed!</p>
-        <p>
-          <strong>Session Details:</strong><br />
-          Date: {date}<br />
-          Time: {time}<br />
-          Duration: {p.durationMinutes} minutes<br />
-          Meeting Link: {p.meetingUrl ? <a href={p.meetingUrl}>{p.meetingUrl}</a> : link}
-        </p>
-        {p.meetingUrl ? (
-          <p><a href={p.meetingUrl} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">
-            {p.provider === 'google-meet' ? 'Join Google Meet' : 'Join meeting'}
-          </a></p>
-        ) : null}
-        <p>Please join the meeting 5 minutes before the scheduled time.</p>
+        <SessionDetailsBlock date={date} time={time} durationMinutes={p.durationMinutes} link={link} meetingUrl={p.meetingUrl} provider={p.provider} />
         <SessionLinksParagraph links={links} />
         <p><a href={dashboard}>Your sessions</a></p>
         <p>Best regards,<br />CodeMentorHub Team</p>

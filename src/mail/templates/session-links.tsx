@@ -24,3 +24,30 @@ export function SessionLinksParagraph(props: { links: SessionLinks; cancelLabel?
     </p>
   );
 }
+
+/** The seed's "Session Details" block, as text lines: Date, Time (zone named), Duration, Meeting Link. */
+export function sessionDetailLines(d: { date: string; time: string; durationMinutes: number; link: string }): string[] {
+  return ['Session Details:', `Date: ${d.date}`, `Time: ${d.time}`, `Duration: ${d.durationMinutes} minutes`, `Meeting Link: ${d.link}`];
+}
+
+/** The same block in HTML, with the join button when there is a link. */
+export function SessionDetailsBlock(props: { date: string; time: string; durationMinutes: number; link: string; meetingUrl: string | null; provider?: string | null }) {
+  const { meetingUrl } = props;
+  return (
+    <>
+      <p>
+        <strong>Session Details:</strong><br />
+        Date: {props.date}<br />
+        Time: {props.time}<br />
+        Duration: {props.durationMinutes} minutes<br />
+        Meeting Link: {meetingUrl ? <a href={meetingUrl}>{meetingUrl}</a> : props.link}
+      </p>
+      {meetingUrl ? (
+        <p><a href={meetingUrl} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">
+          {props.provider === 'google-meet' ? 'Join Google Meet' : 'Join meeting'}
+        </a></p>
+      ) : null}
+      <p>Please join the meeting 5 minutes before the scheduled time.</p>
+    </>
+  );
+}

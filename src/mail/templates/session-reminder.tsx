@@ -1,6 +1,6 @@
 import { emailDateTime, SIGN_OFF } from './format';
 import { renderEmailHtml } from './layout';
-import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
+import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
 
 export interface SessionReminderPayload {
@@ -42,7 +42,7 @@ export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderConte
   const text = [
     `Hello ${p.recipientName},`, '',
     `Reminder: your session with ${p.otherName} starts in ${lead}.`, '',
-    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, `Meeting Link: ${link}`, '',
+    ...sessionDetailLines({ date, time, durationMinutes: p.durationMinutes, link }), '',
     'Please join the meeting 5 minutes before the scheduled time.', '',
     ...sessionLinkLines(links), '',
     ...SIGN_OFF, '', '--', footer,
@@ -53,19 +53,7 @@ export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderConte
       <>
         <p>Hello {p.recipientName},</p>
         <p>Reminder: your session with <strong>{p.otherName}</strong> starts in {lead}.</p>
-        <p>
-          <strong>Session Details:</strong><br />
-          Date: {date}<br />
-          Time: {time}<br />
-          Duration: {p.durationMinutes} minutes<br />
-          Meeting Link: {p.meetingUrl ? <a href={p.meetingUrl}>{p.meetingUrl}</a> : link}
-        </p>
-        {p.meetingUrl ? (
-          <p><a href={p.meetingUrl} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">
-            {p.provider === 'google-meet' ? 'Join Google Meet' : 'Join meeting'}
-          </a></p>
-        ) : null}
-        <p>Please join the meeting 5 minutes before the scheduled time.</p>
+        <SessionDetailsBlock date={date} time={time} durationMinutes={p.durationMinutes} link={link} meetingUrl={p.meetingUrl} provider={p.provider} />
         <SessionLinksParagraph links={links} />
         <p>Best regards,<br />CodeMentorHub Team</p>
       </>
