@@ -36,6 +36,8 @@ let hoursAhead = 24;
 function freshSlot(): Date {
   const d = new Date(Date.now() + (hoursAhead += 3) * 3_600_000);
   d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
+  // Availability windows end at midnight: a 60-minute session cannot start at 23:30 (or later).
+  if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
   return d;
 }
 

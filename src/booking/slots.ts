@@ -19,21 +19,32 @@ export interface MentorSchedule {
 }
 
 export async function loadMentorSchedule(db: Db, mentorId: string): Promise<MentorSchedule | null> {
-  const [row] = await db
-    .select({
-      mentorId: users.id, name: users.name, timezone: users.timezone,
-      hourlyRateCents: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency,
-      sessionLengths: mentorProfiles.sessionLengths, minNoticeMinutes: mentorProfiles.minNoticeMinutes, horizonDays: mentorProfiles.horizonDays,
-    })
-    .from(mentorProfiles)
-    .innerJoin(users, eq(users.id, mentorProfiles.userId))
-    .where(and(eq(mentorProfiles.userId, mentorId), eq(users.role, 'mentor')));
-  if (!row) return null;
-  const windows = await db
-    .select({ weekday: availabilityWindows.weekday, startMinute: availabilityWindows.startMinute, endMinute: availabilityWindows.endMinute })
-    .from(availabilityWindows)
-    .where(eq(availabilityWindows.mentorId, mentorId));
-  return { ...row, sessionLengths: [...row.sessionLengths].sort((a, b) => a - b), windows };
+  return (await loadMentorSchedules(db, [mentorId])).get(mentorId) ?? null;
+}
+
+/** Several mentors' schedules in two queries (the directory shows 20 at a time). */
+export async function loadMentorSchedules(db: Db, mentorIds: string[]): Promise<Map<string, MentorSchedule>> {
+  if (mentorIds.length === 0) return new Map();
+  const [rows, windows] = await Promise.all([
+    db
+      .select({
+        mentorId: users.id, name: users.name, timezone: users.timezone,
+        hourlyRateCents: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency,
+        sessionLengths: mentorProfiles.sessionLengths, minNoticeMinutes: mentorProfiles.minNoticeMinutes, horizonDays: mentorProfiles.horizonDays,
+      })
+      .from(mentorProfiles)
+      .innerJoin(users, eq(users.id, mentorProfiles.userId))
+      .where(and(inArray(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'))),
+    db
+      .select({ mentorId: availabilityWindows.mentorId, weekday: availabilityWindows.weekday, startMinute: availabilityWindows.startMinute, endMinute: availabilityWindows.endMinute })
+      .from(availabilityWindows)
+      .where(inArray(availabilityWindows.mentorId, mentorIds)),
+  ]);
+  return new Map(rows.map((row) => [row.mentorId, {
+    ...row,
+    sessionLengths: [...row.sessionLengths].sort((a, b) => a - b),
+    windows: windows.filter((w) => w.mentorId === row.mentorId).map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute })),
+  }]));
 }
 
 /**
@@ -91,15 +102,19 @@ export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule;
   const { schedule, durationMinutes, now } = options;
   const candidates = candidateStarts(schedule, durationMinutes, now, options.range);
   if (candidates.length === 0) return [];
-  const busy = await options.db
-    .select({ startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+  const busy = await busyTimes(options.db, [schedule.mentorId], candidates[0]!, new Date(candidates.at(-1)!.getTime() + durationMinutes * 60_000));
+  return withoutBusy(candidates, durationMinutes, busy);
+}
+
+/** Slot-holding sessions of these mentors that overlap [from, to): one indexed query for all of them. */
+export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date) {
+  return db
+    .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
     .from(sessions)
-    .where(and(
-      eq(sessions.mentorId, schedule.mentorId),
-      inArray(sessions.status, [...ACTIVE_STATUSES]),
-      lt(sessions.startsAt, new Date(candidates.at(-1)!.getTime() + durationMinutes * 60_000)),
-      gt(sessions.endsAt, candidates[0]!),
-    ));
+    .where(and(inArray(sessions.mentorId, mentorIds), inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from)));
+}
+
+export function withoutBusy(candidates: Date[], durationMinutes: number, busy: { startsAt: Date; endsAt: Date }[]): Date[] {
   const len = durationMinutes * 60_000;
   return candidates.filter((s) => busy.every((b) => s.getTime() + len <= b.startsAt.getTime() || s.getTime() >= b.endsAt.getTime()));
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, ilike, lte, or, sql, type SQL } from 'drizzle-orm';
-import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
+import { busyTimes, candidateStarts, listFreeSlots, loadMentorSchedules, withoutBusy } from '../booking/slots';
 import type { Db } from '../db/client';
 import { mentorProfiles, users } from '../db/schema';
 import { listPublicReviews, NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
@@ -79,13 +79,17 @@ export async function listDirectory(options: { db: Db; query: string; maxRateCen
     .limit(DIRECTORY_PAGE + 1);
   const hasMore = found.length > DIRECTORY_PAGE;
   const mentors = await withRatings(options.db, found.slice(0, DIRECTORY_PAGE));
+  // Next free slot of each mentor on the page: schedules and the week's bookings in three queries for
+  // all of them (not three per mentor); only a mentor with a fully booked week costs a second look.
+  const ids = mentors.map((m) => m.id);
+  const week = { from: options.now, to: new Date(options.now.getTime() + 7 * 86_400_000) };
+  const [schedules, busy] = await Promise.all([loadMentorSchedules(options.db, ids), busyTimes(options.db, ids, week.from, new Date(week.to.getTime() + 86_400_000))]);
   const entries = await Promise.all(mentors.map(async (m) => {
-    const schedule = await loadMentorSchedule(options.db, m.id);
+    const schedule = schedules.get(m.id);
     const shortestLength = schedule?.sessionLengths[0] ?? 60;
-    // The first week usually has a free slot; only a fully booked week costs a second look.
-    const week = { from: options.now, to: new Date(options.now.getTime() + 7 * 86_400_000) };
-    let slots = schedule ? await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now, range: week }) : [];
-    if (schedule && slots.length === 0) slots = await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now });
+    if (!schedule) return { ...m, nextFreeSlot: null, shortestLength };
+    let slots = withoutBusy(candidateStarts(schedule, shortestLength, options.now, week), shortestLength, busy.filter((b) => b.mentorId === m.id));
+    if (slots.length === 0) slots = await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now });
     return { ...m, nextFreeSlot: slots[0] ?? null, shortestLength };
   }));
   return { entries, hasMore };
