@@ -17,7 +17,10 @@ export const users = pgTable('users', {
   timezone: text('timezone').notNull().default('UTC'),
   passwordHash: text('password_hash').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
-});
+}, (t) => [
+  // The mentor directory lists mentors by name, a page at a time, among many more mentees.
+  index('users_role_name_idx').on(t.role, t.name, t.id),
+]);
 
 /** Server-side login sessions. The cookie holds a random token; only its SHA-256 is stored. */
 export const authSessions = pgTable('auth_sessions', {
