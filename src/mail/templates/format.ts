@@ -15,3 +15,8 @@ export function money(cents: number, currency: string): string {
 }
 
 export const SIGN_OFF = ['Best regards,', 'CodeMentorHub Team'];
+
+/** The end of every plain-text email: the sign-off, then the footer saying why it was sent. */
+export function closing(footer: string): string[] {
+  return [...SIGN_OFF, '', '--', footer];
+}

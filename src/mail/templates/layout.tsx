@@ -14,6 +14,7 @@ export function renderEmailHtml(props: { title: string; footer: string; children
         <div style="max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px 28px;border:1px solid #e1e4e8">
           <p style="margin:0 0 16px;font-weight:700;color:#1d4ed8;font-size:18px">CodeMentorHub</p>
           {props.children}
+          <p>Best regards,<br />CodeMentorHub Team</p>
         </div>
         <p style="max-width:560px;margin:16px auto 0;font-size:12px;color:#616e7c">{props.footer}</p>
       </body>

@@ -1,4 +1,4 @@
-import { emailDateTime, money, SIGN_OFF } from './format';
+import { emailDateTime, money, closing } from './format';
 import { renderEmailHtml } from './layout';
 import type { RenderContext, RenderedEmail } from './index';
 
@@ -24,7 +24,7 @@ export function paymentRefundedEmail(p: PaymentRefundedPayload, ctx: RenderConte
     `Your payment of ${amount} for the session with ${p.mentorName} on ${date} at ${time} arrived after the slot was released, and the slot has been booked by someone else.`,
     `${p.reason} We are refunding the full ${amount}; it should reach you within 5-10 business days.`, '',
     `Pick another time with ${p.mentorName}: ${url}`, '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'Your payment is being refunded', footer,
@@ -34,7 +34,6 @@ export function paymentRefundedEmail(p: PaymentRefundedPayload, ctx: RenderConte
         <p>Your payment of <strong>{amount}</strong> for the session with {p.mentorName} on {date} at {time} arrived after the slot was released, and the slot has been booked by someone else.</p>
         <p>{p.reason} We are refunding the full {amount}; it should reach you within 5-10 business days.</p>
         <p><a href={url}>Pick another time with {p.mentorName}</a></p>
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });

@@ -1,4 +1,4 @@
-import { emailDateTime, money, SIGN_OFF } from './format';
+import { emailDateTime, money, closing } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
@@ -86,7 +86,7 @@ export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderCon
     refund.sentence, '',
     ...findMentor,
     ...sessionLinkLines(links), '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: SUBJECT[p.kind].replace(' - CodeMentorHub', ''), footer,
@@ -104,7 +104,6 @@ export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderCon
         <p>{refund.sentence}</p>
         {p.role === 'mentee' ? <p><a href={`${ctx.appUrl}/mentors`}>Find another time or mentor</a></p> : null}
         <SessionLinksParagraph links={links} />
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });

@@ -1,4 +1,4 @@
-import { emailDateTime, SIGN_OFF } from './format';
+import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import type { RenderContext, RenderedEmail } from './index';
 
@@ -40,7 +40,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
     ask, `${actionLabel}: ${action}`, '',
     ...(mentee ? ['You can change your rating for 7 days after you first submit it.', ''] : []),
     `Your sessions: ${dashboard}`, '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'Thanks for your session', footer,
@@ -59,7 +59,6 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
         <p style="font-size:13px;color:#52606d">Or open this link: <a href={action}>{action}</a></p>
         {mentee ? <p>You can change your rating for 7 days after you first submit it.</p> : null}
         <p><a href={dashboard}>Your sessions</a></p>
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });

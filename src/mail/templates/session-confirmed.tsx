@@ -1,4 +1,4 @@
-import { emailDateTime, SIGN_OFF } from './format';
+import { emailDateTime, closing } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
@@ -32,7 +32,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
     'Please join the meeting 5 minutes before the scheduled time.', '',
     ...sessionLinkLines(links),
     `Your sessions: ${dashboard}`, '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'Session Confirmed', footer,
@@ -43,7 +43,6 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
         <SessionDetailsBlock date={date} time={time} durationMinutes={p.durationMinutes} link={link} meetingUrl={p.meetingUrl} provider={p.provider} />
         <SessionLinksParagraph links={links} />
         <p><a href={dashboard}>Your sessions</a></p>
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });

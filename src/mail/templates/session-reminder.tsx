@@ -1,4 +1,4 @@
-import { emailDateTime, SIGN_OFF } from './format';
+import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
@@ -45,7 +45,7 @@ export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderConte
     ...sessionDetailLines({ date, time, durationMinutes: p.durationMinutes, link }), '',
     'Please join the meeting 5 minutes before the scheduled time.', '',
     ...sessionLinkLines(links), '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'Session Reminder', footer,
@@ -55,7 +55,6 @@ export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderConte
         <p>Reminder: your session with <strong>{p.otherName}</strong> starts in {lead}.</p>
         <SessionDetailsBlock date={date} time={time} durationMinutes={p.durationMinutes} link={link} meetingUrl={p.meetingUrl} provider={p.provider} />
         <SessionLinksParagraph links={links} />
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });
@@ -88,7 +87,7 @@ export function sessionRequestReminderEmail(p: SessionRequestReminderPayload, ct
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
     `Accept or decline it: ${links.view}`,
     ...sessionLinkLines(links, decline).slice(1), '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'A session request is waiting', footer,
@@ -99,7 +98,6 @@ export function sessionRequestReminderEmail(p: SessionRequestReminderPayload, ct
         <p><strong>Session Details:</strong><br />Date: {date}<br />Time: {time}<br />Duration: {p.durationMinutes} minutes</p>
         <p><a href={links.view} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Accept or decline the request</a></p>
         <SessionLinksParagraph links={links} cancelLabel={decline} />
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });

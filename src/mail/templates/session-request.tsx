@@ -1,4 +1,4 @@
-import { emailDateTime, SIGN_OFF } from './format';
+import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
@@ -24,7 +24,7 @@ export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
     `Accept it on your dashboard: ${url}`,
     ...sessionLinkLines(links, 'Decline it (full refund for the mentee)'), '',
-    ...SIGN_OFF, '', '--', footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'New session request', footer,
@@ -35,7 +35,6 @@ export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext
         <p><strong>Session Details:</strong><br />Date: {date}<br />Time: {time}<br />Duration: {p.durationMinutes} minutes</p>
         <p><a href={url} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Open your dashboard to accept</a></p>
         <SessionLinksParagraph links={links} cancelLabel="Decline it (full refund for the mentee)" />
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });

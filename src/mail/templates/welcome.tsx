@@ -1,3 +1,4 @@
+import { closing } from './format';
 import { renderEmailHtml } from './layout';
 import type { RenderContext, RenderedEmail } from './index';
 
@@ -15,11 +16,7 @@ export function welcomeEmail(payload: WelcomePayload, ctx: RenderContext): Rende
     '',
     `Find a mentor and book your first session: ${mentorsUrl}`,
     '',
-    'Best regards,',
-    'CodeMentorHub Team',
-    '',
-    '--',
-    footer,
+    ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
     title: 'Welcome to CodeMentorHub',
@@ -33,7 +30,6 @@ export function welcomeEmail(payload: WelcomePayload, ctx: RenderContext): Rende
             Find a mentor
           </a>
         </p>
-        <p>Best regards,<br />CodeMentorHub Team</p>
       </>
     ),
   });
