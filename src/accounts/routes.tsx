@@ -81,7 +81,7 @@ export async function accountRoutes(app: FastifyInstance) {
     wakeWorker();
     const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: request.headers['user-agent'] });
     startSession(reply, token);
-    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready.');
+    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
     return reply.redirect('/dashboard', 303);
   });
 }
