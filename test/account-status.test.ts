@@ -166,15 +166,23 @@ describe('deactivation by an admin', () => {
     expect((await t.agent().submit('/login', { email: mentee.user.email, password: TEST_PASSWORD })).statusCode).toBe(303);
   });
 
-  it('cancels a deactivated mentor\'s future sessions too', async () => {
+  it('cancels a deactivated mentor\'s future sessions too, and takes them out of the directory and booking', async () => {
     const admin = await t.loginAs('admin');
-    const mentor = await t.loginAs('mentor');
-    const mentee = await t.createUser('mentee');
-    const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.email, start: slot(50).toISOString(), duration: 60 }, now: new Date() });
+    const mentor = await openMentor();
+    await t.database.db.update(users).set({ name: 'Quentin Quitting' }).where(eq(users.id, mentor.id));
+    const mentee = await t.loginAs('mentee');
+    const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: slot(50).toISOString(), duration: 60 }, now: new Date() });
     if (!made.ok) throw new Error(made.error);
-    await admin.submit(`/admin/users/${mentor.user.id}/deactivate`, {}, '/admin/users');
+    expect((await t.agent().get('/mentors?q=Quentin')).body).toContain('Quentin Quitting');
+
+    await admin.submit(`/admin/users/${mentor.id}/deactivate`, {}, '/admin/users');
     expect((await t.database.db.select().from(sessions).where(eq(sessions.id, made.sessionId)))[0]!.status).toBe('cancelled');
     expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, made.sessionId))).toHaveLength(1);
+    expect((await t.agent().get('/mentors?q=Quentin')).body).not.toContain('Quentin Quitting');
+    expect((await t.agent().get('/')).body).not.toContain('Quentin Quitting');
+    expect((await t.agent().get(`/mentors/${mentor.id}`)).statusCode).toBe(404);
+    expect((await book(mentee, mentor.id, slot(30))).statusCode).toBe(404);
+    expect(await t.database.db.select().from(sessions).where(eq(sessions.mentorId, mentor.id))).toHaveLength(1);
   });
 
   it('does not let an admin deactivate themself, and only admins may deactivate', async () => {
