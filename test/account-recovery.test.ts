@@ -221,3 +221,26 @@ describe('change password on /account', () => {
     expect((await t.agent().get(link)).statusCode).toBe(400);
   });
 });
+
+describe('email verification links by email', () => {
+  it('puts a working link in the welcome email, and a resent one in "Confirm your email"', async () => {
+    const email = 'inbox-verifier@example.com';
+    const agent = t.agent();
+    expect((await agent.submit('/signup', { name: 'Ivy Inbox', email, password: TEST_PASSWORD }, '/signup')).statusCode).toBe(303);
+    await deliver();
+    const welcomeLink = linkIn(email, 'Welcome to CodeMentorHub', '/verify-email');
+    expect((await agent.submit('/account/verify-email', {}, '/account')).statusCode).toBe(303);
+    await deliver();
+    const resentLink = linkIn(email, 'Confirm your email - CodeMentorHub', '/verify-email');
+    expect(resentLink).not.toBe(welcomeLink);
+
+    expect((await agent.get(resentLink)).statusCode).toBe(200);
+    expect((await agent.submit('/verify-email', { token: tokenOf(resentLink) }, resentLink)).statusCode).toBe(303);
+    const [user] = await t.database.db.select().from(users).where(eq(users.email, email));
+    expect(user!.emailVerifiedAt).not.toBeNull();
+    // Both emails are delivered: neither outbox row keeps its token.
+    for (const row of await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, email))) {
+      expect(row.payload).not.toHaveProperty('token');
+    }
+  });
+});

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SESSION_COOKIE } from '../web/auth';
-import { requireRole } from '../web/auth';
+import { requireRole, SESSION_COOKIE } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { sendPage } from '../web/render';
 import { EXPIRED_LINK, requestPasswordReset, resetPassword } from './password-reset';
