@@ -9,10 +9,12 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import type { PasswordHasher } from './accounts/password';
+import { accountRecoveryRoutes } from './accounts/recovery-routes';
 import { accountRoutes } from './accounts/routes';
 import { accountSettingsRoutes } from './accounts/settings-routes';
 import { adminRoutes } from './admin/routes';
 import { adminSessionRoutes } from './admin/sessions-routes';
+import { adminUserRoutes } from './admin/users-routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { dashboardRoutes } from './dashboards/routes';
@@ -167,5 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);
   await app.register(accountSettingsRoutes);
+  await app.register(accountRecoveryRoutes);
+  await app.register(adminUserRoutes);
   return app;
 }

@@ -18,9 +18,22 @@ export function fail(err: unknown): never {
   process.exit(1);
 }
 
-/** JSON lines; request ids come from the app; cookies and credentials never reach the log. */
+/** A URL as the request log shows it: the one-time token of a password-reset or verification link is cut out. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
+
+/** JSON lines; request ids come from the app; cookies, credentials and link tokens never reach the log. */
 export function loggerOptions(level: string): pino.LoggerOptions {
-  return { level, redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true } };
+  return {
+    level,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
+    serializers: {
+      req: (req: { method?: string; url?: string; host?: string; ip?: string }) => ({
+        method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip,
+      }),
+    },
+  };
 }
 
 export function createLogger(config: Config) {

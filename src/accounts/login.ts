@@ -8,6 +8,7 @@ import { findUserByEmail } from './users';
 export type LoginResult =
   | { ok: true; token: string; user: { id: string; role: string } }
   | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'deactivated' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 export interface LogInOptions {
@@ -38,6 +39,8 @@ export async function logIn(options: LogInOptions): Promise<LoginResult> {
     return { ok: false, reason: 'invalid' };
   }
   await clearAccountFailures({ db, email });
+  // Said only to whoever knows the password: to anyone else a deactivated account looks like any other.
+  if (user.deactivatedAt) return { ok: false, reason: 'deactivated' };
   const token = await db.transaction(async (tx) => {
     const t = await startSession({ tx, userId: user.id, now, ip, userAgent: options.userAgent });
     await recordAudit(tx, { actorId: user.id, action: 'account.login', subjectType: 'user', subjectId: user.id, ip });

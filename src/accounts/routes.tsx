@@ -40,9 +40,11 @@ export async function accountRoutes(app: FastifyInstance) {
     if (!result.ok) {
       const error = result.reason === 'throttled'
         ? `Too many failed attempts. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minute(s).`
-        : 'Email or password is incorrect.';
+        : result.reason === 'deactivated'
+          ? 'This account has been deactivated. If you think this is a mistake, contact the CodeMentorHub team.'
+          : 'Email or password is incorrect.';
       if (result.reason === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
-      const status = result.reason === 'throttled' ? 429 : 401;
+      const status = result.reason === 'throttled' ? 429 : result.reason === 'deactivated' ? 403 : 401;
       return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), email, error, next: safeNext(body.next) }), status);
     }
     // Log-in changes the CSRF secret too, so a token fixed before log-in is worthless afterwards.
@@ -72,14 +74,14 @@ export async function accountRoutes(app: FastifyInstance) {
       password: String(body.password ?? ''),
       timezone: body.timezone ? String(body.timezone) : undefined,
     };
-    const result = await signUp({ db, hasher, input, ip: request.ip });
+    const result = await signUp({ db, hasher, input, ip: request.ip, now: now() });
     if (!result.ok) {
       return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors }), 400);
     }
     wakeWorker();
     const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: request.headers['user-agent'] });
     startSession(reply, token);
-    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready.');
+    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
     return reply.redirect('/dashboard', 303);
   });
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { eq, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { authSessions, users, type Role } from '../db/schema';
 
@@ -14,6 +14,8 @@ export interface CurrentUser {
   name: string;
   role: Role;
   timezone: string;
+  /** False for a self-service account whose email address is not confirmed yet. */
+  emailVerified: boolean;
 }
 
 export interface SessionInfo {
@@ -46,9 +48,11 @@ export async function resolveSession(options: { db: Db; token: string; now: Date
       lastSeenAt: authSessions.lastSeenAt,
       expiresAt: authSessions.expiresAt,
       user: { id: users.id, email: users.email, name: users.name, role: users.role, timezone: users.timezone },
+      emailVerifiedAt: users.emailVerifiedAt,
     })
     .from(authSessions)
-    .innerJoin(users, eq(users.id, authSessions.userId))
+    // A deactivated account has no sessions; the join refuses one anyway, should any survive.
+    .innerJoin(users, and(eq(users.id, authSessions.userId), isNull(users.deactivatedAt)))
     .where(eq(authSessions.id, id));
   if (!row) return null;
   const now = options.now.getTime();
@@ -59,7 +63,7 @@ export async function resolveSession(options: { db: Db; token: string; now: Date
   if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await options.db.update(authSessions).set({ lastSeenAt: options.now }).where(eq(authSessions.id, id));
   }
-  return { user: row.user, sessionId: id };
+  return { user: { ...row.user, emailVerified: row.emailVerifiedAt !== null }, sessionId: id };
 }
 
 export async function endSession(options: { tx: Tx; token: string }): Promise<string | null> {
@@ -68,6 +72,15 @@ export async function endSession(options: { tx: Tx; token: string }): Promise<st
     .where(eq(authSessions.id, hashToken(options.token)))
     .returning({ userId: authSessions.userId });
   return row?.userId ?? null;
+}
+
+/** Ends every login session of a user, except the one whose token is kept (the person changing their password). */
+export async function endUserSessions(options: { tx: Tx; userId: string; keepToken?: string }): Promise<number> {
+  const rows = await options.tx
+    .delete(authSessions)
+    .where(and(eq(authSessions.userId, options.userId), options.keepToken ? ne(authSessions.id, hashToken(options.keepToken)) : undefined))
+    .returning({ id: authSessions.id });
+  return rows.length;
 }
 
 /** Housekeeping job: removes sessions past either expiry. */

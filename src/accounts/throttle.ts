@@ -5,11 +5,17 @@ import { loginFailures } from '../db/schema';
 /** Failed log-ins allowed per window, per account and per client address, before log-in is refused. */
 export const THROTTLE = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 30 };
 
-const keysFor = (email: string, ip: string) => ({ account: `account:${email}`, address: `ip:${ip}` });
+/** Log-in failures, and password-reset requests (each one counts), are counted apart under the same limits. */
+export type ThrottleScope = 'login' | 'password-reset';
+
+const keysFor = (email: string, ip: string, scope: ThrottleScope = 'login') => {
+  const prefix = scope === 'login' ? '' : `${scope}:`;
+  return { account: `${prefix}account:${email}`, address: `${prefix}ip:${ip}` };
+};
 
 /** Seconds to wait before trying again, or 0 when a log-in attempt may go ahead. */
-export async function loginRetryAfter(options: { db: Db; email: string; ip: string; now: Date }): Promise<number> {
-  const keys = keysFor(options.email, options.ip);
+export async function loginRetryAfter(options: { db: Db; email: string; ip: string; now: Date; scope?: ThrottleScope }): Promise<number> {
+  const keys = keysFor(options.email, options.ip, options.scope);
   const windowStartAfter = new Date(options.now.getTime() - THROTTLE.windowMs);
   const rows = await options.db
     .select()
@@ -22,8 +28,8 @@ export async function loginRetryAfter(options: { db: Db; email: string; ip: stri
 }
 
 /** Counts one failure against the account and the address (an atomic upsert; safe across processes). */
-export async function recordLoginFailure(options: { db: Db; email: string; ip: string; now: Date }): Promise<void> {
-  const keys = keysFor(options.email, options.ip);
+export async function recordLoginFailure(options: { db: Db; email: string; ip: string; now: Date; scope?: ThrottleScope }): Promise<void> {
+  const keys = keysFor(options.email, options.ip, options.scope);
   const stale = new Date(options.now.getTime() - THROTTLE.windowMs);
   await options.db
     .insert(loginFailures)

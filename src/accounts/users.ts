@@ -7,6 +7,7 @@ import { users, type Role } from '../db/schema';
 import { cleanDisplayName, isValidAddress } from '../mail/address';
 import { enqueueEmail } from '../mail/outbox';
 import type { PasswordHasher } from './password';
+import { issueToken } from './tokens';
 
 export const PASSWORD_MIN = 10;
 
@@ -52,6 +53,9 @@ export interface CreateUserOptions {
   hasher: PasswordHasher;
   input: z.output<typeof signUpInput>;
   role: Role;
+  /** Whether the address counts as confirmed: true for accounts an operator makes (admin, CLI, demo); self-service sign-up passes false. */
+  emailVerified?: boolean;
+  now?: Date;
 }
 
 /** Inserts a user; returns null when the email is taken (the unique index decides, not a prior read). */
@@ -60,26 +64,31 @@ export async function createUser(options: CreateUserOptions): Promise<{ id: stri
   const passwordHash = await options.hasher.hash(input.password);
   const [row] = await options.tx
     .insert(users)
-    .values({ email: input.email, name: input.name, role: options.role, timezone: input.timezone, passwordHash })
+    .values({
+      email: input.email, name: input.name, role: options.role, timezone: input.timezone, passwordHash,
+      emailVerifiedAt: options.emailVerified === false ? null : (options.now ?? new Date()),
+    })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id });
   return row ?? null;
 }
 
-/** Self-service sign-up, always as a mentee, with its welcome email in the same transaction. */
-export async function signUp(options: { db: Db; hasher: PasswordHasher; input: SignUpInput; ip?: string }): Promise<Result<{ id: string }>> {
+/** Self-service sign-up, always as a mentee, with its welcome email (carrying the email verification link) in the same transaction. */
+export async function signUp(options: { db: Db; hasher: PasswordHasher; input: SignUpInput; ip?: string; now?: Date }): Promise<Result<{ id: string }>> {
+  const now = options.now ?? new Date();
   const parsed = signUpInput.safeParse(options.input);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
   const user = await options.db.transaction(async (tx) => {
-    const created = await createUser({ tx, hasher: options.hasher, input, role: 'mentee' });
+    const created = await createUser({ tx, hasher: options.hasher, input, role: 'mentee', emailVerified: false, now });
     if (!created) return null;
+    const token = await issueToken({ tx, userId: created.id, purpose: 'email_verification', now });
     await enqueueEmail({
       tx,
       dedupeKey: `welcome:${created.id}`,
       template: 'welcome',
       to: { name: input.name, address: input.email },
-      payload: { name: input.name },
+      payload: { name: input.name, token },
     });
     await recordAudit(tx, { actorId: created.id, action: 'account.signup', subjectType: 'user', subjectId: created.id, ip: options.ip });
     return created;

@@ -16,6 +16,7 @@ export function LoginPage(props: { ctx: PageContext; email?: string; error?: str
           <Field name="password" label="Password" type="password" autocomplete="current-password" required />
           <button type="submit" class="btn btn-block">Log in</button>
         </form>
+        <p class="muted"><a href="/forgot-password">Forgot password?</a></p>
         <p class="muted">New here? <a href="/signup">Create an account</a></p>
       </section>
     </Layout>

@@ -74,6 +74,7 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
           <Stat label="Mentors" value={props.roles.mentor} href="/admin/mentors" />
           <Stat label="Admins" value={props.roles.admin} />
         </div>
+        <p><a href="/admin/users">Find, deactivate or reactivate an account</a></p>
       </section>
       <section aria-labelledby="email">
         <h2 id="email">Email delivery</h2>

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, sessions, users } from '../db/schema';
 import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
@@ -34,7 +34,7 @@ export async function loadMentorSchedules(db: Db, mentorIds: string[]): Promise<
       })
       .from(mentorProfiles)
       .innerJoin(users, eq(users.id, mentorProfiles.userId))
-      .where(and(inArray(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'))),
+      .where(and(inArray(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'), isNull(users.deactivatedAt))),
     db
       .select({ mentorId: availabilityWindows.mentorId, weekday: availabilityWindows.weekday, startMinute: availabilityWindows.startMinute, endMinute: availabilityWindows.endMinute })
       .from(availabilityWindows)

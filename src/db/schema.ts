@@ -17,6 +17,10 @@ export const users = pgTable('users', {
   timezone: text('timezone').notNull().default('UTC'),
   passwordHash: text('password_hash').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
+  /** Null until the address is proven ours (a mentee who signed up cannot pay before). */
+  emailVerifiedAt: tz('email_verified_at'),
+  /** Set by an admin: no log-in, no session, until reactivated. */
+  deactivatedAt: tz('deactivated_at'),
 }, (t) => [
   // The mentor directory lists mentors by name, a page at a time, among many more mentees.
   index('users_role_name_idx').on(t.role, t.name, t.id),
@@ -32,6 +36,19 @@ export const authSessions = pgTable('auth_sessions', {
   ip: text('ip'),
   userAgent: text('user_agent'),
 }, (t) => [index('auth_sessions_user_idx').on(t.userId), index('auth_sessions_expires_idx').on(t.expiresAt)]);
+
+/**
+ * Single-use links sent by email (password reset, email verification). Only the SHA-256 of the token
+ * is stored; using one is a compare-and-swap on used_at.
+ */
+export const accountTokens = pgTable('account_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  purpose: text('purpose', { enum: ['password_reset', 'email_verification'] }).notNull(),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  expiresAt: tz('expires_at').notNull(),
+  usedAt: tz('used_at'),
+}, (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose)]);
 
 /** Failed log-in counters per account and per client address, shared by every app process. */
 export const loginFailures = pgTable('login_failures', {

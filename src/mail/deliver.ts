@@ -69,7 +69,9 @@ export async function deliverDueEmails(options: DeliveryOptions): Promise<Delive
       await transport.send({ messageId, from: options.from, to, ...rendered });
       await db
         .update(emailOutbox)
-        .set({ status: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null, messageId })
+        // A payload's `token` (a password-reset or verification link) is a one-time secret: once
+        // delivered it has no reason to stay readable in the database.
+        .set({ status: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null, messageId, payload: sql`${emailOutbox.payload} - 'token'` })
         .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.attempts, row.attempts)));
       result.sent++;
     } catch (err) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { busyTimes, candidateStarts, listFreeSlots, loadMentorSchedules, withoutBusy } from '../booking/slots';
 import type { Db } from '../db/client';
 import { mentorProfiles, users } from '../db/schema';
@@ -47,7 +47,8 @@ export async function listMentors(options: { db: Db; limit: number }): Promise<M
     .select(cardColumns)
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
-    .where(eq(users.role, 'mentor'))
+    // A deactivated mentor is listed nowhere and cannot be booked (see loadMentorSchedules).
+    .where(and(eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
     .orderBy(asc(users.name))
     .limit(options.limit);
   return withRatings(options.db, rows);
@@ -57,7 +58,7 @@ export async function listMentors(options: { db: Db; limit: number }): Promise<M
 export const DIRECTORY_PAGE = 20;
 
 export async function listDirectory(options: { db: Db; query: string; maxRateCents?: number; now: Date; page?: number }): Promise<{ entries: DirectoryEntry[]; hasMore: boolean }> {
-  const filters: SQL[] = [eq(users.role, 'mentor')];
+  const filters: SQL[] = [eq(users.role, 'mentor'), isNull(users.deactivatedAt)];
   const q = options.query.trim();
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -100,7 +101,7 @@ export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfi
     .select({ ...cardColumns, bio: mentorProfiles.bio, timezone: users.timezone })
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
-    .where(and(eq(users.id, id), eq(users.role, 'mentor')));
+    .where(and(eq(users.id, id), eq(users.role, 'mentor'), isNull(users.deactivatedAt)));
   if (!row) return null;
   const [[withRating], reviews] = await Promise.all([withRatings(db, [row]), listPublicReviews({ db, mentorId: id })]);
   return { ...withRating!, reviews };

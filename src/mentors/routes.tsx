@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { bookSession } from '../booking/book';
+import { refuseUnverified } from '../accounts/verify-gate';
 import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
@@ -52,6 +53,7 @@ export async function mentorRoutes(app: FastifyInstance) {
     if (request.user.role !== 'mentee') {
       return showProfile(request, reply, { status: 403, message: 'Only mentee accounts can book sessions.' });
     }
+    if (refuseUnverified(request, reply)) return reply;
     const body = request.body ?? {};
     const result = await bookSession({
       db, payments, appUrl: config.appUrl, now: now(),

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { refuseUnverified } from '../accounts/verify-gate';
 import { findSession } from '../sessions/queries';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash, type PageContext } from '../web/context';
@@ -17,6 +18,7 @@ export async function checkoutRoutes(app: FastifyInstance) {
   const mentee = { preHandler: requireRole('mentee') };
 
   app.get<{ Params: { id: string } }>('/checkout/test/:id', mentee, async (request, reply) => {
+    if (refuseUnverified(request, reply)) return reply;
     const session = await findSession(db, request.params.id);
     if (!session || session.menteeId !== request.user!.id) return reply.callNotFound();
     if (session.status !== 'awaiting_payment') {
@@ -27,6 +29,7 @@ export async function checkoutRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: { id: string } }>('/checkout/test/:id/pay', mentee, async (request, reply) => {
+    if (refuseUnverified(request, reply)) return reply;
     const session = await findSession(db, request.params.id);
     if (!session || session.menteeId !== request.user!.id) return reply.callNotFound();
     const outcome = await recordPayment({ db, sessionId: session.id, paymentRef: `test_pi_${session.id}`, now: now() });

@@ -15,6 +15,7 @@ const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
     { href: '/admin', label: 'Admin' },
     { href: '/admin/sessions', label: 'Sessions' },
     { href: '/admin/mentors', label: 'Mentors' },
+    { href: '/admin/users', label: 'Users' },
     { href: '/admin/reviews', label: 'Reviews' },
     { href: '/admin/mail', label: 'Mail' },
     { href: '/admin/outbox', label: 'Outbox' },

@@ -73,7 +73,7 @@ describe('accounts in a real browser', () => {
 
     expect(new URL(page.url()).pathname).toBe('/dashboard');
     expect(await heading(page)).toBe('My Sessions');
-    expect(await page.getByRole('status').innerText()).toBe('Welcome to CodeMentorHub! Your account is ready.');
+    expect(await page.getByRole('status').innerText()).toBe('Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
     expect(await page.locator('.who').innerText()).toBe('Browser Person');
     const [user] = await t.database.db.select().from(users).where(eq(users.email, email));
     expect(user).toMatchObject({ role: 'mentee', name: 'Browser Person' });

@@ -1,4 +1,5 @@
 import type { Mailbox } from '../address';
+import { emailVerificationEmail, passwordChangedEmail, passwordResetEmail, type AccountLinkPayload, type PasswordChangedPayload } from './account';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
 import { sessionCompletedEmail, type SessionCompletedPayload } from './session-completed';
 import { sessionCancelledEmail, type SessionCancelledPayload } from './session-cancelled';
@@ -32,6 +33,9 @@ export interface TemplatePayloads {
   'session-reminder': SessionReminderPayload;
   'session-request-reminder': SessionRequestReminderPayload;
   'session-cancelled': SessionCancelledPayload;
+  'password-reset': AccountLinkPayload;
+  'email-verification': AccountLinkPayload;
+  'password-changed': PasswordChangedPayload;
 }
 export type TemplateName = keyof TemplatePayloads;
 
@@ -44,6 +48,9 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   'session-reminder': sessionReminderEmail,
   'session-request-reminder': sessionRequestReminderEmail,
   'session-cancelled': sessionCancelledEmail,
+  'password-reset': passwordResetEmail,
+  'email-verification': emailVerificationEmail,
+  'password-changed': passwordChangedEmail,
 };
 
 export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {
