@@ -119,21 +119,22 @@ describe('the test checkout goes through the same payment check', () => {
     const mentee = await t.loginAs('mentee');
     const id = heldId(await book(mentee, mentor.id));
     for (const [form, reason] of [[{ amount_cents: '1', currency: 'usd' }, 'amount_mismatch'], [{ amount_cents: '6000', currency: 'jpy' }, 'currency_mismatch']] as const) {
-      // The test provider's payment reference is one per session: a new one for each try here.
-      await t.database.db.delete(paymentProblems).where(eq(paymentProblems.paymentRef, `test_pi_${id}`));
-      await t.database.db.delete(refunds).where(eq(refunds.paymentRef, `test_pi_${id}`));
       const res = await pay(mentee, id, form);
       expect(res.statusCode).toBe(303);
       expect((await mentee.get('/dashboard')).body).toContain('did not match this booking');
       expect((await row(id)).status).toBe('awaiting_payment');
       const [problem] = await t.database.db.select().from(paymentProblems).where(eq(paymentProblems.sessionId, id));
       expect(problem).toMatchObject({ reason, expectedAmountCents: 6000, expectedCurrency: 'USD' });
-      expect(await t.database.db.select().from(refunds).where(eq(refunds.paymentRef, `test_pi_${id}`))).toHaveLength(1);
+      expect(await t.database.db.select().from(refunds).where(eq(refunds.paymentRef, problem!.paymentRef))).toHaveLength(1);
+      await t.database.db.delete(paymentProblems).where(eq(paymentProblems.id, problem!.id));
     }
-    await t.database.db.delete(paymentProblems).where(eq(paymentProblems.paymentRef, `test_pi_${id}`));
-    await t.database.db.delete(refunds).where(eq(refunds.paymentRef, `test_pi_${id}`));
+    // The same wrong Pay again is the same payment: no second refund.
+    await pay(mentee, id, { amount_cents: '1', currency: 'usd' });
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).toHaveLength(2);
     expect((await pay(mentee, id, { amount_cents: '6000', currency: 'USD' })).statusCode).toBe(303);
     expect((await row(id)).status).toBe('pending');
+    // Paid once: the refused tries' refunds are theirs, the session's own payment is not refunded.
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.paymentRef, (await row(id)).paymentRef!))).toHaveLength(0);
   });
 });
 

@@ -408,6 +408,17 @@ describe('a payment must match the booking it pays for', () => {
     expect(page.body).not.toContain('Refund:');
   });
 
+  it('one mismatched payment delivered 10 times at once under different event ids: one problem, one refund', async () => {
+    const held = await bookHeld();
+    const event = fake.paidEvent({ ...fake.checkoutSessions.get(held.csId)!, amount_total: 5999 });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => deliver({ ...event, id: `${event.id}_${i}` })));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(results.map((r) => r.json().outcome)).toEqual(Array(10).fill('mismatch'));
+    expect(await t.database.db.select().from(paymentProblems).where(eq(paymentProblems.paymentRef, piOf(event)))).toHaveLength(1);
+    expect(await refundRows(piOf(event))).toHaveLength(1);
+    expect((await sessionOf(held.session.id)).status).toBe('awaiting_payment');
+  });
+
   it('wrong currency (same number, in yen) is refused; the booking currency in another letter case is not a mismatch', async () => {
     const held = await bookHeld();
     const cs = fake.checkoutSessions.get(held.csId)!;

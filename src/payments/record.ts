@@ -39,10 +39,12 @@ export async function recordCheckoutPayment(options: { db: Db; payment: Received
 /** recordCheckoutPayment inside the caller's transaction (the Stripe webhook adds its event-id insert to it). */
 export async function recordCheckoutPaymentTx(tx: Tx, options: { payment: ReceivedPayment; now: Date }): Promise<PaymentOutcome> {
   const { payment: p, now } = options;
+  // Locked: two payments for one booking are checked one after the other.
   const [booking] = await tx
     .select({ id: sessions.id, priceCents: sessions.priceCents, currency: sessions.currency })
     .from(sessions)
-    .where(eq(sessions.checkoutRef, p.checkoutRef));
+    .where(eq(sessions.checkoutRef, p.checkoutRef))
+    .for('update');
   const expected = booking ? { expectedAmountCents: booking.priceCents, expectedCurrency: booking.currency } : {};
   let reason: PaymentProblemReason | null = null;
   if (!booking) reason = 'unknown_checkout';

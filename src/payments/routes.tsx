@@ -36,11 +36,14 @@ export async function checkoutRoutes(app: FastifyInstance) {
     const body = request.body ?? {};
     const [stored] = await db.select({ checkoutRef: sessions.checkoutRef }).from(sessions).where(eq(sessions.id, session.id));
     const amount = Number(body.amount_cents);
+    const safeAmount = Number.isSafeInteger(amount) && amount >= 0 ? amount : 0;
+    const currency = String(body.currency ?? '').slice(0, 3).toLowerCase().replace(/[^a-z]/g, '');
     const outcome = await recordCheckoutPayment({
       db, now: now(),
       payment: {
-        checkoutRef: stored?.checkoutRef ?? '', paymentRef: `test_pi_${session.id}`, amountCents: Number.isSafeInteger(amount) ? amount : 0,
-        currency: String(body.currency ?? ''), claimedSessionIds: [session.id],
+        // One payment per session and amount: a repeated Pay is the same payment, a different amount another one.
+        checkoutRef: stored?.checkoutRef ?? '', paymentRef: `test_pi_${session.id}_${safeAmount}_${currency}`, amountCents: safeAmount,
+        currency, claimedSessionIds: [session.id],
       },
     });
     wakeWorker();
