@@ -33,7 +33,7 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
     onData(stream, session, cb) { stream.resume(); stream.on('end', () => { for (const r of session.envelope.rcptTo) accepted.set(r.address, Date.now()); cb(); }); } });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const port = (sink.server.address() as AddressInfo).port;
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${port}`, AUTH_RATE_LIMIT_PER_MINUTE: '1000000', MAX_EVENT_LOOP_DELAY_MS: '0' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${port}`, AUTH_RATE_LIMIT_PER_MINUTE: '1000000', BOOKING_RATE_LIMIT_PER_MINUTE: '1000000', MAX_EVENT_LOOP_DELAY_MS: '0' });
   const database = openPostgres(data.url, silent, { max: 20 });
   const hasher = createPasswordHasher({ logN: 10, r: 8, p: 1 });
   const worker = await startWorker({ config, database, transport: createMailTransport(config, database.db), logger: silent, pollMs: 50, jobs: false });
@@ -97,6 +97,8 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
     // 3. Booking + test payment, back to back, for a fixed time, 10 at a time.
     const seconds = options.seconds ?? 10;
     const payMentor = await person('mentor');
+    // 30 minutes at 60.00 an hour: the amount the test checkout page shows and posts.
+    const payPrice = 3000;
     const payers = await Promise.all(Array.from({ length: 10 }, () => person('mentee')));
     let flows = 0;
     let next = Date.now() + 3_600_000 * 24;
@@ -107,7 +109,7 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
         const start = new Date(Math.ceil((next += 3_600_000) / 1_800_000) * 1_800_000);
         const booked = await p.agent.post(`/mentors/${payMentor.id}/book`, { _csrf: tok, startsAt: start.toISOString(), durationMinutes: '30' });
         if (booked.statusCode !== 303) continue;
-        const paid = await p.agent.post(`${booked.headers.location}/pay`, { _csrf: tok });
+        const paid = await p.agent.post(`${booked.headers.location}/pay`, { _csrf: tok, amount_cents: String(payPrice), currency: 'usd' });
         if (paid.statusCode === 303) flows++;
       }
     };

@@ -12,6 +12,7 @@ import type { PasswordHasher } from './accounts/password';
 import { accountRecoveryRoutes } from './accounts/recovery-routes';
 import { accountRoutes } from './accounts/routes';
 import { accountSettingsRoutes } from './accounts/settings-routes';
+import { adminPaymentRoutes } from './admin/payments-routes';
 import { adminRoutes } from './admin/routes';
 import { adminSessionRoutes } from './admin/sessions-routes';
 import { adminUserRoutes } from './admin/users-routes';
@@ -148,7 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const ctx = pageContext(request, reply);
     if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
     if (status === 503) return sendPage(reply, ErrorPage({ ctx, text: 'We are busy right now. Please try again in a few seconds.' }), 503);
-    if (status === 429) return sendPage(reply, ErrorPage({ ctx, text: 'Too many requests from your address. Wait a minute and try again.' }), 429);
+    if (status === 429) {
+      const text = (error as { friendly?: boolean }).friendly ? error.message : 'Too many requests from your address. Wait a minute and try again.';
+      return sendPage(reply, ErrorPage({ ctx, text }), 429);
+    }
     if (status === 413) return sendPage(reply, ErrorPage({ ctx, text: 'What you sent is too large. Shorten it and try again.' }), 413);
     if (status < 500) return sendPage(reply, ErrorPage({ ctx, text: 'This request could not be understood. Go back and try again.' }), status);
     return sendPage(reply, ErrorPage({ ctx }), 500);
@@ -166,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionDetailRoutes);
   await app.register(feedbackRoutes);
   await app.register(adminRoutes);
+  await app.register(adminPaymentRoutes);
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);
   await app.register(accountSettingsRoutes);

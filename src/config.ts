@@ -70,6 +70,7 @@ const envSchema = z.object({
   RUN_WORKER: bool.default(true),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  BOOKING_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -99,6 +100,8 @@ export interface Config {
   runWorker: boolean;
   /** Log-in and sign-up posts per client address per minute (protects the deliberately slow password hash). */
   authRateLimitPerMinute: number;
+  /** Booking posts allowed per account per minute: each may hold a slot. */
+  bookingRateLimitPerMinute: number;
   /** Shed load (503 + Retry-After) when the event loop lags this much; 0 turns it off. */
   maxEventLoopDelayMs: number;
   logLevel: string;
@@ -163,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoSeed: e.DEMO_SEED ?? !production,
     runWorker: e.RUN_WORKER,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    bookingRateLimitPerMinute: e.BOOKING_RATE_LIMIT_PER_MINUTE,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     logLevel: e.LOG_LEVEL,
   };

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityWindows, mentorProfiles, sessions } from '../src/db/schema';
 import { buildTestApp, type TestApp } from './helpers/app';
@@ -61,10 +61,46 @@ describe.runIf(onPostgres)('concurrent bookings (PostgreSQL)', () => {
     expect(winners).toBeLessThanOrEqual(2);
   });
 
+  it('one mentee racing for many unpaid holds: one per mentor, three in all', async () => {
+    // More mentors with the same hours; a mentee's holds must not overlap each other, so one hour apart.
+    const others: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const m = await t.createUser('mentor');
+      await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0, sessionLengths: [60] }).where(eq(mentorProfiles.userId, m.id));
+      await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: m.id, weekday, startMinute: 9 * 60, endMinute: 18 * 60 })));
+      others.push(m.id);
+    }
+    const day = 24 * 60;
+    // New mentees: the earlier races left some of the others holding a slot with this mentor.
+    const fresh = async () => { const m = await t.loginAs('mentee'); return Object.assign(m, { token: await m.csrfToken(`/mentors/${mentorId}`) }); };
+    const one = await fresh();
+    const token = one.token;
+    const post = (mentor: string, minutes: number) => one.post(`/mentors/${mentor}/book`, { _csrf: token, startsAt: at(minutes), durationMinutes: '60' });
+    // Eight different free slots of one mentor at once.
+    const same = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((h) => post(mentorId, day + h * 60)));
+    expect(same.map((r) => r.statusCode).sort()).toEqual([303, 409, 409, 409, 409, 409, 409, 409]);
+    for (const r of same.filter((x) => x.statusCode === 409)) expect(r.body).toContain('You already have an unpaid booking with');
+    // Then five other mentors at once, at other hours of another day: two more holds, not five.
+    const two = await fresh();
+    const twoToken = two.token;
+    const spread = await Promise.all(others.map((m, i) => two.post(`/mentors/${m}/book`, { _csrf: twoToken, startsAt: at(2 * day + i * 60), durationMinutes: '60' })));
+    expect(spread.map((r) => r.statusCode).sort()).toEqual([303, 303, 303, 409, 409]);
+    for (const r of spread.filter((x) => x.statusCode === 409)) expect(r.body).toContain('You already have 3 unpaid bookings.');
+    const held = async (who: string) => (await t.database.db.select().from(sessions).where(and(eq(sessions.menteeId, who), eq(sessions.status, 'awaiting_payment')))).length;
+    expect(await held(one.user.id)).toBe(1);
+    expect(await held(two.user.id)).toBe(3);
+  });
+
   it('back-to-back slots both succeed', async () => {
-    const results = await race([{ who: 10, startsAt: at(300), length: 60 }, { who: 11, startsAt: at(360), length: 60 }]);
+    // Two mentees who hold nothing with this mentor yet (one unpaid hold per mentor each).
+    const free: number[] = [];
+    for (let who = 0; free.length < 2; who++) {
+      const held = await t.database.db.select().from(sessions).where(and(eq(sessions.menteeId, mentees[who]!.user.id), eq(sessions.mentorId, mentorId)));
+      if (held.length === 0) free.push(who);
+    }
+    const results = await race([{ who: free[0]!, startsAt: at(300), length: 60 }, { who: free[1]!, startsAt: at(360), length: 60 }]);
     expect(results.map((r) => r.statusCode), results.map((r) => /role="alert">([^<]*)/.exec(r.body)?.[1]).join(' / ')).toEqual([303, 303]);
-    const rows = await t.database.db.select().from(sessions).where(inArray(sessions.menteeId, [mentees[10]!.user.id, mentees[11]!.user.id]));
+    const rows = await t.database.db.select().from(sessions).where(inArray(sessions.menteeId, [mentees[free[0]!]!.user.id, mentees[free[1]!]!.user.id]));
     expect(rows).toHaveLength(2);
   });
 });

@@ -5,6 +5,8 @@ import { expireLapsedHolds } from '../src/payments/record';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 let t: TestApp;
+/** What the test checkout's Pay form posts for a 60-minute session at 60.00 USD an hour. */
+const PAY_6000 = { amount_cents: '6000', currency: 'usd' };
 beforeAll(async () => { t = await buildTestApp(); });
 afterAll(async () => { await t.close(); });
 
@@ -47,7 +49,9 @@ describe('booking and test payment', () => {
 
     const checkout = await mentee.get(`/checkout/test/${held!.id}`);
     expect(checkout.body).toContain('Test mode — no real charge');
-    const paid = await mentee.submit(`/checkout/test/${held!.id}/pay`, {}, `/checkout/test/${held!.id}`);
+    expect(checkout.body).toContain('<input type="hidden" name="amount_cents" value="6000"/>');
+    expect(checkout.body).toContain('<input type="hidden" name="currency" value="usd"/>');
+    const paid = await mentee.submit(`/checkout/test/${held!.id}/pay`, PAY_6000, `/checkout/test/${held!.id}`);
     expect(paid.headers.location).toBe('/dashboard');
     const [after] = await t.database.db.select().from(sessions).where(eq(sessions.id, held!.id));
     expect(after!.status).toBe('pending');
@@ -57,7 +61,7 @@ describe('booking and test payment', () => {
     expect(mail).toHaveLength(1);
     expect(mail[0]!.toAddress).toBe(mentor.email);
     // Paying twice changes nothing and sends nothing more.
-    await mentee.submit(`/checkout/test/${held!.id}/pay`, {}, '/dashboard');
+    await mentee.submit(`/checkout/test/${held!.id}/pay`, PAY_6000, '/dashboard');
     expect(await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, `session-request:${held!.id}`))).toHaveLength(1);
   });
 
@@ -114,9 +118,9 @@ describe('booking and test payment', () => {
     const other = await t.loginAs('mentee');
     expect((await book(other, mentor.id, start)).statusCode).toBe(303);
 
-    const pay = await late.submit(`/checkout/test/${hold!.id}/pay`, {}, '/dashboard');
+    const pay = await late.submit(`/checkout/test/${hold!.id}/pay`, PAY_6000, '/dashboard');
     expect(pay.statusCode).toBe(303);
-    await late.submit(`/checkout/test/${hold!.id}/pay`, {}, '/dashboard');
+    await late.submit(`/checkout/test/${hold!.id}/pay`, PAY_6000, '/dashboard');
     const owed = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, hold!.id));
     expect(owed).toHaveLength(1);
     expect(owed[0]).toMatchObject({ status: 'requested', amountCents: 6000 });

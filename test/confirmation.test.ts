@@ -34,6 +34,7 @@ async function pendingSession(hoursAhead = 72, zones: { mentor?: string; mentee?
 
 const confirmedTo = (address: string) => smtp.to(address).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub').length;
 const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
+const owedFor = async (id: string) => (await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).length;
 
 describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
   it('confirms, creates a real room, and each participant gets exactly one "Session Confirmed" email with the link the dashboards show', async () => {
@@ -113,7 +114,10 @@ describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine',
     expect(after).toContain(`href="/sessions/${sessionId}/join"`);
     expect(after).toContain('Join Meeting</a>');
     expect(after).toContain('>Mark completed</button>');
+    // Once the session is over (the app's clock moves past its end).
+    t.clock.advance(74 * 3_600_000);
     const done = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'completed' }, '/admin/sessions');
+    t.clock.advance(-74 * 3_600_000);
     expect(done.statusCode).toBe(303);
     expect((await row(sessionId)).status).toBe('completed');
     expect((await admin.get('/admin/sessions')).body).toContain(`href="/sessions/${sessionId}/join"`);
@@ -179,18 +183,30 @@ describe('the join link', () => {
 });
 
 describe('cancellation and decline refunds (one rule)', () => {
-  it('refunds in full when the mentor declines or cancels, or the mentee cancels more than 24 h ahead; not within 24 h', async () => {
+  it('refunds in full when the mentor declines or cancels, the mentee cancels an unaccepted request, or a confirmed one more than 24 h ahead; not within 24 h', async () => {
     const declined = await pendingSession(72);
     await declined.mentor.submit(`/mentor/session/${declined.sessionId}/decline`, {}, '/mentor/dashboard');
     expect((await row(declined.sessionId)).status).toBe('declined');
     const early = await pendingSession(72);
     await early.mentee.submit(`/sessions/${early.sessionId}/cancel`, {}, '/dashboard');
     const late = await pendingSession(12);
+    await late.mentor.submit(`/mentor/session/${late.sessionId}/accept/`, {}, '/mentor/dashboard');
+    expect((await row(late.sessionId)).status).toBe('confirmed');
     const lateRes = await late.mentee.submit(`/sessions/${late.sessionId}/cancel`, {}, '/dashboard');
     expect(lateRes.statusCode).toBe(303);
+    // Not accepted yet: the mentee walks away with a full refund, however close the start.
+    const unanswered = await pendingSession(12);
+    const page = await unanswered.mentee.get(`/sessions/${unanswered.sessionId}`);
+    expect(page.body).toMatch(/<p id="cancel-outcome" data-refund="full">If you cancel now, you get a full refund of \$60\.00: the mentor has not accepted/);
+    const unansweredRes = await unanswered.mentee.submit(`/sessions/${unanswered.sessionId}/cancel`, {}, '/dashboard');
+    expect(unansweredRes.statusCode).toBe(303);
+    expect((await unanswered.mentee.get('/dashboard')).body).toContain('The payment will be refunded in full.');
+    expect(await owedFor(unanswered.sessionId)).toBe(1);
+    const told = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, `session-cancelled:${unanswered.sessionId}:mentee`));
+    expect(told[0]!.payload).toMatchObject({ refund: 'full', paid: true });
     const byMentor = await pendingSession(12);
     await byMentor.mentor.submit(`/sessions/${byMentor.sessionId}/cancel`, {}, '/mentor/dashboard');
-    const owed = async (id: string) => (await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).length;
+    const owed = owedFor;
     expect(await owed(declined.sessionId)).toBe(1);
     expect(await owed(early.sessionId)).toBe(1);
     expect(await owed(late.sessionId)).toBe(0);

@@ -5,6 +5,7 @@ import { auditLog, emailOutbox, mailboxMessages, mentorNotes, reviews, sessions 
 import { summarizeRatings } from '../src/feedback/reviews';
 import { listMentors } from '../src/mentors/directory';
 import type { Worker } from '../src/jobs/worker';
+import { endSessionInPast } from './helpers/sessions';
 import { buildTestApp, type Agent, type TestApp } from './helpers/app';
 import { eventually, startTestWorker } from './helpers/worker';
 
@@ -45,6 +46,8 @@ async function confirmedSession(options: { mentor?: Person; mentee?: Person } = 
 /** A session the admin has marked completed (the "Mark completed" form). */
 async function completedSession(options: { mentor?: Person; mentee?: Person } = {}) {
   const s = await confirmedSession(options);
+  // A session is completed once it has taken place.
+  await endSessionInPast(t.database.db, s.sessionId);
   const res = await admin.submit(`/admin/sessions/${s.sessionId}/set-status/`, { status: 'completed' }, '/admin/sessions');
   expect(res.statusCode).toBe(303);
   return s;

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, availabilityWindows, emailOutbox, mentorProfiles, processedEvents, refunds, sessions } from '../src/db/schema';
+import { auditLog, availabilityWindows, emailOutbox, mentorProfiles, paymentProblems, processedEvents, refunds, sessions } from '../src/db/schema';
 import { processDueRefunds } from '../src/payments/record';
 import { createStripePaymentProvider } from '../src/payments/stripe';
 import { FakeStripe, parseForm, signedWebhook, type StripeEventPayload } from './fakes/stripe';
@@ -274,10 +274,13 @@ describe('Stripe webhook', () => {
     const other = await deliver(fake.event('payment_intent.succeeded', { id: 'pi_x', object: 'payment_intent', metadata: { session_id: session.id } }));
     expect(other.statusCode).toBe(200);
     expect(other.json().outcome).toBe('ignored');
-    const foreign = fake.completeCheckout(csId);
-    (foreign.data.object as { metadata: Record<string, string>; client_reference_id: string | null }).metadata = { order: '42' };
-    (foreign.data.object as { client_reference_id: string | null }).client_reference_id = null;
+    // Another integration's checkout on the same account: neither its id nor its metadata is ours.
+    const foreign = fake.event('checkout.session.completed', {
+      ...fake.checkoutSessions.get(csId)!, id: 'cs_test_someone_else', status: 'complete', payment_status: 'paid', payment_intent: 'pi_someone_else',
+      metadata: { order: '42' }, client_reference_id: null,
+    });
     expect((await deliver(foreign)).json().outcome).toBe('ignored');
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.paymentRef, 'pi_someone_else'))).toHaveLength(0);
     expect((await sessionOf(session.id)).status).toBe('awaiting_payment');
   });
 
@@ -321,7 +324,7 @@ describe('payment after the slot was taken: refunded once through Stripe', () =>
     expect(await processDueRefunds({ db: t.database.db, payments, now: new Date(Date.now() + 86_400_000) })).toBe(0);
     expect(refundsFor(pi)).toHaveLength(1);
     expect(refundsFor(pi)[0]).toMatchObject({ amount: 6000, currency: 'usd' });
-    const calls = fake.requestsTo('/v1/refunds').filter((r) => r.idempotencyKey === `refund:${sessionId}`);
+    const calls = fake.requestsTo('/v1/refunds').filter((r) => r.idempotencyKey === `refund:${pi}`);
     expect(calls).toHaveLength(2);
     expect(calls[0]!.raw).toBe(calls[1]!.raw);
     expect(parseForm(calls[0]!.raw)).toMatchObject({ payment_intent: pi, amount: '6000' });
@@ -343,5 +346,168 @@ describe('payment after the slot was taken: refunded once through Stripe', () =>
     expect(refundsFor(pi)).toHaveLength(1);
     const [row] = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
     expect(row).toMatchObject({ status: 'succeeded', providerRef: refundsFor(pi)[0]!.id });
+  });
+});
+
+describe('a payment must match the booking it pays for', () => {
+  const problemFor = async (paymentRef: string) =>
+    (await t.database.db.select().from(paymentProblems).where(eq(paymentProblems.paymentRef, paymentRef)))[0];
+  const refundRows = (paymentRef: string) => t.database.db.select().from(refunds).where(eq(refunds.paymentRef, paymentRef));
+  const piOf = (event: StripeEventPayload) => (event.data.object as { payment_intent: string }).payment_intent;
+
+  /** A refused payment: outcome, nothing changed, the problem recorded with its reason, its refund owed once. */
+  async function expectRefused(event: StripeEventPayload, held: { session: { id: string } }, reason: string) {
+    const res = await deliver(event);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().outcome).toBe('mismatch');
+    const after = await sessionOf(held.session.id);
+    expect(after.status).toBe('awaiting_payment');
+    expect(after.paidAt).toBeNull();
+    expect(await requestMails(held.session.id)).toHaveLength(0);
+    expect(await paidAudits(held.session.id)).toHaveLength(0);
+    const problem = await problemFor(piOf(event));
+    expect(problem).toMatchObject({ reason, eventId: event.id, checkoutRef: (event.data.object as { id: string }).id });
+    expect(await refundRows(piOf(event))).toHaveLength(1);
+    return problem!;
+  }
+
+  /** Sends every owed refund to the fake Stripe; each payment must be refunded exactly once there. */
+  async function refundAll() {
+    await processDueRefunds({ db: t.database.db, payments: t.app.services.payments, now: new Date(Date.now() + 7 * 86_400_000) });
+  }
+
+  /** The real payment of the booking still goes through afterwards. */
+  async function realPaymentWorks(held: { session: { id: string }; csId: string }) {
+    const res = await deliver(fake.completeCheckout(held.csId));
+    expect(res.json().outcome).toBe('pending');
+    const after = await sessionOf(held.session.id);
+    expect(after.status).toBe('pending');
+    expect(after.paymentRef).toBe(fake.checkoutSessions.get(held.csId)!.payment_intent);
+    expect(await requestMails(held.session.id)).toHaveLength(1);
+  }
+
+  it('wrong amount: nothing changes, the $0.01 is refunded once (also on duplicate delivery), then the real payment works', async () => {
+    const held = await bookHeld();
+    const event = fake.paidEvent({ ...fake.checkoutSessions.get(held.csId)!, amount_total: 1, amount_subtotal: 1 });
+    const problem = await expectRefused(event, held, 'amount_mismatch');
+    expect(problem).toMatchObject({ sessionId: held.session.id, amountCents: 1, currency: 'usd', expectedAmountCents: 6000, expectedCurrency: 'USD' });
+    // The same event again, and the same payment under a new event id: no second problem, no second refund.
+    expect((await deliver(event)).json().outcome).toBe('duplicate');
+    expect((await deliver({ ...event, id: `${event.id}_again` })).json().outcome).toBe('mismatch');
+    expect(await t.database.db.select().from(paymentProblems).where(eq(paymentProblems.sessionId, held.session.id))).toHaveLength(1);
+    expect(await refundRows(piOf(event))).toHaveLength(1);
+    await refundAll();
+    await refundAll();
+    const pi = piOf(event);
+    expect(fake.refunds.filter((r) => r.payment_intent === pi)).toMatchObject([{ amount: 1, currency: 'usd' }]);
+    expect(fake.requestsTo('/v1/refunds').filter((r) => r.idempotencyKey === `refund:${pi}`)).toHaveLength(1);
+    expect((await refundRows(pi))[0]).toMatchObject({ status: 'succeeded', sessionId: held.session.id, amountCents: 1, currency: 'usd' });
+    await realPaymentWorks(held);
+    // The refused payment's refund is not the session's: the session page shows it as paid, not refunded.
+    const page = await held.mentee.get(`/sessions/${held.session.id}`);
+    expect(page.body).not.toContain('Refund:');
+  });
+
+  it('one mismatched payment delivered 10 times at once under different event ids: one problem, one refund', async () => {
+    const held = await bookHeld();
+    const event = fake.paidEvent({ ...fake.checkoutSessions.get(held.csId)!, amount_total: 5999 });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => deliver({ ...event, id: `${event.id}_${i}` })));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(results.map((r) => r.json().outcome)).toEqual(Array(10).fill('mismatch'));
+    expect(await t.database.db.select().from(paymentProblems).where(eq(paymentProblems.paymentRef, piOf(event)))).toHaveLength(1);
+    expect(await refundRows(piOf(event))).toHaveLength(1);
+    expect((await sessionOf(held.session.id)).status).toBe('awaiting_payment');
+  });
+
+  it('wrong currency (same number, in yen) is refused; the booking currency in another letter case is not a mismatch', async () => {
+    const held = await bookHeld();
+    const cs = fake.checkoutSessions.get(held.csId)!;
+    const problem = await expectRefused(fake.paidEvent({ ...cs, currency: 'jpy' }), held, 'currency_mismatch');
+    expect(problem).toMatchObject({ amountCents: 6000, currency: 'jpy', expectedCurrency: 'USD' });
+    await refundAll();
+    expect(fake.refunds.filter((r) => r.payment_intent === problem.paymentRef)).toMatchObject([{ amount: 6000, currency: 'jpy' }]);
+    const upper = fake.completeCheckout(held.csId);
+    (upper.data.object as { currency: string }).currency = 'USD';
+    expect((await deliver(upper)).json().outcome).toBe('pending');
+  });
+
+  it('a checkout id we did not create for the booking is refused, even when its metadata and client_reference_id name the booking', async () => {
+    const held = await bookHeld();
+    const cs = fake.checkoutSessions.get(held.csId)!;
+    const forged = fake.paidEvent({ ...cs, id: 'cs_test_not_created_by_us', metadata: { session_id: held.session.id }, client_reference_id: held.session.id });
+    const problem = await expectRefused(forged, held, 'unknown_checkout');
+    expect(problem).toMatchObject({ sessionId: held.session.id, expectedAmountCents: null });
+    // client_reference_id alone (no metadata) is not trusted either.
+    const byReference = fake.paidEvent({ ...cs, id: 'cs_test_also_not_ours', metadata: {}, client_reference_id: held.session.id });
+    await expectRefused(byReference, held, 'unknown_checkout');
+    await refundAll();
+    expect(fake.refunds.filter((r) => r.payment_intent === problem.paymentRef)).toHaveLength(1);
+    await realPaymentWorks(held);
+  });
+
+  it('our checkout whose metadata or client_reference_id names another booking is refused; neither booking changes', async () => {
+    const a = await bookHeld();
+    const b = await bookHeld();
+    const cs = fake.checkoutSessions.get(a.csId)!;
+    const problem = await expectRefused(fake.paidEvent({ ...cs, metadata: { session_id: b.session.id }, client_reference_id: b.session.id }), a, 'booking_mismatch');
+    expect(problem.sessionId).toBe(a.session.id);
+    await expectRefused(fake.paidEvent({ ...cs, client_reference_id: b.session.id }), a, 'booking_mismatch');
+    expect((await sessionOf(b.session.id)).status).toBe('awaiting_payment');
+    // An "expired" event for A's checkout that names B does not release B (nor A).
+    const expired = fake.event('checkout.session.expired', { ...cs, status: 'expired', metadata: { session_id: b.session.id }, client_reference_id: null });
+    expect((await deliver(expired)).json().outcome).toBe('unchanged');
+    expect((await sessionOf(b.session.id)).status).toBe('awaiting_payment');
+    expect((await sessionOf(a.session.id)).status).toBe('awaiting_payment');
+    await realPaymentWorks(a);
+    await realPaymentWorks(b);
+  });
+
+  it('admins see refused payments on the session page and in the list of payment problems', async () => {
+    const held = await bookHeld();
+    const event = fake.paidEvent({ ...fake.checkoutSessions.get(held.csId)!, amount_total: 1 });
+    await expectRefused(event, held, 'amount_mismatch');
+    const admin = await t.loginAs('admin');
+    const detail = await admin.get(`/admin/sessions/${held.session.id}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).toContain('Refused payments');
+    expect(detail.body).toContain('Wrong amount');
+    expect(detail.body).toContain(piOf(event));
+    expect(detail.body).toContain('payment.refused');
+    const home = await admin.get('/admin');
+    expect(home.body).toContain('href="/admin/payments"');
+    const list = await admin.get('/admin/payments');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain(piOf(event));
+    expect(list.body).toContain(event.id);
+    expect(list.body).toContain(`href="/admin/sessions/${held.session.id}"`);
+    expect(list.body).toMatch(/received \$0\.01 USD, expected \$60\.00 USD/);
+    expect((await held.mentee.get('/admin/payments')).statusCode).toBe(403);
+  });
+});
+
+describe('an admin releases an unpaid hold', () => {
+  it('frees the slot at once, expires the Stripe checkout, and a late payment for it is refunded, not revived', async () => {
+    const held = await bookHeld();
+    const admin = await t.loginAs('admin');
+    const page = await admin.get(`/admin/sessions/${held.session.id}`);
+    expect(page.body).toContain(`action="/admin/sessions/${held.session.id}/release"`);
+    const res = await admin.submit(`/admin/sessions/${held.session.id}/release`, {}, `/admin/sessions/${held.session.id}`);
+    expect(res.statusCode).toBe(303);
+    const after = await sessionOf(held.session.id);
+    expect(after.status).toBe('expired');
+    expect(after.holdReleasedAt).not.toBeNull();
+    expect(fake.checkoutSessions.get(held.csId)!.status).toBe('expired');
+    expect(fake.requestsTo(`/v1/checkout/sessions/${held.csId}/expire`)).toHaveLength(1);
+    const audit = await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, held.session.id), eq(auditLog.action, 'session.hold_released')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actorId).toBe(admin.user.id);
+    // Releasing again changes nothing.
+    expect((await admin.submit(`/admin/sessions/${held.session.id}/release`, {}, `/admin/sessions/${held.session.id}`)).statusCode).toBe(409);
+    // Had it been paid anyway (the checkout could not be closed in time), the money goes back and the slot stays free.
+    const late = await deliver(fake.paidEvent({ ...fake.checkoutSessions.get(held.csId)! }));
+    expect(late.json().outcome).toBe('refund-requested');
+    expect((await sessionOf(held.session.id)).status).toBe('expired');
+    const other = await bookHeld({ mentorId: held.mentorId, start: held.start });
+    expect(other.session.status).toBe('awaiting_payment');
   });
 });

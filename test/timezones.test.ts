@@ -68,7 +68,7 @@ describe('a mentor in London and a mentee in Kathmandu see the same instant', ()
 
     const booked = await mentee.submit(`/mentors/${mentor.id}/book`, { startsAt: iso, durationMinutes: '60' }, `/mentors/${mentor.id}`);
     const sessionId = booked.headers.location!.split('/').pop()!;
-    await mentee.submit(`/checkout/test/${sessionId}/pay`, {}, `/checkout/test/${sessionId}`);
+    await mentee.submit(`/checkout/test/${sessionId}/pay`, { amount_cents: '6000', currency: 'usd' }, `/checkout/test/${sessionId}`);
     const menteeDash = await mentee.get('/dashboard');
     expect(menteeDash.body).toContain(`${kathmandu} GMT+5:45`);
 

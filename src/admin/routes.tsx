@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { count, sql } from 'drizzle-orm';
-import { emailOutbox, users } from '../db/schema';
+import { emailOutbox, paymentProblems, users } from '../db/schema';
 import { formatMoney, listMentors, type MentorCard } from '../mentors/directory';
 import { requireRole } from '../web/auth';
 import { pageContext, type PageContext } from '../web/context';
@@ -10,12 +10,13 @@ import { sendPage } from '../web/render';
 export async function adminRoutes(app: FastifyInstance) {
   const { db } = app.services.database;
   app.get('/admin', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const [roles, outbox] = await Promise.all([
+    const [roles, outbox, problems] = await Promise.all([
       db.select({ key: sql<string>`${users.role}::text`, n: count() }).from(users).groupBy(users.role),
       db.select({ key: emailOutbox.status, n: count() }).from(emailOutbox).groupBy(emailOutbox.status),
+      db.select({ n: count() }).from(paymentProblems),
     ]);
     const toMap = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
-    return sendPage(reply, <AdminHome ctx={pageContext(request, reply)} roles={toMap(roles)} outbox={toMap(outbox)} />);
+    return sendPage(reply, <AdminHome ctx={pageContext(request, reply)} roles={toMap(roles)} outbox={toMap(outbox)} paymentProblems={Number(problems[0]?.n ?? 0)} />);
   });
 
   app.get('/admin/mentors', { preHandler: requireRole('admin') }, async (request, reply) => {
@@ -63,7 +64,7 @@ function Stat(props: { label: string; value: number | undefined; href?: string }
   );
 }
 
-function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; outbox: Record<string, number> }) {
+function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; outbox: Record<string, number>; paymentProblems: number }) {
   return (
     <Layout ctx={props.ctx} title="Admin">
       <h1>Admin</h1>
@@ -82,6 +83,12 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
           <Stat label="Waiting" value={(props.outbox.pending ?? 0) + (props.outbox.sending ?? 0)} href="/admin/outbox" />
           <Stat label="Sent" value={props.outbox.sent} href="/admin/outbox" />
           <Stat label="Failed" value={props.outbox.failed} href="/admin/outbox?status=failed" />
+        </div>
+      </section>
+      <section aria-labelledby="payments">
+        <h2 id="payments">Payments</h2>
+        <div class="stats">
+          <Stat label="Payment problems" value={props.paymentProblems} href="/admin/payments" />
         </div>
       </section>
     </Layout>

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
-import { auditLog, emailOutbox, meetingAccesses, refunds, sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
+import { auditLog, emailOutbox, meetingAccesses, paymentProblems, refunds, sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
 import { selectSessions, type SessionRow } from '../sessions/queries';
 
 export const PAGE_SIZE = 50;
@@ -96,16 +96,17 @@ export async function loadSessionDetail(db: Db, id: string) {
   if (!session) return null;
   const [raw] = await db.select().from(sessions).where(eq(sessions.id, id));
   const actor = users;
-  const [audit, refund, emails, accesses] = await Promise.all([
+  const [audit, refundRows, emails, accesses, problems] = await Promise.all([
     db.select({ action: auditLog.action, data: auditLog.data, ip: auditLog.ip, createdAt: auditLog.createdAt, actorName: actor.name, actorRole: actor.role })
       .from(auditLog).leftJoin(actor, eq(actor.id, auditLog.actorId))
       .where(and(eq(auditLog.subjectType, 'session'), eq(auditLog.subjectId, id))).orderBy(auditLog.createdAt, auditLog.id),
-    db.select().from(refunds).where(eq(refunds.sessionId, id)),
+    db.select().from(refunds).where(eq(refunds.sessionId, id)).orderBy(refunds.createdAt),
     db.select({ id: emailOutbox.id, template: emailOutbox.template, toAddress: emailOutbox.toAddress, status: emailOutbox.status, createdAt: emailOutbox.createdAt, sentAt: emailOutbox.sentAt, attempts: emailOutbox.attempts })
       .from(emailOutbox).where(eq(emailOutbox.sessionId, id)).orderBy(emailOutbox.createdAt),
     db.select({ at: meetingAccesses.at, ip: meetingAccesses.ip, name: users.name, role: users.role })
       .from(meetingAccesses).innerJoin(users, eq(users.id, meetingAccesses.userId))
       .where(eq(meetingAccesses.sessionId, id)).orderBy(meetingAccesses.at),
+    db.select().from(paymentProblems).where(eq(paymentProblems.sessionId, id)).orderBy(paymentProblems.createdAt),
   ]);
-  return { session, raw: raw!, audit, refund: refund[0] ?? null, emails, accesses };
+  return { session, raw: raw!, audit, refunds: refundRows, emails, accesses, problems };
 }

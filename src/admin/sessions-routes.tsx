@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { releaseHold } from '../booking/holds';
 import { requireRole } from '../web/auth';
-import { pageContext } from '../web/context';
+import { pageContext, setFlash } from '../web/context';
+import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
 import { countByStatus, listAdminSessions, loadSessionDetail, parseFilters } from './sessions-queries';
 import { AdminSessionDetail, AdminSessionsPage, type ListQuery } from './sessions-views';
 
 /** The admin Sessions page (filters, counts, keyset pages) and each session's own page. */
 export async function adminSessionRoutes(app: FastifyInstance) {
-  const { database } = app.services;
+  const { database, payments, now } = app.services;
   const db = database.db;
   const admin = { preHandler: requireRole('admin') };
 
@@ -27,5 +29,29 @@ export async function adminSessionRoutes(app: FastifyInstance) {
     const detail = await loadSessionDetail(db, request.params.id);
     if (!detail) return reply.callNotFound();
     return sendPage(reply, <AdminSessionDetail ctx={pageContext(request, reply)} detail={detail} />);
+  });
+
+  // Release an unpaid hold: the slot is free at once, and the provider's checkout is closed if it can be.
+  app.post<{ Params: { id: string } }>('/admin/sessions/:id/release', admin, async (request, reply) => {
+    const result = await releaseHold({ db, sessionId: request.params.id, actorId: request.user!.id, now: now(), ip: request.ip });
+    const back = `/admin/sessions/${request.params.id}`;
+    if (!result.ok) {
+      if (result.status === 404) return reply.callNotFound();
+      return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), title: 'Nothing was changed', text: result.error, back }), result.status);
+    }
+    let closed = true;
+    if (result.checkoutRef) {
+      try {
+        await payments.expireCheckout(result.checkoutRef);
+      } catch (err) {
+        // Already paid or closed, or the provider is down: a payment that still arrives is refunded.
+        closed = false;
+        request.log.warn({ err, checkoutRef: result.checkoutRef }, 'could not expire checkout');
+      }
+    }
+    setFlash(reply, closed
+      ? 'Hold released: the slot is free again and the checkout is closed.'
+      : 'Hold released: the slot is free again. The checkout could not be closed; if it is still paid, the payment will be refunded.');
+    return reply.redirect(back, 303);
   });
 }

@@ -3,8 +3,9 @@ import { formatMoney } from '../mentors/directory';
 import type { SessionRow } from '../sessions/queries';
 import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge } from '../sessions/views';
 import type { PageContext } from '../web/context';
-import { Layout } from '../web/layout';
+import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
+import { PROBLEM_WORDS, Received } from './payments-views';
 import type { loadSessionDetail } from './sessions-queries';
 
 const STATUSES = ['pending', 'confirmed', 'completed', 'awaiting_payment', 'cancelled', 'declined', 'expired'] as const;
@@ -100,7 +101,7 @@ export function AdminSessionsPage(props: {
 type Detail = NonNullable<Awaited<ReturnType<typeof loadSessionDetail>>>;
 
 export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) {
-  const { session: s, raw, audit, refund, emails, accesses } = props.detail;
+  const { session: s, raw, audit, refunds, emails, accesses, problems } = props.detail;
   const tz = props.ctx.user!.timezone;
   const t = (d: Date | null | undefined) => (d ? formatDateTime(d, tz) : '—');
   return (
@@ -117,8 +118,20 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) 
         </dl>
         <div class="session-actions">
           {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
-          {s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="completed" label="Mark completed" /> : null}
+          {s.status === 'awaiting_payment' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/release`} label="Release hold" quiet /> : null}
         </div>
+        {s.status === 'confirmed' ? (
+          <form method="post" action={`/admin/sessions/${s.id}/set-status/`} class="stack">
+            <Csrf token={props.ctx.csrf} />
+            <input type="hidden" name="status" value="completed" />
+            <div class="field">
+              <label for="complete-reason">Reason (optional)</label>
+              <p class="hint" id="complete-reason-hint">Needed only to mark the session completed before it ends. Kept in the audit trail.</p>
+              <input id="complete-reason" name="reason" type="text" maxLength={500} aria-describedby="complete-reason-hint" />
+            </div>
+            <div><button type="submit" class="btn btn-small">Mark completed</button></div>
+          </form>
+        ) : null}
       </section>
       <section aria-labelledby="payment">
         <h2 id="payment">Payment</h2>
@@ -126,15 +139,28 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) 
           <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}</dd>
           <dt>Provider</dt><dd>{raw.paymentProvider}</dd>
           <dt>Paid</dt><dd>{t(raw.paidAt)}{raw.paymentRef ? <> · <code>{raw.paymentRef}</code></> : null}</dd>
-          <dt>Refund</dt><dd>{refund ? `${formatMoney(refund.amountCents, refund.currency)}, ${refund.status}${refund.providerRef ? ` (${refund.providerRef})` : ''} — ${refund.reason}` : 'None'}</dd>
+          <dt>Refund</dt><dd>{refunds.length === 0 ? 'None' : (
+            <ul>{refunds.map((r) => (
+              <li key={r.id}>{formatMoney(r.amountCents, r.currency)}, {r.status}{r.providerRef ? ` (${r.providerRef})` : ''} — {r.reason} <code>{r.paymentRef}</code></li>
+            ))}</ul>
+          )}</dd>
         </dl>
+        {problems.length ? (
+          <div class="session-note" role="note">
+            <p><strong>Refused payments.</strong> These did not match this booking; nothing changed and each is refunded.</p>
+            <ul>{problems.map((p) => (
+              <li key={p.id}>{t(p.createdAt)}: {PROBLEM_WORDS[p.reason]} — <Received p={p} /> · <code>{p.paymentRef}</code></li>
+            ))}</ul>
+            <p><a href="/admin/payments">All payment problems</a></p>
+          </div>
+        ) : null}
       </section>
       <section aria-labelledby="audit">
         <h2 id="audit">Audit trail</h2>
         <div class="table-wrap"><table>
           <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th><th scope="col">From</th></tr></thead>
           <tbody>{audit.map((a, i) => (
-            <tr key={i}><td>{t(a.createdAt)}</td><td>{a.action}{a.data && (a.data as { from?: string }).from ? ` (${(a.data as { from?: string }).from} → ${(a.data as { to?: string }).to})` : ''}</td><td>{a.actorName ? `${a.actorName} (${a.actorRole})` : 'system'}</td><td>{a.ip ?? ''}</td></tr>
+            <tr key={i}><td>{t(a.createdAt)}</td><td>{a.action}{a.data && (a.data as { from?: string }).from ? ` (${(a.data as { from?: string }).from} → ${(a.data as { to?: string }).to})` : ''}{a.data && typeof (a.data as { reason?: unknown }).reason === 'string' ? ` — ${(a.data as { reason: string }).reason}` : ''}</td><td>{a.actorName ? `${a.actorName} (${a.actorRole})` : 'system'}</td><td>{a.ip ?? ''}</td></tr>
           ))}</tbody>
         </table></div>
       </section>

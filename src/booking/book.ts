@@ -6,6 +6,7 @@ import { exclusionConstraint } from '../db/errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
 import { formatMoney } from '../mentors/directory';
+import { checkHoldLimits, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
 import { isOfferedStart, loadMentorSchedule } from './slots';
 
@@ -21,7 +22,7 @@ export const bookingInput = z.object({
 
 export type BookingResult =
   | { ok: true; sessionId: string; redirectUrl: string }
-  | { ok: false; status: 400 | 404 | 409 | 502; error: string };
+  | { ok: false; status: 400 | 404 | 409 | 502; error: string; holdId?: string };
 
 export interface BookSessionOptions {
   db: Db;
@@ -64,7 +65,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   const endsAt = new Date(startsAt.getTime() + durationMinutes * 60_000);
   let sessionId: string;
   try {
-    sessionId = await db.transaction(async (tx) => {
+    const held: string | HoldRefusal = await db.transaction(async (tx) => {
       await lockPeople(tx, [mentorId, options.mentee.id]);
       // Lapsed holds give their slots back now, not at the next sweep.
       await tx
@@ -75,6 +76,9 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
           lt(sessions.holdExpiresAt, now),
           or(eq(sessions.mentorId, mentorId), eq(sessions.menteeId, options.mentee.id)),
         ));
+      // Unpaid holds block other people's slots: a few per mentee, counted under the mentee's lock.
+      const refusal = await checkHoldLimits(tx, { menteeId: options.mentee.id, mentorId, now });
+      if (refusal) return refusal;
       const [row] = await tx
         .insert(sessions)
         .values({
@@ -85,6 +89,8 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
       await recordAudit(tx, { actorId: options.mentee.id, action: 'session.booked', subjectType: 'session', subjectId: row!.id, data: { to: 'awaiting_payment' } });
       return row!.id;
     });
+    if (typeof held !== 'string') return { ok: false, status: 409, error: held.error, holdId: held.holdId };
+    sessionId = held;
   } catch (err) {
     const constraint = exclusionConstraint(err);
     if (constraint === 'sessions_mentee_no_overlap') return { ok: false, status: 409, error: 'You already have a session at that time. Pick another slot.' };

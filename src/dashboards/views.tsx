@@ -14,7 +14,7 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
   const { s, zone, csrf } = props;
   const review = props.reviews?.get(s.id);
   const cancellable = s.status === 'pending' || s.status === 'confirmed';
-  const refund = refundOnCancel({ by: props.as, startsAt: s.startsAt, now: props.now, paid: true }) === 'full' ? 'full refund' : 'no refund within 24 hours of the start';
+  const refund = refundOnCancel({ by: props.as, status: s.status, startsAt: s.startsAt, now: props.now, paid: true }) === 'full' ? 'full refund' : 'no refund within 24 hours of the start';
   const other = props.as === 'mentee' ? `Mentor: ${s.mentorName}` : `Mentee: ${s.menteeName}`;
   return (
     <li class="card session" key={s.id}>

@@ -116,6 +116,8 @@ export const sessions = pgTable('sessions', {
   /** The provider's payment id (Stripe: pi_…), set when paid. */
   paymentRef: text('payment_ref'),
   paidAt: tz('paid_at'),
+  /** An admin released this unpaid hold: a payment that still arrives for it is refunded, never revives it. */
+  holdReleasedAt: tz('hold_released_at'),
   meetingProvider: text('meeting_provider'),
   meetingUrl: text('meeting_url'),
   meetingExternalId: text('meeting_external_id'),
@@ -144,10 +146,15 @@ export const sessions = pgTable('sessions', {
   check('sessions_price', sql`${t.priceCents} > 0`),
 ]);
 
-/** Refunds owed or made. One per session: the unique key makes "refund once" a database fact. */
+/**
+ * Refunds owed or made. One per payment (the provider's payment id): the unique key makes "refund once"
+ * a database fact, and a session can have two payments (a mismatched one and its real one).
+ */
 export const refunds = pgTable('refunds', {
   id: uuid('id').primaryKey().defaultRandom(),
-  sessionId: uuid('session_id').notNull().unique().references(() => sessions.id),
+  /** The session the payment was for, when known (a payment for a checkout we never made has none). */
+  sessionId: uuid('session_id').references(() => sessions.id),
+  paymentRef: text('payment_ref').notNull().unique(),
   amountCents: integer('amount_cents').notNull(),
   currency: text('currency').notNull(),
   reason: text('reason').notNull(),
@@ -158,7 +165,33 @@ export const refunds = pgTable('refunds', {
   lastError: text('last_error'),
   createdAt: tz('created_at').notNull().defaultNow(),
   completedAt: tz('completed_at'),
-}, (t) => [index('refunds_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'requested'`)]);
+}, (t) => [
+  index('refunds_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'requested'`),
+  index('refunds_session_idx').on(t.sessionId),
+]);
+
+/**
+ * Payments we refused because they do not match the booking they claim to pay for (amount, currency,
+ * checkout id, metadata), or arrived for a booking already paid. Each is refunded; admins review them.
+ */
+export const paymentProblems = pgTable('payment_problems', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** The provider's event id (Stripe: evt_…), when a webhook brought it. */
+  eventId: text('event_id'),
+  /** The booking it was for, when known. */
+  sessionId: uuid('session_id').references(() => sessions.id),
+  checkoutRef: text('checkout_ref'),
+  paymentRef: text('payment_ref').notNull().unique(),
+  amountCents: integer('amount_cents'),
+  currency: text('currency'),
+  expectedAmountCents: integer('expected_amount_cents'),
+  expectedCurrency: text('expected_currency'),
+  reason: text('reason', { enum: ['unknown_checkout', 'booking_mismatch', 'amount_mismatch', 'currency_mismatch', 'already_paid'] }).notNull(),
+  createdAt: tz('created_at').notNull().defaultNow(),
+}, (t) => [
+  index('payment_problems_created_idx').on(t.createdAt),
+  index('payment_problems_session_idx').on(t.sessionId),
+]);
 
 /** Webhook events already handled, by the provider's event id: the replay defence. */
 export const processedEvents = pgTable('processed_events', {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bookSession } from '../booking/book';
 import { refuseUnverified } from '../accounts/verify-gate';
 import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
@@ -10,6 +10,21 @@ import { listDirectory, loadMentorProfile } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
 type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string };
+
+/** Booking posts per account (or per address, before log-in) per minute: each one may hold a slot. */
+function bookingRateLimit(max: number) {
+  return {
+    max,
+    timeWindow: '1 minute',
+    // After the log-in cookie is read, so the key is the account, not a shared office address.
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) => (request.user ? `book:user:${request.user.id}` : `book:ip:${request.ip}`),
+    errorResponseBuilder: () => Object.assign(
+      new Error('You are booking too quickly. Wait a minute, then try again. Any booking you have not paid for yet is on your My Sessions page.'),
+      { statusCode: 429, friendly: true },
+    ),
+  };
+}
 
 /** The profile shows one week of slots at a time. */
 const WEEK_MS = 7 * 86_400_000;
@@ -28,7 +43,7 @@ export async function mentorRoutes(app: FastifyInstance) {
     return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} q={q} max={request.query.max ?? ''} zone={tz.zone} page={page} hasMore={hasMore} />);
   });
 
-  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string }) => {
+  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string }) => {
     const id = request.params.id;
     const profile = isUuid(id) ? await loadMentorProfile(db, id) : null;
     const schedule = profile ? await loadMentorSchedule(db, id) : null;
@@ -42,13 +57,13 @@ export async function mentorRoutes(app: FastifyInstance) {
     const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz);
     return sendPage(reply, (
       <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} weeks={weeks} zone={tz.zone}
-        zoneFromAccount={tz.fromAccount} error={error?.message} />
+        zoneFromAccount={tz.fromAccount} error={error?.message} holdId={error?.holdId} />
     ), error?.status ?? 200);
   };
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', (request, reply) => showProfile(request, reply));
 
-  app.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/mentors/:id/book', async (request, reply) => {
+  app.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/mentors/:id/book', { config: { rateLimit: bookingRateLimit(config.bookingRateLimitPerMinute) } }, async (request, reply) => {
     if (!request.user) return reply.redirect(`/login?next=${encodeURIComponent(`/mentors/${request.params.id}`)}`, 303);
     if (request.user.role !== 'mentee') {
       return showProfile(request, reply, { status: 403, message: 'Only mentee accounts can book sessions.' });
@@ -62,7 +77,7 @@ export async function mentorRoutes(app: FastifyInstance) {
     });
     if (!result.ok) {
       if (result.status === 404) return reply.callNotFound();
-      return showProfile(request, reply, { status: result.status, message: result.error });
+      return showProfile(request, reply, { status: result.status, message: result.error, holdId: result.holdId });
     }
     return reply.redirect(result.redirectUrl, 303);
   });

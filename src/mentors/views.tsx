@@ -1,3 +1,4 @@
+import { CancellationRule } from '../sessions/views';
 import type { MentorSchedule } from '../booking/slots';
 import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
@@ -69,6 +70,8 @@ const timeOf = (d: Date, zone: string) => formatter(zone, TIME).format(d);
 export function ProfilePage(props: {
   ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; week: number; weeks: number;
   zone: string; zoneFromAccount: boolean; error?: string;
+  /** An unpaid hold the refusal is about: the mentee can go and pay it. */
+  holdId?: string;
 }) {
   const { profile, schedule, zone } = props;
   const byDay = new Map<string, Date[]>();
@@ -109,7 +112,9 @@ export function ProfilePage(props: {
 
         <section class="card" aria-labelledby="book">
           <h2 id="book">Book a session</h2>
-          {props.error ? <p class="alert" role="alert">{props.error}</p> : null}
+          {props.error ? (
+            <p class="alert" role="alert">{props.error}{props.holdId ? <> <a href={`/sessions/${props.holdId}`}>Go to your unpaid booking</a></> : null}</p>
+          ) : null}
           <form method="get" action={`/mentors/${profile.id}`} class="inline-form">
             <div class="field">
               <label for="length">Session length</label>
@@ -154,6 +159,7 @@ export function ProfilePage(props: {
               </div>
               <div class="book-bar">
                 <p><strong>{props.length} minutes · {formatMoney(price, schedule.currency)}</strong></p>
+                {canBook ? <CancellationRule /> : null}
                 {canBook ? (
                   <button type="submit" class="btn btn-large">Book and pay</button>
                 ) : user ? (

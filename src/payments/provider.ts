@@ -3,6 +3,8 @@ export interface PaymentProvider {
   readonly name: 'stripe' | 'test';
   /** Starts a checkout for one session; the mentee is sent to redirectUrl to pay. */
   createCheckout(input: CheckoutInput): Promise<{ checkoutRef: string; redirectUrl: string }>;
+  /** Closes an unpaid checkout so it can no longer be paid (Stripe: expire). A no-op where checkouts cannot be closed. */
+  expireCheckout(checkoutRef: string): Promise<void>;
   /** Refunds a payment in full. Idempotent per idempotencyKey: a retry never refunds twice. */
   refund(input: { paymentRef: string; amountCents: number; idempotencyKey: string; reason: string }): Promise<{ refundRef: string }>;
 }

@@ -2,23 +2,113 @@ import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
+import { isUuid } from '../db/ids';
 import { lockPeople } from '../booking/locks';
-import { refunds, sessions, users } from '../db/schema';
+import { paymentProblems, refunds, sessions, users } from '../db/schema';
 import { enqueueEmail } from '../mail/outbox';
 import type { PaymentProvider } from './provider';
 
-export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found';
+export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch';
+
+/** What a provider says was paid: ours to check against the booking, never to trust on its own. */
+export interface ReceivedPayment {
+  /** The provider's checkout id (Stripe: cs_…): the booking is found by the one we stored. */
+  checkoutRef: string;
+  /** The provider's payment id (Stripe: pi_…): what a refund of this money names. */
+  paymentRef: string;
+  amountCents: number;
+  currency: string;
+  /** The booking ids the checkout's metadata names (Stripe: metadata.session_id, client_reference_id). */
+  claimedSessionIds: string[];
+  /** The provider's event id, when a webhook brought the payment. */
+  eventId?: string | null;
+}
+
+export type PaymentProblemReason = (typeof paymentProblems.$inferInsert)['reason'];
 
 /**
- * A provider says the session is paid (Stripe webhook, or the test checkout's Pay button: one path).
- * Idempotent: a repeat changes nothing. A payment for a hold that lapsed is kept if the slot is
- * still free, and refunded (never kept silently, never double-booked) if it was taken meanwhile.
+ * A provider says a checkout was paid (Stripe webhook, or the test checkout's Pay button: one path).
+ * The payment counts only if its checkout id is the one we created for the booking, the metadata names
+ * that booking, and the amount and currency are the booking's price. Anything else changes no session:
+ * the money is refunded (once per payment) and the problem recorded for admins.
+ */
+export async function recordCheckoutPayment(options: { db: Db; payment: ReceivedPayment; now: Date }): Promise<PaymentOutcome> {
+  return options.db.transaction((tx) => recordCheckoutPaymentTx(tx, options));
+}
+
+/** recordCheckoutPayment inside the caller's transaction (the Stripe webhook adds its event-id insert to it). */
+export async function recordCheckoutPaymentTx(tx: Tx, options: { payment: ReceivedPayment; now: Date }): Promise<PaymentOutcome> {
+  const { payment: p, now } = options;
+  // Locked: two payments for one booking are checked one after the other.
+  const [booking] = await tx
+    .select({ id: sessions.id, priceCents: sessions.priceCents, currency: sessions.currency })
+    .from(sessions)
+    .where(eq(sessions.checkoutRef, p.checkoutRef))
+    .for('update');
+  const expected = booking ? { expectedAmountCents: booking.priceCents, expectedCurrency: booking.currency } : {};
+  let reason: PaymentProblemReason | null = null;
+  if (!booking) reason = 'unknown_checkout';
+  else if (p.claimedSessionIds.length === 0 || p.claimedSessionIds.some((id) => id !== booking.id)) reason = 'booking_mismatch';
+  else if (p.currency.toLowerCase() !== booking.currency.toLowerCase()) reason = 'currency_mismatch';
+  else if (p.amountCents !== booking.priceCents) reason = 'amount_mismatch';
+  if (reason) {
+    // The booking it was for, if we can tell: ours by checkout id, else one the metadata names.
+    const sessionId = booking?.id ?? (await knownSession(tx, p.claimedSessionIds));
+    await refundProblem(tx, { payment: p, sessionId, reason, now, ...expected });
+    return 'mismatch';
+  }
+  // A second, different payment for a booking already paid is money we must give back too.
+  const [paid] = await tx.select({ paymentRef: sessions.paymentRef, status: sessions.status }).from(sessions).where(eq(sessions.id, booking!.id));
+  if (paid?.paymentRef && paid.paymentRef !== p.paymentRef && (paid.status === 'pending' || paid.status === 'confirmed' || paid.status === 'completed')) {
+    await refundProblem(tx, { payment: p, sessionId: booking!.id, reason: 'already_paid', now, ...expected });
+    return 'mismatch';
+  }
+  return recordPaymentTx(tx, { sessionId: booking!.id, paymentRef: p.paymentRef, now });
+}
+
+async function knownSession(tx: Tx, ids: string[]): Promise<string | null> {
+  const valid = ids.filter(isUuid);
+  if (!valid.length) return null;
+  const [row] = await tx.select({ id: sessions.id }).from(sessions).where(inArray(sessions.id, valid));
+  return row?.id ?? null;
+}
+
+/** Records the problem (once per payment) and owes the payment back as it came, with an audit row on the booking. */
+async function refundProblem(tx: Tx, options: {
+  payment: ReceivedPayment; sessionId: string | null; reason: PaymentProblemReason; now: Date; expectedAmountCents?: number; expectedCurrency?: string;
+}) {
+  const { payment: p, sessionId, now } = options;
+  const [problem] = await tx
+    .insert(paymentProblems)
+    .values({
+      eventId: p.eventId ?? null, sessionId, checkoutRef: p.checkoutRef, paymentRef: p.paymentRef, amountCents: p.amountCents, currency: p.currency,
+      expectedAmountCents: options.expectedAmountCents ?? null, expectedCurrency: options.expectedCurrency ?? null, reason: options.reason, createdAt: now,
+    })
+    .onConflictDoNothing({ target: paymentProblems.paymentRef })
+    .returning({ id: paymentProblems.id });
+  if (!problem) return;
+  if (sessionId) {
+    await recordAudit(tx, { actorId: null, action: 'payment.refused', subjectType: 'session', subjectId: sessionId, data: { reason: options.reason, paymentRef: p.paymentRef } });
+  }
+  if (p.amountCents > 0) {
+    await queueRefund(tx, {
+      sessionId, paymentRef: p.paymentRef, amountCents: p.amountCents, currency: p.currency, now,
+      reason: `The payment did not match its booking (${options.reason.replace(/_/g, ' ')}).`,
+    });
+  }
+}
+
+/**
+ * A payment already checked against its booking (recordCheckoutPayment), or made outside the product
+ * (operators' session:create). Idempotent: a repeat changes nothing. A payment for a hold that lapsed
+ * is kept if the slot is still free, and refunded (never kept silently, never double-booked) if it was
+ * taken meanwhile, or if an admin released the hold.
  */
 export async function recordPayment(options: { db: Db; sessionId: string; paymentRef: string; now: Date }): Promise<PaymentOutcome> {
   return options.db.transaction((tx) => recordPaymentTx(tx, options));
 }
 
-/** recordPayment inside the caller's transaction (the Stripe webhook adds its event-id insert to it). */
+/** recordPayment inside the caller's transaction. */
 export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paymentRef: string; now: Date }): Promise<PaymentOutcome> {
   const { sessionId, paymentRef, now } = options;
   const [paid] = await markPending(tx, sessionId, paymentRef, now, 'awaiting_payment');
@@ -26,9 +116,14 @@ export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paym
     await afterPaid(tx, paid.id);
     return 'pending' as const;
   }
-  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId }).from(sessions).where(eq(sessions.id, sessionId));
+  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, released: sessions.holdReleasedAt })
+    .from(sessions).where(eq(sessions.id, sessionId));
   if (!current) return 'not-found' as const;
   if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid' as const;
+  if (current.status === 'expired' && current.released) {
+    await requestRefund(tx, sessionId, paymentRef, now, 'An administrator released the booking before the payment arrived.');
+    return 'refund-requested' as const;
+  }
   if (current.status === 'expired') {
     // Reviving a lapsed hold takes its slot back: queued with bookings of the same people (see lockPeople).
     await lockPeople(tx, [current.mentorId, current.menteeId]);
@@ -52,7 +147,7 @@ function markPending(tx: Tx, sessionId: string, paymentRef: string, now: Date, f
     .set({ status: 'pending', paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now })
     // Only a hold that lapsed unpaid can be revived: an expired request that was paid (and is being
     // refunded) stays expired, so a second payment is refunded too rather than reopening it.
-    .where(and(eq(sessions.id, sessionId), eq(sessions.status, from), from === 'expired' ? isNull(sessions.paidAt) : undefined))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.status, from), from === 'expired' ? and(isNull(sessions.paidAt), isNull(sessions.holdReleasedAt)) : undefined))
     .returning({ id: sessions.id });
 }
 
@@ -72,26 +167,32 @@ async function afterPaid(tx: Tx, sessionId: string) {
 }
 
 /**
- * Records that a session's payment must go back in full, once per session (a unique key), with its
- * audit row, in the caller's transaction. The worker sends it to the provider. False if already owed.
+ * Records that a payment must go back in full, once per payment (a unique key on its reference), with
+ * an audit row on its session, in the caller's transaction. The worker sends it to the provider.
+ * False if already owed. A session's payment without a stored reference is keyed by the session.
  */
-export async function queueRefund(tx: Tx, options: { sessionId: string; amountCents: number; currency: string; reason: string; now: Date; actorId?: string | null }): Promise<boolean> {
+export async function queueRefund(tx: Tx, options: {
+  sessionId: string | null; paymentRef: string | null; amountCents: number; currency: string; reason: string; now: Date; actorId?: string | null;
+}): Promise<boolean> {
+  const paymentRef = options.paymentRef ?? `session:${options.sessionId}`;
   const [created] = await tx
     .insert(refunds)
-    .values({ sessionId: options.sessionId, amountCents: options.amountCents, currency: options.currency, reason: options.reason, nextAttemptAt: options.now })
-    .onConflictDoNothing({ target: refunds.sessionId })
+    .values({ sessionId: options.sessionId, paymentRef, amountCents: options.amountCents, currency: options.currency, reason: options.reason, nextAttemptAt: options.now })
+    .onConflictDoNothing({ target: refunds.paymentRef })
     .returning({ id: refunds.id });
   if (!created) return false;
-  await recordAudit(tx, { actorId: options.actorId ?? null, action: 'payment.refund_requested', subjectType: 'session', subjectId: options.sessionId, data: { reason: options.reason } });
+  if (options.sessionId) {
+    await recordAudit(tx, { actorId: options.actorId ?? null, action: 'payment.refund_requested', subjectType: 'session', subjectId: options.sessionId, data: { reason: options.reason, paymentRef } });
+  }
   return true;
 }
 
 /** A late payment for a slot taken meanwhile: refund it and tell the mentee. */
 async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now: Date, reason: string) {
   const info = await loadSessionPeople(tx, sessionId);
-  // The payment reference is needed to refund: store it before queueing.
-  await tx.update(sessions).set({ paymentRef, paidAt: now }).where(eq(sessions.id, sessionId));
-  if (!(await queueRefund(tx, { sessionId, amountCents: info.priceCents, currency: info.currency, reason, now }))) return;
+  // The session shows its first payment; each payment is refunded by its own reference.
+  await tx.update(sessions).set({ paymentRef, paidAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.paidAt)));
+  if (!(await queueRefund(tx, { sessionId, paymentRef, amountCents: info.priceCents, currency: info.currency, reason, now }))) return;
   await enqueueEmail({
     tx,
     dedupeKey: `payment-refunded:${sessionId}`,
@@ -183,10 +284,9 @@ export async function processDueRefunds(options: { db: Db; payments: PaymentProv
   });
   let done = 0;
   for (const refund of due) {
-    const [session] = await options.db.select({ paymentRef: sessions.paymentRef }).from(sessions).where(eq(sessions.id, refund.sessionId));
     try {
       const result = await options.payments.refund({
-        paymentRef: session?.paymentRef ?? '', amountCents: refund.amountCents, idempotencyKey: `refund:${refund.sessionId}`, reason: refund.reason,
+        paymentRef: refund.paymentRef, amountCents: refund.amountCents, idempotencyKey: `refund:${refund.paymentRef}`, reason: refund.reason,
       });
       await options.db.update(refunds).set({ status: 'succeeded', providerRef: result.refundRef, completedAt: new Date(), lastError: null }).where(eq(refunds.id, refund.id));
       done++;

@@ -63,6 +63,9 @@ export function createStripePaymentProvider(options: StripeOptions): PaymentProv
       if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
       return { checkoutRef: session.id, redirectUrl: session.url };
     },
+    async expireCheckout(checkoutRef) {
+      await stripe.checkout.sessions.expire(checkoutRef);
+    },
     async refund(input) {
       const refund = await stripe.refunds.create(
         { payment_intent: input.paymentRef, amount: input.amountCents, metadata: { reason: input.reason.slice(0, 500) } },

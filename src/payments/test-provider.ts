@@ -11,6 +11,9 @@ export function createTestPaymentProvider(): PaymentProvider {
       // Same-origin and relative: the booking form's redirect stays within CSP form-action 'self'.
       return { checkoutRef: `test_cs_${input.sessionId}`, redirectUrl: `/checkout/test/${input.sessionId}` };
     },
+    async expireCheckout() {
+      // The test checkout page checks the session's status: a released hold cannot be paid there.
+    },
     async refund(input) {
       return { refundRef: `test_re_${input.idempotencyKey.replace(/[^\w-]/g, '_')}` };
     },

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type Stripe from 'stripe';
 import type { Db } from '../db/client';
-import { processedEvents } from '../db/schema';
-import { recordPaymentTx, releaseUnpaidTx } from './record';
+import { eq } from 'drizzle-orm';
+import { processedEvents, sessions } from '../db/schema';
+import { recordCheckoutPaymentTx, releaseUnpaidTx, type ReceivedPayment } from './record';
 import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe';
 
 /**
@@ -41,15 +42,15 @@ export async function stripeWebhookRoutes(app: FastifyInstance) {
     }
     const result = await applyStripeEvent(database.db, event, now());
     request.log.info({ eventId: event.id, type: event.type, outcome: result.outcome }, 'stripe webhook');
-    if (result.outcome === 'pending' || result.outcome === 'refund-requested') wakeWorker();
+    if (result.outcome === 'pending' || result.outcome === 'refund-requested' || result.outcome === 'mismatch') wakeWorker();
     return reply.code(200).send({ received: true, outcome: result.outcome });
   });
 }
 
 type Decision =
-  | { kind: 'pay'; sessionId: string; paymentRef: string }
-  | { kind: 'release'; sessionId: string }
-  | { kind: 'wait' }
+  | { kind: 'pay'; payment: ReceivedPayment }
+  | { kind: 'release'; checkoutRef: string; claimedSessionIds: string[] }
+  | { kind: 'wait'; checkoutRef: string; claimedSessionIds: string[] }
   | { kind: 'ignore' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,23 +60,29 @@ function decide(event: Stripe.Event): Decision {
   const handled = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.expired', 'checkout.session.async_payment_failed'];
   if (!handled.includes(event.type)) return { kind: 'ignore' };
   const cs = event.data.object as Stripe.Checkout.Session;
-  const sessionId = cs.metadata?.session_id ?? cs.client_reference_id ?? '';
-  // Not one of our checkouts (another integration on the same account): nothing to do.
-  if (!UUID.test(sessionId)) return { kind: 'ignore' };
+  // What the metadata says; the booking itself is found by our stored checkout id, which both must agree with.
+  const claimedSessionIds = [...new Set([cs.metadata?.session_id, cs.client_reference_id].filter((v): v is string => typeof v === 'string' && v !== ''))];
+  const checkoutRef = typeof cs.id === 'string' ? cs.id : '';
+  if (!checkoutRef) return { kind: 'ignore' };
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
       // completed + unpaid: a delayed method (bank debit) is pending; async_payment_* follows.
-      if (cs.payment_status !== 'paid') return { kind: 'wait' };
+      if (cs.payment_status !== 'paid') return { kind: 'wait', checkoutRef, claimedSessionIds };
       const pi = typeof cs.payment_intent === 'string' ? cs.payment_intent : cs.payment_intent?.id;
-      return { kind: 'pay', sessionId, paymentRef: pi ?? cs.id };
+      return {
+        kind: 'pay',
+        payment: {
+          checkoutRef, paymentRef: pi ?? checkoutRef, amountCents: cs.amount_total ?? 0, currency: cs.currency ?? '', claimedSessionIds, eventId: event.id,
+        },
+      };
     }
     default:
-      return { kind: 'release', sessionId };
+      return { kind: 'release', checkoutRef, claimedSessionIds };
   }
 }
 
-export type StripeEventOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'released' | 'unchanged' | 'waiting' | 'ignored' | 'duplicate';
+export type StripeEventOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch' | 'released' | 'unchanged' | 'waiting' | 'ignored' | 'duplicate';
 
 /**
  * Applies one verified event. The event id is inserted in the same transaction as the effect: a
@@ -92,11 +99,18 @@ export async function applyStripeEvent(db: Db, event: Stripe.Event, now: Date): 
       .onConflictDoNothing({ target: processedEvents.id })
       .returning({ id: processedEvents.id });
     if (!fresh) return { outcome: 'duplicate' as const };
+    const checkoutRef = decision.kind === 'pay' ? decision.payment.checkoutRef : decision.checkoutRef;
+    const claimed = decision.kind === 'pay' ? decision.payment.claimedSessionIds : decision.claimedSessionIds;
+    const [ours] = await tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.checkoutRef, checkoutRef));
+    // Neither our checkout nor naming one of our bookings: another integration on the same account.
+    if (!ours && !claimed.some((id) => UUID.test(id))) return { outcome: 'ignored' as const };
     switch (decision.kind) {
       case 'pay':
-        return { outcome: await recordPaymentTx(tx, { sessionId: decision.sessionId, paymentRef: decision.paymentRef, now }) };
+        return { outcome: await recordCheckoutPaymentTx(tx, { payment: decision.payment, now }) };
       case 'release':
-        return { outcome: (await releaseUnpaidTx(tx, { sessionId: decision.sessionId, now })) ? ('released' as const) : ('unchanged' as const) };
+        // Only our own checkout releases a hold: a foreign one naming our booking changes nothing.
+        if (!ours || claimed.some((id) => id !== ours.id)) return { outcome: 'unchanged' as const };
+        return { outcome: (await releaseUnpaidTx(tx, { sessionId: ours.id, now })) ? ('released' as const) : ('unchanged' as const) };
       case 'wait':
         return { outcome: 'waiting' as const };
     }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { refunds, sessions, users } from '../db/schema';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
@@ -20,14 +20,15 @@ export async function sessionDetailRoutes(app: FastifyInstance) {
     // Its mentor, its mentee and admins; for everyone else it does not exist.
     if (!s || !(user.role === 'admin' || s.mentorId === user.id || s.menteeId === user.id)) return reply.callNotFound();
     const [extra] = await db
-      .select({ paidAt: sessions.paidAt, cancelledAt: sessions.cancelledAt, cancelledBy: sessions.cancelledBy, declinedAt: sessions.declinedAt, cancellerRole: users.role })
+      .select({ paidAt: sessions.paidAt, paymentRef: sessions.paymentRef, cancelledAt: sessions.cancelledAt, cancelledBy: sessions.cancelledBy, declinedAt: sessions.declinedAt, cancellerRole: users.role })
       .from(sessions)
       .leftJoin(users, eq(users.id, sessions.cancelledBy))
       .where(eq(sessions.id, s.id));
+    // The refund of the session's own payment (a refused, mismatched payment is refunded separately).
     const [refund] = await db
       .select({ amountCents: refunds.amountCents, currency: refunds.currency, status: refunds.status })
       .from(refunds)
-      .where(eq(refunds.sessionId, s.id));
+      .where(and(eq(refunds.sessionId, s.id), eq(refunds.paymentRef, extra?.paymentRef ?? `session:${s.id}`)));
     const paidAt = extra?.paidAt ?? null;
     const d: SessionDetail = {
       paidAt,

@@ -25,9 +25,12 @@ const REFUND_STATE = { requested: 'being refunded', succeeded: 'refunded', faile
 export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean; now: Date; zone: string }): { refund: 'full' | 'none'; text: string } {
   const { s, as, now } = options;
   const amount = formatMoney(s.priceCents, s.currency);
-  const refund = refundOnCancel({ by: as, startsAt: s.startsAt, now, paid: options.paid });
+  const refund = refundOnCancel({ by: as, status: s.status, startsAt: s.startsAt, now, paid: options.paid });
   if (!options.paid) return { refund, text: 'Nothing has been charged, so there is nothing to refund.' };
   if (as === 'mentee') {
+    if (refund === 'full' && s.status === 'pending') {
+      return { refund, text: `If you cancel now, you get a full refund of ${amount}: the mentor has not accepted your request yet. Once they accept, free cancellation ends 24 hours before the start.` };
+    }
     if (refund === 'full') {
       const until = formatDateTime(new Date(s.startsAt.getTime() - FREE_CANCELLATION_HOURS * 3_600_000), options.zone);
       return { refund, text: `If you cancel now, you get a full refund of ${amount}. Free cancellation ends ${until}, 24 hours before the start.` };

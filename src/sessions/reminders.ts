@@ -105,7 +105,7 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
       if (!row) return false; // accepted, declined or cancelled meanwhile
       const paid = Boolean(row.paidAt);
       if (paid) {
-        await queueRefund(tx, { sessionId: id, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
+        await queueRefund(tx, { sessionId: id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
       }
       await queueCancellationEmails(tx, { sessionId: id, kind: 'expired', actor: null, refund: paid ? 'full' : 'none' });
       await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'pending', to: 'expired', reason: 'unanswered' } });

@@ -45,7 +45,8 @@ export async function sessionRoutes(app: FastifyInstance) {
 
   app.post<IdParams>('/admin/sessions/:id/set-status', { preHandler: requireRole('admin') }, async (request, reply) => {
     const status = String(request.body?.status ?? '');
-    const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), ip: request.ip });
+    const reason = typeof request.body?.reason === 'string' ? request.body.reason : undefined;
+    const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), reason, ip: request.ip });
     const words: Record<string, string> = { confirmed: 'Session confirmed.', completed: 'Session marked completed.', cancelled: 'Session cancelled.', declined: 'Session declined.' };
     return answer(request, reply, result, words[status] ?? 'Done.', '/admin/sessions');
   });

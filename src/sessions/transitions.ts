@@ -37,16 +37,23 @@ function visibleTo(actor: Actor) {
 async function transition(options: {
   db: Db; sessionId: string; actor: Actor; from: SessionStatus[]; to: SessionStatus; set: Partial<typeof sessions.$inferInsert>;
   allowed: (row: { mentorId: string; menteeId: string }) => boolean; verb: string;
-  effects?: (tx: Tx, row: typeof sessions.$inferSelect) => Promise<Partial<TransitionResult & { ok: true }> | void>;
+  /** A rule beyond the status (e.g. time): an error message refuses the change, nothing changes. */
+  guard?: (row: { startsAt: Date; endsAt: Date }) => string | null;
+  effects?: (tx: Tx, row: typeof sessions.$inferSelect, from: SessionStatus) => Promise<Partial<TransitionResult & { ok: true }> | void>;
+  /** Extra facts for the audit row (e.g. the reason given). */
+  audit?: Record<string, unknown>;
   ip?: string | null;
 }): Promise<TransitionResult> {
   const { db, sessionId, actor } = options;
   if (!isUuid(sessionId)) return { ok: false, status: 404, error: 'There is no such session.' };
   return db.transaction(async (tx) => {
-    const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId })
-      .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor)));
+    // Locked: the status read here is the one the update replaces, so effects can depend on it.
+    const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+      .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor))).for('update');
     if (!current) return { ok: false, status: 404, error: 'There is no such session.' } as const;
     if (!options.allowed(current)) return { ok: false, status: 403, error: `You cannot ${options.verb} this session.` } as const;
+    const refused = options.from.includes(current.status) ? options.guard?.(current) : null;
+    if (refused) return { ok: false, status: 409, error: refused } as const;
     const [row] = await tx
       .update(sessions)
       .set({ ...options.set, status: options.to, updatedAt: new Date() })
@@ -61,8 +68,8 @@ async function transition(options: {
         : `This session is ${STATUS_WORD[status]}, so it cannot be ${PAST[options.verb]} now.`;
       return { ok: false, status: 409, error } as const;
     }
-    const extra = (await options.effects?.(tx, row)) ?? {};
-    await recordAudit(tx, { actorId: actor.id, action: `session.${options.to}`, subjectType: 'session', subjectId: sessionId, data: { from: current.status, to: options.to }, ip: options.ip });
+    const extra = (await options.effects?.(tx, row, current.status)) ?? {};
+    await recordAudit(tx, { actorId: actor.id, action: `session.${options.to}`, subjectType: 'session', subjectId: sessionId, data: { from: current.status, to: options.to, ...options.audit }, ip: options.ip });
     return { ok: true, sessionId, status: options.to, ...extra } as const;
   });
 }
@@ -86,11 +93,21 @@ export function confirmSession(options: { db: Db; sessionId: string; actor: Acto
   });
 }
 
-/** Admin "Mark completed": confirmed → completed. The meeting link stays in the history. */
-export function completeSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; ip?: string | null }): Promise<TransitionResult> {
+/**
+ * Admin "Mark completed": confirmed → completed. The meeting link stays in the history. Not before
+ * the start (nobody has met yet); before the end only with a reason, kept in the audit row.
+ */
+export function completeSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
+  const reason = (options.reason ?? '').trim().slice(0, 500);
   return transition({
     ...options, from: ['confirmed'], to: 'completed', verb: 'complete',
     allowed: () => options.actor.role === 'admin',
+    guard: (s) => {
+      if (options.now < s.startsAt) return 'This session has not started yet, so it cannot be marked completed.';
+      if (options.now < s.endsAt && !reason) return 'This session has not ended yet. To mark it completed early, give a reason.';
+      return null;
+    },
+    audit: reason ? { reason } : undefined,
     set: { completedAt: options.now },
     effects: async (tx, row) => { await queueCompletionEmails(tx, { sessionId: row.id }); },
   });
@@ -103,7 +120,7 @@ export function declineSession(options: { db: Db; sessionId: string; actor: Acto
     allowed: (s) => options.actor.role === 'admin' || (options.actor.role === 'mentor' && s.mentorId === options.actor.id),
     set: { declinedAt: options.now },
     effects: async (tx, row) => {
-      await queueRefund(tx, { sessionId: row.id, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor declined the session.', now: options.now, actorId: options.actor.id });
+      await queueRefund(tx, { sessionId: row.id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor declined the session.', now: options.now, actorId: options.actor.id });
       await queueCancellationEmails(tx, { sessionId: row.id, kind: 'declined', actor: options.actor, refund: 'full' });
       return { refund: 'full' as const };
     },
@@ -117,10 +134,10 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
     ...options, from: ['pending', 'confirmed'], to: 'cancelled', verb: 'cancel',
     allowed: () => true,
     set: { cancelledAt: now, cancelledBy: actor.id, meetingNextAttemptAt: null },
-    effects: async (tx, row) => {
-      const refund = refundOnCancel({ by: actor.role, startsAt: row.startsAt, now, paid: Boolean(row.paidAt) });
+    effects: async (tx, row, from) => {
+      const refund = refundOnCancel({ by: actor.role, status: from, startsAt: row.startsAt, now, paid: Boolean(row.paidAt) });
       if (refund === 'full') {
-        await queueRefund(tx, { sessionId: row.id, amountCents: row.priceCents, currency: row.currency, reason: `Cancelled by the ${actor.role}.`, now, actorId: actor.id });
+        await queueRefund(tx, { sessionId: row.id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: `Cancelled by the ${actor.role}.`, now, actorId: actor.id });
       }
       await queueCancellationEmails(tx, { sessionId: row.id, kind: 'cancelled', actor, refund });
       return { refund };
@@ -129,7 +146,7 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
 }
 
 /** The admin form's `status` field, mapped onto the transitions. */
-export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; ip?: string | null }): Promise<TransitionResult> {
+export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
   switch (options.status) {
     case 'confirmed': return confirmSession(options);
     case 'completed': return completeSession(options);

@@ -1,5 +1,6 @@
 import type { SessionStatus } from '../db/schema';
 import { Csrf } from '../web/layout';
+import { CANCELLATION_RULE } from './refund-policy';
 import type { SessionRow } from './queries';
 
 export const STATUS_LABEL: Record<SessionStatus, string> = {
@@ -61,3 +62,8 @@ function ActionButton(props: { csrf: string; action: string; label: string; stat
   );
 }
 export { ActionButton };
+
+/** The cancellation rule, stated before the mentee pays. */
+export function CancellationRule() {
+  return <p class="muted small" id="cancellation-rule"><strong>Cancellation:</strong> {CANCELLATION_RULE}</p>;
+}

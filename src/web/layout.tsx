@@ -14,6 +14,7 @@ const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
   admin: [
     { href: '/admin', label: 'Admin' },
     { href: '/admin/sessions', label: 'Sessions' },
+    { href: '/admin/payments', label: 'Payments' },
     { href: '/admin/mentors', label: 'Mentors' },
     { href: '/admin/users', label: 'Users' },
     { href: '/admin/reviews', label: 'Reviews' },

@@ -9,6 +9,7 @@ import { createDueMeetings } from '../../src/meetings/create-due';
 import type { TestApp } from '../helpers/app';
 import { FakeSmtp } from '../fakes/smtp';
 import { eventually, startTestWorker } from '../helpers/worker';
+import { endSessionInPast } from '../helpers/sessions';
 import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp, useBrowser } from './browser';
 
 /**
@@ -258,6 +259,8 @@ describe('visibility: pending shows no link, confirmed and completed show it, ev
     const live = await confirmedSession('Delta');
     const waiting = await pendingSession('Echo');
 
+    // The session to complete has taken place.
+    await endSessionInPast(t.database.db, done.sessionId);
     const admin = await browser.newPage();
     await logInThroughForm(admin, (await t.createUser('admin')).email);
     await admin.goto('/admin/sessions');

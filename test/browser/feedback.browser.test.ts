@@ -6,6 +6,7 @@ import { mailboxMessages, reviews } from '../../src/db/schema';
 import type { Worker } from '../../src/jobs/worker';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
 import { eventually, startTestWorker } from '../helpers/worker';
+import { endSessionInPast } from '../helpers/sessions';
 import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser } from './browser';
 
 /**
@@ -49,6 +50,8 @@ describe('a mentee rates a completed session from the completion email', () => {
     const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
     if (!made.ok) throw new Error(made.error);
     const sessionId = made.sessionId;
+    // It has taken place by the time the admin marks it completed.
+    await endSessionInPast(t.database.db, sessionId);
 
     // The admin confirms, then marks it completed, on the Sessions page.
     const admin = await browser.newPage();
@@ -153,6 +156,7 @@ describe('a mentee rates a completed session from the completion email', () => {
     if (!made.ok) throw new Error(made.error);
     const adminAgent = await t.loginAs('admin');
     for (const status of ['confirmed', 'completed']) {
+      if (status === 'completed') await endSessionInPast(t.database.db, made.sessionId);
       expect((await adminAgent.submit(`/admin/sessions/${made.sessionId}/set-status/`, { status }, '/admin/sessions')).statusCode).toBe(303);
     }
     const page = await browser.newPage({ viewport: PHONE });

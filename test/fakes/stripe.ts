@@ -115,6 +115,18 @@ export class FakeStripe {
     return this.event('checkout.session.completed', cs);
   }
 
+  /**
+   * A paid checkout as Stripe would report it, built from `object` (e.g. one of ours with another amount,
+   * currency, id or metadata) without touching the stored checkout: a payment our app did not ask for.
+   * Its PaymentIntent exists here, so it can be refunded.
+   */
+  paidEvent(object: Partial<FakeCheckoutSession> & { id: string }): StripeEventPayload {
+    const pi = `pi_${token()}`;
+    const cs = { ...object, status: 'complete', payment_status: 'paid', payment_intent: pi, url: null };
+    this.paymentIntents.set(pi, { amount: Number(cs.amount_total ?? 0), currency: String(cs.currency ?? 'usd').toLowerCase(), refunded: 0 });
+    return this.event('checkout.session.completed', cs);
+  }
+
   /** The checkout lapsed unpaid. */
   expireCheckout(csId: string): StripeEventPayload {
     const cs = this.checkoutSessions.get(csId);
@@ -168,6 +180,8 @@ export class FakeStripe {
     if (!authorization?.startsWith('Bearer sk_')) {
       return answer(401, apiError('invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.'));
     }
+    const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
+    if (method === 'POST' && expire) return answer(...this.expireOpen(decodeURIComponent(expire[1]!)));
     if (method !== 'POST' || (path !== '/v1/checkout/sessions' && path !== '/v1/refunds')) {
       return answer(404, apiError('invalid_request_error', `Unrecognized request URL (${method}: ${path}).`));
     }
@@ -227,6 +241,16 @@ export class FakeStripe {
     };
     this.checkoutSessions.set(id, cs);
     return { status: 200, body: cs };
+  }
+
+  /** POST /v1/checkout/sessions/:id/expire: only an open session can be expired, as at Stripe. */
+  private expireOpen(id: string): [number, unknown] {
+    const cs = this.checkoutSessions.get(id);
+    if (!cs) return [404, apiError('invalid_request_error', `No such checkout.session: '${id}'`, 'session', 'resource_missing')];
+    if (cs.status !== 'open') return [400, apiError('invalid_request_error', `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${cs.status}".`)];
+    cs.status = 'expired';
+    cs.url = null;
+    return [200, cs];
   }
 
   private createRefund(p: Record<string, unknown>): { status: number; body: unknown } {

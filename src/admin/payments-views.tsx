@@ -1,0 +1,77 @@
+import type { paymentProblems } from '../db/schema';
+import { formatMoney } from '../mentors/directory';
+import type { PageContext } from '../web/context';
+import { Layout } from '../web/layout';
+import { formatDateTime } from '../web/time';
+
+type Problem = typeof paymentProblems.$inferSelect;
+
+export const PROBLEM_WORDS: Record<Problem['reason'], string> = {
+  unknown_checkout: 'Checkout id is not one we created for this booking',
+  booking_mismatch: 'Checkout metadata names another booking',
+  amount_mismatch: 'Wrong amount',
+  currency_mismatch: 'Wrong currency',
+  already_paid: 'Booking was already paid',
+};
+
+const money = (cents: number | null, currency: string | null) => (cents === null || !currency ? '—' : formatMoney(cents, currency.toUpperCase()));
+
+/** "received $0.01 USD, expected $75.00 USD". */
+export function Received(props: { p: Pick<Problem, 'amountCents' | 'currency' | 'expectedAmountCents' | 'expectedCurrency'> }) {
+  const { p } = props;
+  return (
+    <>
+      received {money(p.amountCents, p.currency)} {p.currency?.toUpperCase()}
+      {p.expectedAmountCents !== null ? <>, expected {money(p.expectedAmountCents, p.expectedCurrency)} {p.expectedCurrency?.toUpperCase()}</> : null}
+    </>
+  );
+}
+
+export interface ProblemRow extends Problem {
+  refundStatus: string | null;
+  mentorName: string | null;
+  menteeName: string | null;
+}
+
+/** GET /admin/payments: every refused payment, newest first, with its refund's progress. */
+export function AdminPaymentsPage(props: { ctx: PageContext; rows: ProblemRow[] }) {
+  const tz = props.ctx.user!.timezone;
+  return (
+    <Layout ctx={props.ctx} title="Payment problems" wide>
+      <h1>Payment problems</h1>
+      <p class="muted">
+        Payments that did not match the booking they claimed to pay for (checkout id, booking, amount or currency), or that arrived
+        for a booking already paid or released. None of them changed a session; each is refunded in full, once.
+      </p>
+      {props.rows.length === 0 ? <p class="card empty">No payment problems.</p> : (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Refused payments, newest first. Times in {tz}.</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th><th scope="col">Problem</th><th scope="col">Booking</th><th scope="col">Amount</th>
+                <th scope="col">Refund</th><th scope="col">References</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((p) => (
+                <tr key={p.id}>
+                  <td>{formatDateTime(p.createdAt, tz)}</td>
+                  <td>{PROBLEM_WORDS[p.reason]}</td>
+                  <td>{p.sessionId ? <a href={`/admin/sessions/${p.sessionId}`}>{p.mentorName} with {p.menteeName}</a> : <span class="muted">Unknown</span>}</td>
+                  <td><Received p={p} /></td>
+                  <td>{p.refundStatus ?? (p.amountCents ? 'none' : 'nothing to refund')}</td>
+                  <td class="small">
+                    {p.checkoutRef ? <>checkout <code>{p.checkoutRef}</code><br /></> : null}
+                    payment <code>{p.paymentRef}</code>
+                    {p.eventId ? <><br />event <code>{p.eventId}</code></> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
