@@ -147,7 +147,9 @@ describe('deactivation by an admin', () => {
       expect(await status(id)).toMatchObject({ status: 'cancelled', cancelledBy: admin.user.id });
       expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).toHaveLength(1);
     }
-    expect((await status(holdId)).status).toBe('expired');
+    // Released like an admin's "Release hold": a payment arriving later is refunded, not revived.
+    expect(await status(holdId)).toMatchObject({ status: 'expired', holdReleasedAt: expect.any(Date) });
+    expect(await audits(holdId, 'session.hold_released')).toHaveLength(1);
     expect(await audits(mentee.user.id, 'account.deactivated')).toHaveLength(1);
     expect(await audits(pending.sessionId, 'session.cancelled')).toHaveLength(1);
 

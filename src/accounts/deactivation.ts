@@ -26,9 +26,13 @@ export async function deactivateUser(options: { db: Db; userId: string; actor: A
     await endUserSessions({ tx, userId });
     await retireTokens({ tx, userId, purpose: 'password_reset', now });
     await retireTokens({ tx, userId, purpose: 'email_verification', now });
-    const released = await tx.update(sessions).set({ status: 'expired', updatedAt: now })
+    // Released like an admin's "Release hold": a payment that still arrives is refunded, never revives it.
+    const released = await tx.update(sessions).set({ status: 'expired', holdReleasedAt: now, updatedAt: now })
       .where(and(eq(sessions.status, 'awaiting_payment'), or(eq(sessions.menteeId, userId), eq(sessions.mentorId, userId))))
       .returning({ id: sessions.id });
+    for (const hold of released) {
+      await recordAudit(tx, { actorId: actor.id, action: 'session.hold_released', subjectType: 'session', subjectId: hold.id, data: { from: 'awaiting_payment', to: 'expired', reason: 'account deactivated' }, ip });
+    }
     const upcoming = await tx.select({ id: sessions.id }).from(sessions)
       .where(and(inArray(sessions.status, ['pending', 'confirmed']), gt(sessions.startsAt, now), or(eq(sessions.menteeId, userId), eq(sessions.mentorId, userId))));
     let cancelled = 0;
