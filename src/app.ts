@@ -15,6 +15,7 @@ import { adminRoutes } from './admin/routes';
 import { adminSessionRoutes } from './admin/sessions-routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
+import { createOutageLog, isDatabaseUnavailable, type OutageLog } from './db/unavailable';
 import { dashboardRoutes } from './dashboards/routes';
 import { feedbackRoutes } from './feedback/routes';
 import { homeRoutes } from './home/routes';
@@ -60,6 +61,8 @@ export interface Services {
   meetings: MeetingProvider;
   now: () => Date;
   wakeWorker: () => void;
+  /** Logs a database outage once (see db/unavailable.ts); every handler that answers 503 for one reports to it. */
+  outage: OutageLog;
 }
 
 declare module 'fastify' {
@@ -93,7 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     meetings: deps.meetings ?? createMeetingProvider(deps.config),
     now: deps.now ?? (() => new Date()),
     wakeWorker: deps.onWorkQueued ?? (() => {}),
+    outage: createOutageLog({ probe: () => deps.database.query('select 1'), info: (obj, msg) => app.log.info(obj, msg) }),
   } satisfies Services);
+  app.addHook('onClose', async () => app.services.outage.stop());
 
   await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
   await app.register(helmet, {
@@ -138,14 +143,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((request, reply) => sendPage(reply, NotFoundPage({ ctx: pageContext(request, reply) }), 404));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    // Every database connection busy for too long is overload, not a bug: say "try again".
-    const poolTimeout = /timeout exceeded when trying to connect/.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`);
-    if (poolTimeout) reply.header('retry-after', '5');
-    const status = poolTimeout ? 503 : (error.statusCode ?? 500);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // A database that is down, restarting or saturated is a fault to wait out, not a bug: say "try again".
+    const unavailable = isDatabaseUnavailable(error);
+    if (unavailable) {
+      reply.header('retry-after', '5');
+      app.services.outage.report(error, request.log);
+    }
+    const status = unavailable ? 503 : (error.statusCode ?? 500);
+    if (status >= 500 && !unavailable) request.log.error({ err: error }, 'request failed');
     const ctx = pageContext(request, reply);
     if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
-    if (status === 503) return sendPage(reply, ErrorPage({ ctx, text: 'We are busy right now. Please try again in a few seconds.' }), 503);
+    if (status === 503) return sendPage(reply, ErrorPage({ ctx, title: 'Temporarily unavailable', text: 'We are busy right now. Please try again in a few seconds.' }), 503);
     if (status === 429) return sendPage(reply, ErrorPage({ ctx, text: 'Too many requests from your address. Wait a minute and try again.' }), 429);
     if (status === 413) return sendPage(reply, ErrorPage({ ctx, text: 'What you sent is too large. Shorten it and try again.' }), 413);
     if (status < 500) return sendPage(reply, ErrorPage({ ctx, text: 'This request could not be understood. Go back and try again.' }), status);
