@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { pageContext, setFlash } from '../web/context';
 import { SESSION_COOKIE, sessionCookieOptions } from '../web/auth';
+import { ownPagePath } from '../web/redirect';
 import { sendPage } from '../web/render';
 import { logIn, logOut } from './login';
 import { startSession as startLoginSession } from './sessions';
@@ -11,16 +12,15 @@ type Form = Record<string, string | undefined>;
 
 const HOME_BY_ROLE: Record<string, string> = { mentee: '/dashboard', mentor: '/mentor/dashboard', admin: '/admin' };
 
-/** Only same-site paths: an open redirect through ?next= would make our log-in page a phishing tool. */
-function safeNext(next: string | undefined): string | undefined {
-  return next && /^\/(?![/\\])/.test(next) ? next : undefined;
-}
 
 export async function accountRoutes(app: FastifyInstance) {
   const { database, hasher, now, config, wakeWorker } = app.services;
   const db = database.db;
   const secure = config.env === 'production';
   const limit = { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: '1 minute' } };
+
+  // Only our own pages: an open redirect through ?next= would make our log-in page a phishing tool.
+  const safeNext = (next: string | undefined) => ownPagePath(next, config.appUrl);
 
   const startSession = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(secure));
