@@ -34,6 +34,7 @@ import { stripeWebhookRoutes } from './payments/webhook';
 import { registerAuth } from './web/auth';
 import { pageContext } from './web/context';
 import { ErrorPage, ExpiredFormPage, NotFoundPage } from './web/errors';
+import { refuseUnreadableQueries } from './web/query';
 import { sendPage } from './web/render';
 
 export interface AppDeps {
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerAuth(app, { db: deps.database.db, now: app.services.now });
+  refuseUnreadableQueries(app);
 
   app.setNotFoundHandler((request, reply) => sendPage(reply, NotFoundPage({ ctx: pageContext(request, reply) }), 404));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
