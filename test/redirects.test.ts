@@ -51,7 +51,8 @@ describe('log-in ?next=', () => {
   it.each([...offsite, 'http:evil.test', 'https:evil.test'])('never sends the browser off-site for %j', async (next) => {
     const admin = await t.createUser('admin');
     const page = await t.agent().get(`/login?next=${encodeURIComponent(next)}`);
-    expect(page.statusCode).toBe(200);
+    // A tab or line break in a query string is refused outright (see input.test.ts).
+    expect(page.statusCode).toBe(/[\t\n\r]/.test(next) ? 400 : 200);
     const kept = /name="next" value="([^"]*)"/.exec(page.body)?.[1];
     if (kept !== undefined) expect(ours(kept.replace(/&amp;/g, '&'))).toBe(true);
     const res = await t.agent().submit('/login', { email: admin.email, password: TEST_PASSWORD, next });
