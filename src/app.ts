@@ -32,6 +32,7 @@ import type { PaymentProvider } from './payments/provider';
 import { checkoutRoutes } from './payments/routes';
 import { stripeWebhookRoutes } from './payments/webhook';
 import { registerAuth } from './web/auth';
+import { MAX_HEADER_SIZE, registerClientErrorAnswers } from './web/client-errors';
 import { pageContext } from './web/context';
 import { ErrorPage, ExpiredFormPage, NotFoundPage } from './web/errors';
 import { refuseUnreadableQueries } from './web/query';
@@ -87,7 +88,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    http: { maxHeaderSize: MAX_HEADER_SIZE },
+    // Set just below, once the app exists: it needs the app's own security headers.
+    clientErrorHandler: (err, socket) => answerClientError(err, socket),
   });
+  const answerClientError = registerClientErrorAnswers(app);
 
   app.decorate('services', {
     config: deps.config,
@@ -101,7 +106,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   } satisfies Services);
   app.addHook('onClose', async () => app.services.outage.stop());
 
-  await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -123,6 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  // After helmet: its onRequest hook must run before under-pressure's 503, or that answer has no headers.
+  await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
