@@ -113,6 +113,12 @@ describe('forms', () => {
     }
   }
 
+  it('sign-up shows the reason for its hidden time zone field', async () => {
+    const res = await t.agent().submit('/signup', { ...forms[1]!.valid(), timezone: 'Europe/Berlin\u0000' }, '/signup');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Time zone: Remove the control characters');
+  });
+
   it('the forms re-render with the reason next to the field', async () => {
     const res = await mentor.submit('/mentor/profile', { ...forms[3]!.valid(), headline: NUL }, '/mentor/profile');
     expect(res.statusCode).toBe(400);
