@@ -30,7 +30,6 @@ export interface RatingSummary {
 
 export const NO_RATINGS: RatingSummary = { average: null, count: 0 };
 
-
 const RATING_MESSAGE = 'Choose a rating from 1 to 5 stars.';
 
 export const reviewInput = z.object({

@@ -45,7 +45,7 @@ type Refusal = Extract<Outcome, { ok: false }>;
 const notFound: Refusal = { ok: false, reason: 'not-found', errors: { form: 'This mentor does not exist.' } };
 const forbidden: Refusal = { ok: false, reason: 'forbidden', errors: { form: 'You may not change this account.' } };
 
-/** "react, TypeScript , react" -> ["react", "TypeScript"]: trimmed, first spelling of each kept. */
+/** "react, TypeScript , react" -> ["react", "TypeScript"]: trimmed, first spelling of each kept (the field is already clean text). */
 export function parseSkills(raw: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
