@@ -18,6 +18,7 @@ import { adminSessionRoutes } from './admin/sessions-routes';
 import { adminUserRoutes } from './admin/users-routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
+import { createOutageLog, isDatabaseUnavailable, type OutageLog } from './db/unavailable';
 import { dashboardRoutes } from './dashboards/routes';
 import { feedbackRoutes } from './feedback/routes';
 import { homeRoutes } from './home/routes';
@@ -34,8 +35,10 @@ import type { PaymentProvider } from './payments/provider';
 import { checkoutRoutes } from './payments/routes';
 import { stripeWebhookRoutes } from './payments/webhook';
 import { registerAuth } from './web/auth';
+import { MAX_HEADER_SIZE, registerClientErrorAnswers } from './web/client-errors';
 import { pageContext } from './web/context';
 import { ErrorPage, ExpiredFormPage, NotFoundPage } from './web/errors';
+import { refuseUnreadableQueries } from './web/query';
 import { sendPage } from './web/render';
 
 export interface AppDeps {
@@ -63,6 +66,8 @@ export interface Services {
   meetings: MeetingProvider;
   now: () => Date;
   wakeWorker: () => void;
+  /** Logs a database outage once (see db/unavailable.ts); every handler that answers 503 for one reports to it. */
+  outage: OutageLog;
 }
 
 declare module 'fastify' {
@@ -86,7 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    http: { maxHeaderSize: MAX_HEADER_SIZE },
+    // Set just below, once the app exists: it needs the app's own security headers.
+    clientErrorHandler: (err, socket) => answerClientError(err, socket),
   });
+  const answerClientError = registerClientErrorAnswers(app);
 
   app.decorate('services', {
     config: deps.config,
@@ -96,9 +105,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     meetings: deps.meetings ?? createMeetingProvider(deps.config),
     now: deps.now ?? (() => new Date()),
     wakeWorker: deps.onWorkQueued ?? (() => {}),
+    outage: createOutageLog({ probe: () => deps.database.query('select 1'), info: (obj, msg) => app.log.info(obj, msg) }),
   } satisfies Services);
+  app.addHook('onClose', async () => app.services.outage.stop());
 
-  await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -120,6 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  // After helmet: its onRequest hook must run before under-pressure's 503, or that answer has no headers.
+  await app.register(underPressure, { maxEventLoopDelay: deps.config.maxEventLoopDelayMs, retryAfter: 10, exposeStatusRoute: false });
   await app.register(cookie, { secret: deps.cookieSecret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -138,17 +150,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerAuth(app, { db: deps.database.db, now: app.services.now });
+  refuseUnreadableQueries(app);
 
   app.setNotFoundHandler((request, reply) => sendPage(reply, NotFoundPage({ ctx: pageContext(request, reply) }), 404));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    // Every database connection busy for too long is overload, not a bug: say "try again".
-    const poolTimeout = /timeout exceeded when trying to connect/.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`);
-    if (poolTimeout) reply.header('retry-after', '5');
-    const status = poolTimeout ? 503 : (error.statusCode ?? 500);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // A database that is down, restarting or saturated is a fault to wait out, not a bug: say "try again".
+    const unavailable = isDatabaseUnavailable(error);
+    if (unavailable) {
+      reply.header('retry-after', '5');
+      app.services.outage.report(error, request.log);
+    }
+    const status = unavailable ? 503 : (error.statusCode ?? 500);
+    if (status >= 500 && !unavailable) request.log.error({ err: error }, 'request failed');
     const ctx = pageContext(request, reply);
     if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
-    if (status === 503) return sendPage(reply, ErrorPage({ ctx, text: 'We are busy right now. Please try again in a few seconds.' }), 503);
+    if (status === 503) return sendPage(reply, ErrorPage({ ctx, title: 'Temporarily unavailable', text: 'We are busy right now. Please try again in a few seconds.' }), 503);
     if (status === 429) {
       const text = (error as { friendly?: boolean }).friendly ? error.message : 'Too many requests from your address. Wait a minute and try again.';
       return sendPage(reply, ErrorPage({ ctx, text }), 429);

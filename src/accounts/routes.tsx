@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { pageContext, setFlash } from '../web/context';
 import { SESSION_COOKIE, sessionCookieOptions } from '../web/auth';
+import { text } from '../web/input';
+import { ownPagePath } from '../web/redirect';
 import { sendPage } from '../web/render';
 import { logIn, logOut } from './login';
 import { startSession as startLoginSession } from './sessions';
@@ -9,12 +11,12 @@ import { LoginPage, SignupPage } from './views';
 
 type Form = Record<string, string | undefined>;
 
+const loginEmail = text({ max: 254 });
+/** Kept with the login session so its owner can recognise it: text only, or nothing. */
+const userAgent = text({ max: 300 });
+
 const HOME_BY_ROLE: Record<string, string> = { mentee: '/dashboard', mentor: '/mentor/dashboard', admin: '/admin' };
 
-/** Only same-site paths: an open redirect through ?next= would make our log-in page a phishing tool. */
-function safeNext(next: string | undefined): string | undefined {
-  return next && /^\/(?![/\\])/.test(next) ? next : undefined;
-}
 
 export async function accountRoutes(app: FastifyInstance) {
   const { database, hasher, now, config, wakeWorker } = app.services;
@@ -22,10 +24,13 @@ export async function accountRoutes(app: FastifyInstance) {
   const secure = config.env === 'production';
   const limit = { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: '1 minute' } };
 
+  // Only our own pages: an open redirect through ?next= would make our log-in page a phishing tool.
+  const safeNext = (next: string | undefined) => ownPagePath(next, config.appUrl);
+
   const startSession = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(secure));
 
-  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+  app.get<{ Querystring: { next?: string } }>('/login', { config: { query: { next: 2000 } } }, async (request, reply) => {
     if (request.user) return reply.redirect(HOME_BY_ROLE[request.user.role] ?? '/');
     return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), next: safeNext(request.query.next) }));
   });
@@ -33,9 +38,13 @@ export async function accountRoutes(app: FastifyInstance) {
   app.post<{ Body: Form }>('/login', { config: limit }, async (request, reply) => {
     const body = request.body ?? {};
     const email = String(body.email ?? '');
+    const typed = loginEmail.safeParse(body.email ?? '');
+    if (!typed.success) {
+      return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), email: '', error: `Email: ${typed.error.issues[0]?.message}`, next: safeNext(body.next) }), 400);
+    }
     const result = await logIn({
       db, hasher, email, password: String(body.password ?? ''), ip: request.ip,
-      userAgent: request.headers['user-agent'], now: now(),
+      userAgent: userAgent.safeParse(request.headers['user-agent']).data, now: now(),
     });
     if (!result.ok) {
       const error = result.reason === 'throttled'
@@ -79,7 +88,7 @@ export async function accountRoutes(app: FastifyInstance) {
       return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors }), 400);
     }
     wakeWorker();
-    const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: request.headers['user-agent'] });
+    const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: userAgent.safeParse(request.headers['user-agent']).data });
     startSession(reply, token);
     setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
     return reply.redirect('/dashboard', 303);

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/client';
 import { users, type Role } from '../db/schema';
 import { cleanDisplayName, isValidAddress } from '../mail/address';
 import { enqueueEmail } from '../mail/outbox';
+import { text } from '../web/input';
 import type { PasswordHasher } from './password';
 import { issueToken } from './tokens';
 
@@ -13,22 +14,16 @@ export const PASSWORD_MIN = 10;
 
 /** The fields every account has, validated the same way by the sign-up form and the CLI. */
 export const accountFields = {
-  name: z
-    .string()
+  name: text({ max: 100, min: 1, tooShort: 'Enter your name' })
     .transform((v) => cleanDisplayName(v))
     .pipe(z.string().min(1, 'Enter your name').max(100, 'Use at most 100 characters')),
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
+  email: text({ max: 254 })
+    .transform((v) => v.toLowerCase())
     .refine(isValidAddress, 'Enter one valid email address, like name@example.com'),
-  password: z
-    .string()
-    .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
-    .max(200, 'Use at most 200 characters'),
-  timezone: z
-    .string()
-    .trim()
+  password: text({ max: 200, raw: true })
+    .pipe(z.string().min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
+    .max(200, 'Use at most 200 characters')),
+  timezone: text({ max: 64 })
     .optional()
     .transform((v) => (v && isTimeZone(v) ? v : 'UTC')),
 };

@@ -31,6 +31,7 @@ export function SignupPage(props: { ctx: PageContext; values: Partial<Record<str
         <h1>Create your account</h1>
         <p class="muted">Book sessions with experienced developers. Free to join; you pay per session.</p>
         {errors.form ? <p class="alert" role="alert">{errors.form}</p> : null}
+        {errors.timezone ? <p class="alert" role="alert">Time zone: {errors.timezone}</p> : null}
         <form method="post" action="/signup" class="stack" novalidate>
           <Csrf token={props.ctx.csrf} />
           <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />

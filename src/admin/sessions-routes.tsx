@@ -13,7 +13,7 @@ export async function adminSessionRoutes(app: FastifyInstance) {
   const db = database.db;
   const admin = { preHandler: requireRole('admin') };
 
-  app.get<{ Querystring: ListQuery }>('/admin/sessions', admin, async (request, reply) => {
+  app.get<{ Querystring: ListQuery }>('/admin/sessions', { ...admin, config: { query: { status: 30, mentor: 36, mentee: 36, from: 10, to: 10, q: 100, before: 80 } } }, async (request, reply) => {
     const filters = parseFilters(request.query as Record<string, string | undefined>);
     const { rows, next, people } = await listAdminSessions({ db, filters });
     const { counts, cachedAt } = await countByStatus({ db, filters, people });

@@ -6,10 +6,11 @@ import { exclusionConstraint } from '../db/errors';
 import { mentorProfiles, sessions, users } from '../db/schema';
 import { recordPaymentTx } from '../payments/record';
 import { lockPeople } from './locks';
+import { text } from '../web/input';
 
 export const operatorSessionInput = z.object({
-  mentor: z.string().trim().toLowerCase().min(1, 'is required'),
-  mentee: z.string().trim().toLowerCase().min(1, 'is required'),
+  mentor: text({ max: 254, min: 1, tooShort: 'is required' }).transform((v) => v.toLowerCase()),
+  mentee: text({ max: 254, min: 1, tooShort: 'is required' }).transform((v) => v.toLowerCase()),
   start: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-12-01T14:00:00Z' }),
   duration: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').min(15, 'must be at least 15 minutes').max(480, 'must be at most 480 minutes'),
 });

@@ -9,13 +9,13 @@ import { MenteeDashboard, MentorDashboard } from './views';
 /** "My Sessions" for mentees and the Mentor Dashboard: each lists only its viewer's own sessions. */
 export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
-  app.get<{ Querystring: { before?: string; after?: string } }>('/dashboard', { preHandler: requireRole('mentee') }, async (request, reply) => {
+  app.get<{ Querystring: { before?: string; after?: string } }>('/dashboard', { preHandler: requireRole('mentee'), config: { query: { before: 80, after: 80 } } }, async (request, reply) => {
     const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) });
     const completed = lists.history.filter((s) => s.status === 'completed').map((s) => s.id);
     const reviews = await findReviewsForSessions({ db: database.db, sessionIds: completed, now: now() });
     return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
   });
-  app.get<{ Querystring: { before?: string; after?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor') }, async (request, reply) => {
+  app.get<{ Querystring: { before?: string; after?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor'), config: { query: { before: 80, after: 80 } } }, async (request, reply) => {
     const [lists, earnings] = await Promise.all([
       listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentor', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) }),
       summarizeEarnings({ db: database.db, mentorId: request.user!.id, now: now() }),

@@ -57,7 +57,10 @@ export function openPostgres(url: string, logger: Logger, options: { max?: numbe
   pool.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost; the pool will reconnect'));
   // pg-pool listens for errors only on idle clients. A connection dropped while checked out (mid-
   // transaction) emits 'error' on the client itself: its query fails, the process must not.
-  pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost during use')));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost during use'));
+    releaseWhenBeginFails(client);
+  });
   return {
     kind: 'postgres',
     pool,
@@ -70,4 +73,26 @@ export function openPostgres(url: string, logger: Logger, options: { max?: numbe
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Drizzle's transaction() checks a client out of the pool and releases it in a `finally` that starts
+ * only after `begin` succeeded: when the connection is lost between checkout and `begin`, the client
+ * is never released, and each such failure leaks a connection until the pool is exhausted and every
+ * request waits for one. Release it here (with the error, so the pool discards it).
+ */
+function releaseWhenBeginFails(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const first = args[0] as string | { text?: unknown } | undefined;
+    const text = typeof first === 'string' ? first : first?.text;
+    const result = query(...args);
+    if (typeof text === 'string' && /^\s*begin\b/i.test(text) && result instanceof Promise) {
+      return result.catch((err: Error) => {
+        client.release(err);
+        throw err;
+      });
+    }
+    return result;
+  }) as typeof client.query;
 }

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
 import { mentorNotes, sessions, users, type SessionStatus } from '../db/schema';
-import { cleanText } from './reviews';
+import { text } from '../web/input';
 
 /**
  * A mentor's private notes on one of their sessions (any status once paid). Only that mentor reads
@@ -16,9 +16,7 @@ import { cleanText } from './reviews';
 export const NOTE_MAX = 10_000;
 
 export const noteInput = z.object({
-  note: z.string({ error: 'Write the notes as text.' }).optional().default('')
-    .transform(cleanText)
-    .pipe(z.string().max(NOTE_MAX, `Keep the notes to ${NOTE_MAX} characters or fewer.`)),
+  note: text({ max: NOTE_MAX, multiline: true, notText: 'Write the notes as text.', tooLong: `Keep the notes to ${NOTE_MAX} characters or fewer.` }).optional().default(''),
 });
 
 export interface NotesSession {

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
 import { reviews, sessions, users } from '../db/schema';
+import { text } from '../web/input';
 
 /**
  * Ratings of completed sessions. A mentee rates each of their completed sessions once (the unique
@@ -29,20 +30,13 @@ export interface RatingSummary {
 
 export const NO_RATINGS: RatingSummary = { average: null, count: 0 };
 
-// Control characters, zero-width and bidi-override characters: they hide or reorder what others read.
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-/** Free text: line breaks kept (as \n, so a browser's \r\n counts once), invisible characters dropped. */
-export const cleanText = (v: string) => v.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
-
 const RATING_MESSAGE = 'Choose a rating from 1 to 5 stars.';
 
 export const reviewInput = z.object({
-  rating: z.string({ error: RATING_MESSAGE }).trim().regex(/^[1-5]$/, RATING_MESSAGE).transform(Number),
-  comment: z.string({ error: 'Write the comment as text.' }).optional().default('')
-    .transform(cleanText)
-    .pipe(z.string().max(COMMENT_MAX, `Keep the comment to ${COMMENT_MAX} characters or fewer.`)),
+  rating: text({ max: 10, notText: RATING_MESSAGE }).pipe(z.string().regex(/^[1-5]$/, RATING_MESSAGE)).transform(Number),
+  comment: text({ max: COMMENT_MAX, multiline: true, notText: 'Write the comment as text.', tooLong: `Keep the comment to ${COMMENT_MAX} characters or fewer.` }).optional().default(''),
   /** Present when the form edits an existing rating; absent on a first rating. */
-  reviewId: z.string().optional().transform((v) => (v ? v : undefined)),
+  reviewId: text({ max: 40 }).optional().transform((v) => (v ? v : undefined)),
 });
 
 /** The form's fields as typed, to show them again next to their errors. */

@@ -55,7 +55,7 @@ export async function mailAdminRoutes(app: FastifyInstance) {
       .send(Buffer.from(file.contentBase64, 'base64'));
   });
 
-  app.get<{ Querystring: { status?: string } }>('/admin/outbox', admin, async (request, reply) => {
+  app.get<{ Querystring: { status?: string } }>('/admin/outbox', { ...admin, config: { query: { status: 20 } } }, async (request, reply) => {
     const status = outboxStatus.find((s) => s === request.query.status);
     const rows = await db
       .select()

@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client';
 import { availabilityWindows, mentorProfiles, users } from '../db/schema';
 import { TIME_ZONES } from '../web/zones';
 import { isUuid } from '../db/ids';
+import { text } from '../web/input';
 
 /**
  * Editing a mentor's profile and weekly availability, and any user's name and time zone.
@@ -44,20 +45,12 @@ type Refusal = Extract<Outcome, { ok: false }>;
 const notFound: Refusal = { ok: false, reason: 'not-found', errors: { form: 'This mentor does not exist.' } };
 const forbidden: Refusal = { ok: false, reason: 'forbidden', errors: { form: 'You may not change this account.' } };
 
-// Control characters, zero-width and bidi-override characters: they hide or reorder what others read.
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-/** One line of text: invisible characters and runs of whitespace become one space. */
-const oneLine = (v: string) => v.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
-/** Free text: line breaks kept (as \n, so a browser's \r\n counts once), invisible characters dropped. */
-const multiLine = (v: string) => v.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
-
-/** "react, TypeScript , react" -> ["react", "TypeScript"]: trimmed, first spelling of each kept. */
+/** "react, TypeScript , react" -> ["react", "TypeScript"]: trimmed, first spelling of each kept (the field is already clean text). */
 export function parseSkills(raw: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const part of raw.split(',')) {
-    const skill = oneLine(part);
+    const skill = part.replace(/\s+/g, ' ').trim();
     const key = skill.toLocaleLowerCase('en-US');
     if (!skill || seen.has(key)) continue;
     seen.add(key);
@@ -68,7 +61,7 @@ export function parseSkills(raw: string): string[] {
 
 /** A whole number in a range, from a form field. */
 const wholeNumber = (min: number, max: number, message: string) =>
-  z.string().transform((raw, ctx) => {
+  text({ max: 20 }).transform((raw, ctx) => {
     const v = raw.trim();
     if (!/^\d{1,6}$/.test(v) || Number(v) < min || Number(v) > max) {
       ctx.addIssue({ code: 'custom', message });
@@ -89,9 +82,9 @@ export function formatAmount(cents: number): string {
 }
 
 const profileSchema = z.object({
-  headline: z.string().transform(oneLine).pipe(z.string().max(LIMITS.headline, `Use at most ${LIMITS.headline} characters`)),
-  bio: z.string().transform(multiLine).pipe(z.string().max(LIMITS.bio, `Use at most ${LIMITS.bio} characters`)),
-  skills: z.string().transform((raw, ctx) => {
+  headline: text({ max: LIMITS.headline }),
+  bio: text({ max: LIMITS.bio, multiline: true }),
+  skills: text({ max: LIMITS.skills * (LIMITS.skill + 2) + 100 }).transform((raw, ctx) => {
     const skills = parseSkills(raw);
     const long = skills.find((s) => s.length > LIMITS.skill);
     if (skills.length === 0) ctx.addIssue({ code: 'custom', message: 'Add at least one skill' });
@@ -100,7 +93,7 @@ const profileSchema = z.object({
     else return skills;
     return z.NEVER;
   }),
-  hourlyRate: z.string().transform((raw, ctx) => {
+  hourlyRate: text({ max: 20 }).transform((raw, ctx) => {
     const cents = parseAmountCents(raw);
     if (cents === null || cents < LIMITS.rateMin * 100 || cents > LIMITS.rateMax * 100) {
       ctx.addIssue({ code: 'custom', message: `Enter an amount from ${LIMITS.rateMin} to ${LIMITS.rateMax}, like 60 or 72.50` });
@@ -109,7 +102,7 @@ const profileSchema = z.object({
     return cents;
   }),
   currency: z.enum(CURRENCIES, `Choose one of ${CURRENCIES.join(', ')}`),
-  sessionLengths: z.array(z.string()).transform((raw, ctx) => {
+  sessionLengths: z.array(text({ max: 10 })).max(20).transform((raw, ctx) => {
     const lengths = [...new Set(raw.map((v) => Number(v.trim())))].sort((a, b) => a - b);
     if (lengths.length === 0) ctx.addIssue({ code: 'custom', message: 'Offer at least one session length' });
     else if (!lengths.every((l) => (SESSION_LENGTH_CHOICES as readonly number[]).includes(l))) {
@@ -296,7 +289,7 @@ export function timeInputValue(m: number): string {
 const HALF_HOUR = 30;
 
 const windowsSchema = z
-  .array(z.object({ id: z.string(), weekday: z.number().int().min(0).max(6), start: z.string(), end: z.string() }))
+  .array(z.object({ id: text({ max: 40 }), weekday: z.number().int().min(0).max(6), start: text({ max: 10 }), end: text({ max: 10 }) }))
   .transform((rows, ctx) => {
     const out: (WindowRow & { id: string })[] = [];
     for (const row of rows) {
@@ -371,9 +364,7 @@ function listedSpelling(zone: string): string {
 
 const settingsSchema = z.object({
   name: accountFields.name,
-  timezone: z
-    .string()
-    .trim()
+  timezone: text({ max: 64 })
     .refine((v) => v !== '' && v.length <= 64 && isTimeZone(v), 'Choose a time zone from the list')
     .transform(listedSpelling),
 });

@@ -33,7 +33,7 @@ export async function mentorRoutes(app: FastifyInstance) {
   const { database, payments, config, now } = app.services;
   const db = database.db;
 
-  app.get<{ Querystring: Query }>('/mentors', async (request, reply) => {
+  app.get<{ Querystring: Query }>('/mentors', { config: { query: { q: 100, max: 12, tz: 64, page: 6 } } }, async (request, reply) => {
     const q = String(request.query.q ?? '').slice(0, 100);
     const max = Number(request.query.max);
     const maxRateCents = Number.isFinite(max) && max > 0 ? Math.round(max * 100) : undefined;
@@ -61,7 +61,7 @@ export async function mentorRoutes(app: FastifyInstance) {
     ), error?.status ?? 200);
   };
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', (request, reply) => showProfile(request, reply));
+  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', { config: { query: { length: 4, week: 4, tz: 64 } } }, (request, reply) => showProfile(request, reply));
 
   app.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/mentors/:id/book', { config: { rateLimit: bookingRateLimit(config.bookingRateLimitPerMinute) } }, async (request, reply) => {
     if (!request.user) return reply.redirect(`/login?next=${encodeURIComponent(`/mentors/${request.params.id}`)}`, 303);

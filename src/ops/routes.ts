@@ -7,7 +7,7 @@ export async function opsRoutes(app: FastifyInstance) {
       await withTimeout(database.query('select 1'), 2000);
       return reply.header('cache-control', 'no-store').send({ status: 'ok' });
     } catch {
-      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable', reason: 'database did not answer' });
+      return reply.code(503).header('cache-control', 'no-store').header('retry-after', '5').send({ status: 'unavailable', reason: 'database did not answer' });
     }
   });
 }

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { Db } from '../db/client';
 import { eq } from 'drizzle-orm';
 import { processedEvents, sessions } from '../db/schema';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { recordCheckoutPaymentTx, releaseUnpaidTx, type ReceivedPayment } from './record';
 import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe';
 
@@ -22,6 +23,10 @@ export async function stripeWebhookRoutes(app: FastifyInstance) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // Stripe reads status codes, not pages: answer JSON here, and let a 5xx make it retry.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      app.services.outage.report(error, request.log);
+      return reply.code(503).header('retry-after', '5').send({ error: 'Database unavailable; retry later.' });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
     return reply.code(status).send({ error: status >= 500 ? 'Internal error; retry later.' : error.message });

@@ -7,10 +7,14 @@ import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
 import { cancelSession, confirmSession, declineSession, setSessionStatus, type TransitionResult } from './transitions';
+import { text } from '../web/input';
 
 type IdParams = { Params: { id: string }; Body: Record<string, string> };
 
 /** The seed's routes: mentor "Accept session", admin set-status, and the guarded join link. */
+/** Why an admin marks a session completed before it ends: kept in the audit row. */
+const completionReason = text({ max: 500 }).optional();
+
 export async function sessionRoutes(app: FastifyInstance) {
   const { database, meetings, now, wakeWorker } = app.services;
   const db = database.db;
@@ -45,8 +49,11 @@ export async function sessionRoutes(app: FastifyInstance) {
 
   app.post<IdParams>('/admin/sessions/:id/set-status', { preHandler: requireRole('admin') }, async (request, reply) => {
     const status = String(request.body?.status ?? '');
-    const reason = typeof request.body?.reason === 'string' ? request.body.reason : undefined;
-    const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), reason, ip: request.ip });
+    const reason = completionReason.safeParse(request.body?.reason);
+    if (!reason.success) {
+      return answer(request, reply, { ok: false, status: 400, error: `Reason: ${reason.error.issues[0]?.message ?? 'not valid'}.` }, '', `/admin/sessions/${request.params.id}`);
+    }
+    const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), reason: reason.data, ip: request.ip });
     const words: Record<string, string> = { confirmed: 'Session confirmed.', completed: 'Session marked completed.', cancelled: 'Session cancelled.', declined: 'Session declined.' };
     return answer(request, reply, result, words[status] ?? 'Done.', '/admin/sessions');
   });

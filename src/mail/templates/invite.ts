@@ -22,9 +22,21 @@ export function sessionInvite(options: {
     description: options.description,
     location: options.meetingUrl ?? undefined,
     url: options.meetingUrl ?? `${options.appUrl}/dashboard`,
-    organizer: options.organizer,
+    organizer: { name: paramText(options.organizer.name), email: options.organizer.email },
     status: options.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
-  for (const a of options.attendees) event.createAttendee({ email: a.email, name: a.name, rsvp: false });
+  for (const a of options.attendees) event.createAttendee({ email: a.email, name: paramText(a.name), rsvp: false });
   return calendar.toString();
+}
+
+/**
+ * A name as an iCalendar parameter value (CN="…"). RFC 5545 quoted values cannot contain DQUOTE or
+ * control characters and know no escapes, yet ical-generator writes \" and \n (and doubles a
+ * backslash), which strict parsers refuse or keep literally. So the quote becomes an apostrophe,
+ * line breaks and other controls a space, and a backslash a slash. "," and ":" are fine inside the
+ * quotes; ";" is too, by the RFC, but node-ical (0.27 still) splits parameters on every ";", quoted
+ * or not, and reads a truncated name: it becomes ",".
+ */
+function paramText(name: string): string {
+  return name.replace(/"/g, "'").replace(/;/g, ',').replace(/\\/g, '/').replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
