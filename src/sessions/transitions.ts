@@ -43,8 +43,9 @@ async function transition(options: {
   const { db, sessionId, actor } = options;
   if (!isUuid(sessionId)) return { ok: false, status: 404, error: 'There is no such session.' };
   return db.transaction(async (tx) => {
+    // Locked: the status read here is the one the compare-and-swap below sees, so the audit's `from` is true.
     const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId })
-      .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor)));
+      .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor))).for('update');
     if (!current) return { ok: false, status: 404, error: 'There is no such session.' } as const;
     if (!options.allowed(current)) return { ok: false, status: 403, error: `You cannot ${options.verb} this session.` } as const;
     const [row] = await tx
