@@ -43,7 +43,7 @@ const queryNames = new Set<string>(['q', 'status', 'before', 'after', 'next', 'p
 interface Route { method: string; path: string }
 
 /** Parses Fastify's printRoutes tree ("├── /cancel (POST)" under "sessions/:id") into full paths. */
-export function routesOf(app: FastifyInstance): Route[] {
+function routesOf(app: FastifyInstance): Route[] {
   const out: Route[] = [];
   const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
@@ -52,7 +52,7 @@ export function routesOf(app: FastifyInstance): Route[] {
     const depth = m[1]!.length / 4;
     stack.length = depth;
     const parent = stack.at(-1) ?? '';
-    const path = depth === 0 ? m[2] : `${parent === '/' ? '/' : parent}${m[2]}`;
+    const path = `${parent}${m[2]}`;
     stack.push(path);
     for (const method of (m[3] ?? '').split(', ').filter(Boolean)) {
       if (method !== 'HEAD' && !path.includes('*')) out.push({ method, path });
@@ -181,7 +181,7 @@ function mutatedBody(form: Map<string, Set<string>>): fc.Arbitrary<Body> {
   const names = [...form.keys()];
   const valid = fc.tuple(...names.map((n) => fc.constantFrom(...form.get(n)!))).map((vs) => vs.map((v, i) => [names[i]!, v] as [string, unknown]));
   const mutation = fc.record({
-    at: fc.nat(), how: fc.constantFrom('replace', 'replace', 'taint', 'taint', 'drop', 'repeat'), with: value(),
+    at: fc.nat(), how: fc.constantFrom('replace', 'replace', 'taint', 'taint', 'bare', 'drop', 'repeat'), with: value(),
     // A control character (NUL most of all) slipped into an otherwise valid value.
     char: fc.constantFrom('\u0000', '\u0000', '\u0001', '\u001b', '\u007f', '\u2028', '\ud800'), pos: fc.nat(),
   });
@@ -192,6 +192,7 @@ function mutatedBody(form: Map<string, Set<string>>): fc.Arbitrary<Body> {
         if (!fields.length) break;
         const i = m.at % fields.length;
         if (m.how === 'replace') fields[i] = [fields[i]![0], m.with];
+        else if (m.how === 'bare') fields[i] = [fields[i]![0], m.char];
         else if (m.how === 'taint') {
           const v = String(fields[i]![1]);
           const at = m.pos % (v.length + 1);

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { availabilityWindows, mentorProfiles, sessions } from '../src/db/schema';
 import { openPostgres } from '../src/db/client';
 import { createMailTransport } from '../src/mail';
@@ -484,8 +484,9 @@ async function checkMoney() {
 }
 
 describe.each(['stripe', 'test'] as const)('the session state machine under random steps, %s payments', (kind) => {
-  beforeAll(() => setUp(kind), 120_000);
-  afterAll(async () => {
+  // A world per test: the invariants span the whole database, so one test's failure must not fail the next.
+  beforeEach(() => setUp(kind), 120_000);
+  afterEach(async () => {
     if (process.env.PROPERTY_STATS) await printStats();
     await tearDown();
   });
