@@ -138,6 +138,26 @@ describe('the test checkout goes through the same payment check', () => {
   });
 });
 
+describe('the same payment seen again', () => {
+  it('after a late cancellation that owes nothing, a second Pay refunds nothing', async () => {
+    const admin = await t.loginAs('admin');
+    const mentor = await openMentor();
+    const mentee = await t.loginAs('mentee');
+    const start = new Date(Date.now() + 4 * HOUR);
+    start.setUTCMinutes(0, 0, 0);
+    const id = heldId(await book(mentee, mentor.id, start));
+    expect((await pay(mentee, id)).statusCode).toBe(303);
+    expect((await admin.submit(`/admin/sessions/${id}/set-status/`, { status: 'confirmed' }, '/admin/sessions')).statusCode).toBe(303);
+    expect((await mentee.submit(`/sessions/${id}/cancel`, {}, `/sessions/${id}`)).statusCode).toBe(303);
+    expect((await row(id)).status).toBe('cancelled');
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).toHaveLength(0);
+    // The Pay button pressed again (a stale tab): the payment recorded once is not a new late payment.
+    await mentee.submit(`/checkout/test/${id}/pay`, { amount_cents: '6000', currency: 'usd' }, '/dashboard');
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).toHaveLength(0);
+    expect((await row(id)).status).toBe('cancelled');
+  });
+});
+
 describe('unpaid holds per mentee', () => {
   it('one per mentor and three in all, with a way to the existing hold; paying one frees a place', async () => {
     const [a, b, c, d] = [await openMentor(), await openMentor(), await openMentor(), await openMentor()];

@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
+import { auditLapsedHolds } from '../payments/record';
 import { formatMoney } from '../mentors/directory';
 import { checkHoldLimits, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
@@ -68,14 +69,16 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     const held: string | HoldRefusal = await db.transaction(async (tx) => {
       await lockPeople(tx, [mentorId, options.mentee.id]);
       // Lapsed holds give their slots back now, not at the next sweep.
-      await tx
+      const lapsed = await tx
         .update(sessions)
         .set({ status: 'expired', updatedAt: now })
         .where(and(
           eq(sessions.status, 'awaiting_payment'),
           lt(sessions.holdExpiresAt, now),
           or(eq(sessions.mentorId, mentorId), eq(sessions.menteeId, options.mentee.id)),
-        ));
+        ))
+        .returning({ id: sessions.id });
+      await auditLapsedHolds(tx, lapsed, 'hold lapsed');
       // Unpaid holds block other people's slots: a few per mentee, counted under the mentee's lock.
       const refusal = await checkHoldLimits(tx, { menteeId: options.mentee.id, mentorId, now });
       if (refusal) return refusal;
@@ -113,7 +116,11 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     return { ok: true, sessionId, redirectUrl: checkout.redirectUrl };
   } catch {
     // No checkout, no hold: give the slot back at once.
-    await db.update(sessions).set({ status: 'expired', updatedAt: new Date() }).where(and(eq(sessions.id, sessionId), eq(sessions.status, 'awaiting_payment')));
+    await db.transaction(async (tx) => {
+      const released = await tx.update(sessions).set({ status: 'expired', updatedAt: new Date() })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'awaiting_payment'))).returning({ id: sessions.id });
+      await auditLapsedHolds(tx, released, 'checkout could not be started');
+    });
     return { ok: false, status: 502, error: 'Payment could not be started, and nothing was charged. Please try again in a moment.' };
   }
 }

@@ -68,7 +68,8 @@ export async function listDirectory(options: { db: Db; query: string; maxRateCen
       sql`exists (select 1 from unnest(${mentorProfiles.skills}) skill where skill ilike ${like})`,
     )!);
   }
-  if (options.maxRateCents) filters.push(lte(mentorProfiles.hourlyRateCents, options.maxRateCents));
+  // Rates are a PostgreSQL integer: a ceiling above its range (?max=99999999999) means "no ceiling", not an error.
+  if (options.maxRateCents) filters.push(lte(mentorProfiles.hourlyRateCents, Math.min(options.maxRateCents, 2_147_483_647)));
   const found = await options.db
     .select(cardColumns)
     .from(mentorProfiles)

@@ -116,9 +116,12 @@ export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paym
     await afterPaid(tx, paid.id);
     return 'pending' as const;
   }
-  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, released: sessions.holdReleasedAt })
+  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, released: sessions.holdReleasedAt, paymentRef: sessions.paymentRef })
     .from(sessions).where(eq(sessions.id, sessionId));
   if (!current) return 'not-found' as const;
+  // The payment we already recorded, seen again (a second Pay, a second event for one checkout): it was
+  // dealt with then. Treating it as a new late payment would refund a late cancellation that owes none.
+  if (current.paymentRef === paymentRef) return 'already-paid' as const;
   if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid' as const;
   if (current.status === 'expired' && current.released) {
     await requestRefund(tx, sessionId, paymentRef, now, 'An administrator released the booking before the payment arrived.');
@@ -240,7 +243,7 @@ export async function loadSessionPeople(tx: Tx, sessionId: string) {
 
 /** The provider says this checkout will never be paid (expired, or an async payment failed). */
 export async function releaseUnpaid(options: { db: Db; sessionId: string; now: Date }): Promise<boolean> {
-  return releaseUnpaidTx(options.db, options);
+  return options.db.transaction((tx) => releaseUnpaidTx(tx, options));
 }
 
 /** releaseUnpaid inside the caller's transaction. Only awaiting_payment moves: a paid session stays paid. */
@@ -250,17 +253,28 @@ export async function releaseUnpaidTx(tx: Tx, options: { sessionId: string; now:
     .set({ status: 'expired', updatedAt: options.now })
     .where(and(eq(sessions.id, options.sessionId), eq(sessions.status, 'awaiting_payment')))
     .returning({ id: sessions.id });
+  await auditLapsedHolds(tx, rows, 'checkout closed unpaid');
   return rows.length === 1;
 }
 
 /** Scheduled sweep: unpaid holds past their time give their slots back. */
 export async function expireLapsedHolds(options: { db: Db; now: Date }): Promise<number> {
-  const rows = await options.db
-    .update(sessions)
-    .set({ status: 'expired', updatedAt: options.now })
-    .where(and(eq(sessions.status, 'awaiting_payment'), lte(sessions.holdExpiresAt, options.now)))
-    .returning({ id: sessions.id });
-  return rows.length;
+  return options.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(sessions)
+      .set({ status: 'expired', updatedAt: options.now })
+      .where(and(eq(sessions.status, 'awaiting_payment'), lte(sessions.holdExpiresAt, options.now)))
+      .returning({ id: sessions.id });
+    await auditLapsedHolds(tx, rows, 'hold lapsed');
+    return rows.length;
+  });
+}
+
+/** The audit rows of unpaid holds given back (awaiting_payment → expired), in the transaction that expired them. */
+export async function auditLapsedHolds(tx: Tx, rows: { id: string }[], reason: string): Promise<void> {
+  for (const { id } of rows) {
+    await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'awaiting_payment', to: 'expired', reason } });
+  }
 }
 
 /** Worker: sends requested refunds to the provider, with backoff; the idempotency key makes retries safe. */

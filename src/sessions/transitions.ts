@@ -47,7 +47,8 @@ async function transition(options: {
   const { db, sessionId, actor } = options;
   if (!isUuid(sessionId)) return { ok: false, status: 404, error: 'There is no such session.' };
   return db.transaction(async (tx) => {
-    // Locked: the status read here is the one the update replaces, so effects can depend on it.
+    // Locked: the status read here is the one the compare-and-swap below replaces, so effects (the refund
+    // rule) and the audit's `from` can depend on it.
     const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
       .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor))).for('update');
     if (!current) return { ok: false, status: 404, error: 'There is no such session.' } as const;
