@@ -101,8 +101,9 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     throw err;
   }
 
+  let checkout: Awaited<ReturnType<PaymentProvider['createCheckout']>>;
   try {
-    const checkout = await options.payments.createCheckout({
+    checkout = await options.payments.createCheckout({
       sessionId,
       amountCents: priceCents,
       currency: schedule.currency,
@@ -112,10 +113,8 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
       cancelUrl: `${options.appUrl}/mentors/${mentorId}`,
       expiresAt: new Date(now.getTime() + CHECKOUT_MINUTES * 60_000),
     });
-    await db.update(sessions).set({ checkoutRef: checkout.checkoutRef, checkoutUrl: checkout.redirectUrl }).where(eq(sessions.id, sessionId));
-    return { ok: true, sessionId, redirectUrl: checkout.redirectUrl };
   } catch {
-    // No checkout, no hold: give the slot back at once.
+    // The provider failed (only its errors are caught here): no checkout, no hold, the slot back at once.
     await db.transaction(async (tx) => {
       const released = await tx.update(sessions).set({ status: 'expired', updatedAt: new Date() })
         .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'awaiting_payment'))).returning({ id: sessions.id });
@@ -123,4 +122,11 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     });
     return { ok: false, status: 502, error: 'Payment could not be started, and nothing was charged. Please try again in a moment.' };
   }
+  // Updating the row re-checks the overlap constraints against other bookings in flight: queue behind
+  // them like a booking does, or a concurrent booking of the same people and this update deadlock.
+  await db.transaction(async (tx) => {
+    await lockPeople(tx, [mentorId, options.mentee.id]);
+    await tx.update(sessions).set({ checkoutRef: checkout.checkoutRef, checkoutUrl: checkout.redirectUrl }).where(eq(sessions.id, sessionId));
+  });
+  return { ok: true, sessionId, redirectUrl: checkout.redirectUrl };
 }
