@@ -11,6 +11,7 @@ import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
 import { createDueMeetings } from '../src/meetings/create-due';
 import { cancelSession, completeSession, confirmSession } from '../src/sessions/transitions';
+import { endSessionInPast } from './helpers/sessions';
 import { FakeStripe } from './fakes/stripe';
 import { buildTestApp, type TestApp } from './helpers/app';
 
@@ -278,7 +279,10 @@ beforeAll(async () => {
   await confirmSession({ db, sessionId: confirmed, actor: adminActor, meetingProvider: 'jitsi', now });
   const completed = await paid(70);
   await confirmSession({ db, sessionId: completed, actor: adminActor, meetingProvider: 'jitsi', now });
-  await completeSession({ db, sessionId: completed, actor: adminActor, now });
+  // Only a session that has taken place can be marked completed.
+  await endSessionInPast(db, completed);
+  const done = await completeSession({ db, sessionId: completed, actor: adminActor, now });
+  if (!done.ok) throw new Error(done.error);
   const cancelled = await paid(80);
   await cancelSession({ db, sessionId: cancelled, actor: adminActor, now });
   const held = await bookSession({ db, payments: t.app.services.payments, appUrl: t.config.appUrl, now, mentee: { id: mentee.id, email: mentee.email, name: 'Mentee' }, input: { mentorId: mentor.id, startsAt: start(90), durationMinutes: 60 } });

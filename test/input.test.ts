@@ -91,6 +91,7 @@ describe('query strings', () => {
 describe('forms', () => {
   const forms: { name: string; who: () => Agent; url: () => string; page: () => string; valid: () => Record<string, string>; fields: Record<string, number> }[] = [
     { name: 'log in', who: () => t.agent(), url: () => '/login', page: () => '/login', valid: () => ({ email: mentee.user.email, password: TEST_PASSWORD }), fields: { email: 254 } },
+    { name: 'forgot password', who: () => t.agent(), url: () => '/forgot-password', page: () => '/forgot-password', valid: () => ({ email: mentee.user.email }), fields: { email: 254 } },
     { name: 'sign up', who: () => t.agent(), url: () => '/signup', page: () => '/signup', valid: () => ({ name: 'New Person', email: `new${Date.now()}@example.com`, password: 'a long enough password', timezone: 'UTC' }), fields: { name: 100, email: 254, password: 200, timezone: 64 } },
     { name: 'account settings', who: () => mentee, url: () => '/account', page: () => '/account', valid: () => ({ name: 'Renamed', timezone: 'Europe/Berlin' }), fields: { name: 100, timezone: 64 } },
     {

@@ -199,9 +199,10 @@ const pay = (s: number, deliverNow: boolean): Step => ({
     const target = pick(m.sessions, s);
     if (provider === 'test') {
       const agent = r.mentees[target.mentee]!.agents[clients.indexOf(c)]!;
-      const res = await agent.post(`/checkout/test/${target.id}/pay`, { _csrf: agent.token });
+      // The Pay form posts the amount and currency its page shows, and they are checked against the booking.
+      const [row] = await db().select({ price: sessions.priceCents, currency: sessions.currency }).from(sessions).where(eq(sessions.id, target.id));
+      const res = await agent.post(`/checkout/test/${target.id}/pay`, { _csrf: agent.token, amount_cents: String(row!.price), currency: row!.currency });
       expectAnswer(res, [303], 'pay (test mode)');
-      const [row] = await db().select({ price: sessions.priceCents }).from(sessions).where(eq(sessions.id, target.id));
       testPaid.set(target.id, row!.price);
       return;
     }

@@ -2,6 +2,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaidSession } from '../src/booking/operator';
 import { auditLog, availabilityWindows, emailOutbox, mentorProfiles, paymentProblems, refunds, sessions } from '../src/db/schema';
+import { paymentRefundedEmail, type PaymentRefundedPayload } from '../src/mail/templates/payment-refunded';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 const HOUR = 3_600_000;
@@ -131,6 +132,12 @@ describe('the test checkout goes through the same payment check', () => {
     // The same wrong Pay again is the same payment: no second refund.
     await pay(mentee, id, { amount_cents: '1', currency: 'usd' });
     expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).toHaveLength(2);
+    // The mentee is told of each refused payment, once.
+    const told = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.sessionId, id), eq(emailOutbox.template, 'payment-refunded')));
+    expect(told).toHaveLength(2);
+    expect(told.every((m) => m.toAddress === mentee.user.email && (m.payload as { kind?: string }).kind === 'mismatch')).toBe(true);
+    const email = paymentRefundedEmail(told[0]!.payload as unknown as PaymentRefundedPayload, { appUrl: 'http://localhost', recipient: { name: 'M', address: mentee.user.email } } as Parameters<typeof paymentRefundedEmail>[1]);
+    expect(email.text).toContain('did not match the booking, so it was not accepted and your booking is unchanged.');
     expect((await pay(mentee, id, { amount_cents: '6000', currency: 'USD' })).statusCode).toBe(303);
     expect((await row(id)).status).toBe('pending');
     // Paid once: the refused tries' refunds are theirs, the session's own payment is not refunded.

@@ -5,6 +5,7 @@ import { sendPage } from '../web/render';
 import { EXPIRED_LINK, requestPasswordReset, resetPassword } from './password-reset';
 import { ExpiredLinkPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './recovery-views';
 import { peekToken } from './tokens';
+import { typedEmail } from './users';
 import { resendVerification, verifyEmail } from './verification';
 
 type Form = Record<string, string | undefined>;
@@ -24,9 +25,11 @@ export async function accountRecoveryRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Body: Form }>('/forgot-password', { config: limit }, async (request, reply) => {
-    const email = String(request.body?.email ?? '');
-    const result = await requestPasswordReset({ db, email, ip: request.ip, now: now() });
     const ctx = pageContext(request, reply);
+    const typed = typedEmail.safeParse(request.body?.email ?? '');
+    if (!typed.success) return sendPage(reply, <ForgotPasswordPage ctx={ctx} error={`Email: ${typed.error.issues[0]?.message}`} />, 400);
+    const email = typed.data;
+    const result = await requestPasswordReset({ db, email, ip: request.ip, now: now() });
     if (!result.ok) {
       reply.header('retry-after', String(result.retryAfterSeconds));
       const error = `Too many requests for a reset link. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minute(s).`;

@@ -6,12 +6,11 @@ import { ownPagePath } from '../web/redirect';
 import { sendPage } from '../web/render';
 import { logIn, logOut } from './login';
 import { startSession as startLoginSession } from './sessions';
-import { signUp } from './users';
+import { signUp, typedEmail } from './users';
 import { LoginPage, SignupPage } from './views';
 
 type Form = Record<string, string | undefined>;
 
-const loginEmail = text({ max: 254 });
 /** Kept with the login session so its owner can recognise it: text only, or nothing. */
 const userAgent = text({ max: 300 });
 
@@ -38,7 +37,7 @@ export async function accountRoutes(app: FastifyInstance) {
   app.post<{ Body: Form }>('/login', { config: limit }, async (request, reply) => {
     const body = request.body ?? {};
     const email = String(body.email ?? '');
-    const typed = loginEmail.safeParse(body.email ?? '');
+    const typed = typedEmail.safeParse(body.email ?? '');
     if (!typed.success) {
       return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), email: '', error: `Email: ${typed.error.issues[0]?.message}`, next: safeNext(body.next) }), 400);
     }

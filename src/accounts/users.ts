@@ -8,6 +8,9 @@ import { cleanDisplayName, isValidAddress } from '../mail/address';
 import { enqueueEmail } from '../mail/outbox';
 import { text } from '../web/input';
 import type { PasswordHasher } from './password';
+
+/** An email address as typed into log-in and "Forgot password?": one line of text, any shape (no hint whether it exists). */
+export const typedEmail = text({ max: 254 });
 import { issueToken } from './tokens';
 
 export const PASSWORD_MIN = 10;

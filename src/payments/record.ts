@@ -91,10 +91,20 @@ async function refundProblem(tx: Tx, options: {
     await recordAudit(tx, { actorId: null, action: 'payment.refused', subjectType: 'session', subjectId: sessionId, data: { reason: options.reason, paymentRef: p.paymentRef } });
   }
   if (p.amountCents > 0) {
-    await queueRefund(tx, {
-      sessionId, paymentRef: p.paymentRef, amountCents: p.amountCents, currency: p.currency, now,
-      reason: `The payment did not match its booking (${options.reason.replace(/_/g, ' ')}).`,
-    });
+    const reason = `The payment did not match its booking (${options.reason.replace(/_/g, ' ')}).`;
+    const owed = await queueRefund(tx, { sessionId, paymentRef: p.paymentRef, amountCents: p.amountCents, currency: p.currency, now, reason });
+    // The payer is told, when we know who they are: money taken and given back should never be a surprise.
+    if (owed && sessionId) {
+      const info = await loadSessionPeople(tx, sessionId);
+      await enqueueEmail({
+        tx, dedupeKey: `payment-refunded:${p.paymentRef}`, sessionId, template: 'payment-refunded',
+        to: { name: info.menteeName, address: info.menteeEmail },
+        payload: {
+          menteeName: info.menteeName, mentorName: info.mentorName, startsAt: info.startsAt.toISOString(), timezone: info.menteeTimezone,
+          amountCents: p.amountCents, currency: p.currency.toUpperCase(), mentorId: info.mentorId, reason, kind: 'mismatch',
+        },
+      });
+    }
   }
 }
 

@@ -145,7 +145,7 @@ describe('a mentee rates a completed session from the completion email', () => {
     expect(hidden).not.toContain('★ 5.0');
     expect(hidden).not.toContain('Patient and precise.');
     expect(hidden).toContain('Rating: no reviews yet');
-  });
+  }, 90_000); // A whole flow through several pages with axe: slow when the two cores are busy.
 
   it('the feedback and admin reviews pages fit a phone', async () => {
     const mentor = await t.createUser('mentor', { name: 'Phone Mentor' });

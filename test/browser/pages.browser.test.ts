@@ -49,7 +49,7 @@ describe('axe on the remaining pages, as each role', () => {
       expect((await a.goto(path))?.status(), path).toBe(200);
       await expectNoAxeViolations(a, `${path} as an admin`);
     }
-  });
+  }, 90_000); // Many pages, each checked by axe: slow when the two cores are busy.
 
   it('the payment problems list, and admin session pages with a refused payment, the hold release and the completion reason', async () => {
     const admin = await t.createUser('admin');
@@ -76,5 +76,5 @@ describe('axe on the remaining pages, as each role', () => {
     expect(await a.getByRole('cell', { name: 'Wrong amount' }).count()).toBe(1);
     await a.goto(`/admin/sessions/${confirmed.sessionId}`);
     expect(await a.getByLabel('Reason (optional)').count()).toBe(1);
-  });
+  }, 90_000);
 });
