@@ -2,8 +2,13 @@
 // busy dashboard (measured with --cpu-prof; see bench/RESULTS.md).
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
-/** "$45.00" */
+// Intl throws a RangeError on a code that is not three letters. Our own prices always have one, but a
+// refused payment is shown as it arrived, and a page must not fail on what someone else sent us.
+const CURRENCY_CODE = /^[A-Za-z]{3}$/;
+
+/** "$45.00"; an amount in something that is not a currency code is shown as "45.00 (code)". */
 export function formatMoney(cents: number, currency: string): string {
+  if (!CURRENCY_CODE.test(currency)) return `${(cents / 100).toFixed(2)} (${currency.slice(0, 12) || 'no currency'})`;
   let f = moneyFormats.get(currency);
   if (!f) moneyFormats.set(currency, (f = new Intl.NumberFormat('en-US', { style: 'currency', currency })));
   return f.format(cents / 100);
