@@ -64,7 +64,7 @@ export function openPostgres(url: string, logger: Logger, options: { max?: numbe
   return {
     kind: 'postgres',
     pool,
-    db: drizzlePg({ client: pool, schema }) as unknown as Db,
+    db: retryDeadlocks(drizzlePg({ client: pool, schema }) as unknown as Db),
     async query(text, values) {
       const r = await pool.query(text, values as unknown[]);
       // A multi-statement script returns an array of results.
@@ -95,4 +95,40 @@ function releaseWhenBeginFails(client: pg.PoolClient): void {
     }
     return result;
   }) as typeof client.query;
+}
+
+/** SQLSTATEs after which the same transaction, run again, can succeed: deadlock and serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 4;
+
+function retryable(err: unknown): boolean {
+  // Drizzle wraps the driver's error; the SQLSTATE is on it or on its cause.
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && RETRYABLE.has(e.code)) return true;
+  }
+  return false;
+}
+
+/**
+ * PostgreSQL breaks a deadlock by failing one of the transactions in it (40P01). Some are hard to rule
+ * out by lock order alone: an UPDATE of a session re-checks the exclusion constraints and waits for a
+ * booking in flight, which waits for it. The failed transaction was rolled back whole, so running it
+ * again is safe, and is what PostgreSQL's documentation advises. Transactions here hold no outside
+ * effects (calls to providers happen after commit, from the outbox or jobs).
+ */
+function retryDeadlocks(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  const retrying = async (...args: Parameters<Db['transaction']>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction(...args);
+      } catch (err) {
+        if (attempt >= ATTEMPTS || !retryable(err)) throw err;
+        // A short random pause, so the transactions that met do not meet again in the same order.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  };
+  (db as { transaction: unknown }).transaction = retrying;
+  return db;
 }
