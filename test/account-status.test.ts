@@ -184,6 +184,9 @@ describe('deactivation by an admin', () => {
     expect((await t.agent().get('/')).body).not.toContain('Quentin Quitting');
     expect((await t.agent().get(`/mentors/${mentor.id}`)).statusCode).toBe(404);
     expect((await book(mentee, mentor.id, slot(30))).statusCode).toBe(404);
+    // Nor by an operator (cli session:create).
+    const byOperator = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: slot(60).toISOString(), duration: 60 }, now: new Date() });
+    expect(byOperator).toEqual({ ok: false, field: 'mentor', error: `the account ${mentor.email.toLowerCase()} is deactivated` });
     expect(await t.database.db.select().from(sessions).where(eq(sessions.mentorId, mentor.id))).toHaveLength(1);
   });
 

@@ -33,13 +33,15 @@ export async function createPaidSession(options: { db: Db; input: unknown; now: 
   if (startsAt.getTime() <= options.now.getTime()) return { ok: false, field: 'start', error: 'must be in the future' };
 
   const [mentor] = await options.db
-    .select({ id: users.id, rate: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency })
+    .select({ id: users.id, rate: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency, deactivatedAt: users.deactivatedAt })
     .from(users)
     .innerJoin(mentorProfiles, eq(mentorProfiles.userId, users.id))
     .where(and(eq(users.email, mentorEmail), eq(users.role, 'mentor')));
   if (!mentor) return { ok: false, field: 'mentor', error: `no mentor with email ${mentorEmail}` };
-  const [mentee] = await options.db.select({ id: users.id }).from(users).where(and(eq(users.email, menteeEmail), eq(users.role, 'mentee')));
+  if (mentor.deactivatedAt) return { ok: false, field: 'mentor', error: `the account ${mentorEmail} is deactivated` };
+  const [mentee] = await options.db.select({ id: users.id, deactivatedAt: users.deactivatedAt }).from(users).where(and(eq(users.email, menteeEmail), eq(users.role, 'mentee')));
   if (!mentee) return { ok: false, field: 'mentee', error: `no mentee with email ${menteeEmail}` };
+  if (mentee.deactivatedAt) return { ok: false, field: 'mentee', error: `the account ${menteeEmail} is deactivated` };
 
   try {
     const sessionId = await options.db.transaction(async (tx) => {
