@@ -56,7 +56,8 @@ describe(`npm start (${onPostgres ? 'PostgreSQL' : 'embedded database'})`, () =>
       child.on('exit', (code, signal) => resolve({ code, signal })));
     cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
 
-    await waitFor(() => /is running at/.test(stdout) || child.exitCode !== null, 90_000, () => `no "is running at" within 90 s:\n${stdout}\n${stderr}`);
+    // The banner is several writes and may arrive in several chunks: wait for its last line (the last demo login).
+    await waitFor(() => /bob@example\.com/.test(stdout) || child.exitCode !== null, 90_000, () => `no start-up banner within 90 s:\n${stdout}\n${stderr}`);
     expect(child.exitCode, `${stdout}\n${stderr}`).toBeNull();
 
     expect(stdout).toContain(`CodeMentorHub is running at http://localhost:${port}`);
