@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaidSession } from '../src/booking/operator';
-import { accountTokens, auditLog, authSessions, availabilityWindows, emailOutbox, mentorProfiles, refunds, sessions, users } from '../src/db/schema';
+import { accountTokens, auditLog, authSessions, emailOutbox, refunds, sessions, users } from '../src/db/schema';
+import { createOpenMentor } from './helpers/mentors';
 import { buildTestApp, TEST_PASSWORD, type Agent, type TestApp } from './helpers/app';
 
 let t: TestApp;
@@ -10,13 +11,7 @@ afterAll(async () => { await t.close(); });
 
 type LoggedIn = Agent & { user: { id: string; email: string } };
 
-/** A mentor available every day, no notice: any half-hour from now on is bookable. */
-async function openMentor() {
-  const mentor = await t.createUser('mentor');
-  await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, mentor.id));
-  await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: mentor.id })));
-  return mentor;
-}
+const openMentor = () => createOpenMentor(t);
 
 function slot(hoursAhead: number): Date {
   const d = new Date(Date.now() + hoursAhead * 3_600_000);

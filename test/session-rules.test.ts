@@ -1,8 +1,9 @@
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaidSession } from '../src/booking/operator';
-import { auditLog, availabilityWindows, emailOutbox, mentorProfiles, paymentProblems, refunds, sessions } from '../src/db/schema';
+import { auditLog, emailOutbox, paymentProblems, refunds, sessions } from '../src/db/schema';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from '../src/mail/templates/payment-refunded';
+import { createOpenMentor } from './helpers/mentors';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 const HOUR = 3_600_000;
@@ -13,13 +14,7 @@ afterAll(async () => { await t.close(); });
 type Agent = Awaited<ReturnType<TestApp['loginAs']>>;
 const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
 
-/** A mentor available every day 00:00-24:00 UTC, no notice, 60.00 USD an hour. */
-async function openMentor() {
-  const mentor = await t.createUser('mentor');
-  await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0, sessionLengths: [30, 60], hourlyRateCents: 6000 }).where(eq(mentorProfiles.userId, mentor.id));
-  await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: mentor.id })));
-  return mentor;
-}
+const openMentor = () => createOpenMentor(t);
 
 let hoursAhead = 24;
 function freshSlot(): Date {

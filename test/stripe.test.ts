@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, availabilityWindows, emailOutbox, mentorProfiles, paymentProblems, processedEvents, refunds, sessions } from '../src/db/schema';
+import { auditLog, emailOutbox, paymentProblems, processedEvents, refunds, sessions } from '../src/db/schema';
 import { processDueRefunds } from '../src/payments/record';
 import { createStripePaymentProvider } from '../src/payments/stripe';
 import { FakeStripe, parseForm, signedWebhook, type StripeEventPayload } from './fakes/stripe';
+import { createOpenMentor } from './helpers/mentors';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 const WEBHOOK_SECRET = 'whsec_test';
@@ -23,13 +24,7 @@ afterAll(async () => {
 
 type Mentee = Awaited<ReturnType<TestApp['loginAs']>>;
 
-/** A mentor available every day 00:00-24:00 UTC, no notice: any half-hour from now on is bookable. */
-async function openMentor() {
-  const mentor = await t.createUser('mentor');
-  await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0, sessionLengths: [30, 60], hourlyRateCents: 6000 }).where(eq(mentorProfiles.userId, mentor.id));
-  await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: mentor.id })));
-  return mentor;
-}
+const openMentor = () => createOpenMentor(t);
 
 let hoursAhead = 24;
 /** A different bookable slot for each call, so tests sharing one mentor never collide. */
