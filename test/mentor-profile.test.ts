@@ -2,7 +2,9 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localParts } from '../src/booking/timezones';
 import { auditLog, availabilityWindows, mentorProfiles, users } from '../src/db/schema';
-import { replaceAvailability, updateAccountSettings, updateMentorProfile } from '../src/mentors/profile';
+import { updateAccountSettings } from '../src/accounts/settings';
+import { replaceAvailability } from '../src/mentors/availability';
+import { updateMentorProfile } from '../src/mentors/profile';
 import { buildTestApp, type Agent, type TestApp } from './helpers/app';
 
 let t: TestApp;

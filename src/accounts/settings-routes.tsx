@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { updateAccountSettings, type AccountSettingsForm } from '../mentors/profile';
+import { updateAccountSettings, type AccountSettingsForm } from './settings';
 import { SelectField } from '../mentors/profile-views';
 import { requireRole, SESSION_COOKIE } from '../web/auth';
 import { pageContext, setFlash, type PageContext } from '../web/context';

@@ -4,10 +4,9 @@ import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ForbiddenPage } from '../web/errors';
 import { sendPage } from '../web/render';
-import {
-  loadMentorForEdit, profileFormValues, replaceAvailability, updateMentorProfile, WEEK,
-  type MentorForEdit, type Outcome, type ProfileForm, type WindowInput,
-} from './profile';
+import type { Outcome } from '../accounts/outcome';
+import { replaceAvailability, WEEK, type WindowInput } from './availability';
+import { loadMentorForEdit, profileFormValues, updateMentorProfile, type MentorForEdit, type ProfileForm } from './profile';
 import { availabilityFormValues, AvailabilityPage, ProfileEditPage, ROWS_PER_DAY, type AvailabilityForm, type EditTarget } from './profile-views';
 
 type Body = Record<string, string | string[] | undefined>;

@@ -3,10 +3,8 @@ import type { FieldErrors } from '../accounts/users';
 import type { PageContext } from '../web/context';
 import { Csrf, Field, Layout } from '../web/layout';
 import { describeZone } from '../web/zones';
-import {
-  CURRENCIES, formatMinute, LIMITS, SESSION_LENGTH_CHOICES, timeInputValue, WEEK,
-  type ProfileForm, type WindowRow,
-} from './profile';
+import { formatMinute, timeInputValue, WEEK, type WindowRow } from './availability';
+import { CURRENCIES, LIMITS, SESSION_LENGTH_CHOICES, type ProfileForm } from './profile';
 
 /** Whose profile the page edits, and where its forms post: the mentor's own pages, or an admin's. */
 export interface EditTarget {

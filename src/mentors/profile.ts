@@ -1,18 +1,19 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { accountFields, fieldErrors, type FieldErrors } from '../accounts/users';
+import { forbidden, inTransaction, Refused, type Outcome, type Refusal } from '../accounts/outcome';
+import { fieldErrors } from '../accounts/users';
 import { recordAudit } from '../audit/record';
-import { isTimeZone } from '../config';
 import type { Db, Tx } from '../db/client';
 import { availabilityWindows, mentorProfiles, users } from '../db/schema';
-import { TIME_ZONES } from '../web/zones';
 import { isUuid } from '../db/ids';
 import { text } from '../web/input';
+import type { WindowRow } from './availability';
 
 /**
- * Editing a mentor's profile and weekly availability, and any user's name and time zone.
- * Each change is validated here (not only in the form), written in one transaction with its audit row,
- * and allowed only to the mentor themselves or an admin: the routes check that too, this is the backstop.
+ * Editing a mentor's profile (weekly availability is in ./availability, name and time zone in
+ * accounts/settings). Each change is validated here (not only in the form), written in one transaction
+ * with its audit row, and allowed only to the mentor themselves or an admin: the routes check that too,
+ * this is the backstop.
  */
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'INR'] as const;
@@ -28,22 +29,7 @@ export const LIMITS = {
   horizonDaysMax: 365,
 } as const;
 
-/** Monday first, as people read a week; `value` is the stored weekday (0 = Sunday). */
-export const WEEK = [
-  { value: 1, key: 'monday', label: 'Monday' },
-  { value: 2, key: 'tuesday', label: 'Tuesday' },
-  { value: 3, key: 'wednesday', label: 'Wednesday' },
-  { value: 4, key: 'thursday', label: 'Thursday' },
-  { value: 5, key: 'friday', label: 'Friday' },
-  { value: 6, key: 'saturday', label: 'Saturday' },
-  { value: 0, key: 'sunday', label: 'Sunday' },
-] as const;
-
-export type Outcome = { ok: true } | { ok: false; errors: FieldErrors; reason: 'invalid' | 'not-found' | 'forbidden' };
-
-type Refusal = Extract<Outcome, { ok: false }>;
 const notFound: Refusal = { ok: false, reason: 'not-found', errors: { form: 'This mentor does not exist.' } };
-const forbidden: Refusal = { ok: false, reason: 'forbidden', errors: { form: 'You may not change this account.' } };
 
 /** "react, TypeScript , react" -> ["react", "TypeScript"]: trimmed, first spelling of each kept (the field is already clean text). */
 export function parseSkills(raw: string): string[] {
@@ -126,12 +112,6 @@ export interface ProfileForm {
   horizonDays: string;
 }
 
-export interface WindowRow {
-  weekday: number;
-  startMinute: number;
-  endMinute: number;
-}
-
 export interface MentorForEdit {
   id: string;
   name: string;
@@ -191,7 +171,7 @@ export function profileFormValues(profile: MentorForEdit['profile']): ProfileFor
  * Locks the mentor's profile row for the rest of the transaction and checks the actor may edit it:
  * the mentor themselves, or an admin. Concurrent edits of one mentor queue behind the lock.
  */
-async function lockMentorForEdit(tx: Tx, mentorId: string, actorId: string): Promise<Outcome> {
+export async function lockMentorForEdit(tx: Tx, mentorId: string, actorId: string): Promise<Outcome> {
   if (!isUuid(mentorId) || !isUuid(actorId)) return notFound;
   const [mentor] = await tx
     .select({ id: mentorProfiles.userId, role: users.role })
@@ -203,23 +183,6 @@ async function lockMentorForEdit(tx: Tx, mentorId: string, actorId: string): Pro
   if (actorId === mentorId) return { ok: true };
   const [actor] = await tx.select({ role: users.role }).from(users).where(eq(users.id, actorId));
   return actor?.role === 'admin' ? { ok: true } : forbidden;
-}
-
-class Refused extends Error {
-  constructor(readonly outcome: Outcome) {
-    super('refused');
-  }
-}
-
-/** Runs `work` in a transaction; a Refused thrown inside rolls it back and becomes the outcome. */
-async function inTransaction(db: Db, work: (tx: Tx) => Promise<void>): Promise<Outcome> {
-  try {
-    await db.transaction(async (tx) => work(tx));
-    return { ok: true };
-  } catch (err) {
-    if (err instanceof Refused) return err.outcome;
-    throw err;
-  }
 }
 
 export interface UpdateMentorProfileOptions {
@@ -254,152 +217,6 @@ export async function updateMentorProfile(options: UpdateMentorProfileOptions): 
     await recordAudit(tx, {
       actorId: options.actorId, action: 'mentor.profile.update', subjectType: 'user', subjectId: options.mentorId,
       data: { changed }, ip: options.ip,
-    });
-  });
-}
-
-export interface WindowInput {
-  /** Names the form row, so an error lands next to it; defaults to the index. */
-  id?: string;
-  weekday: number;
-  start: string;
-  end: string;
-}
-
-/** "09:30" -> 570; "24:00" -> 1440; seconds (":00") are tolerated. Null if not a time of day. */
-export function parseTime(raw: string): number | null {
-  const m = /^(\d{1,2}):(\d{2})(?::00(?:\.0+)?)?$/.exec(raw.trim());
-  if (!m) return null;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  if (min > 59 || h > 24 || (h === 24 && min !== 0)) return null;
-  return h * 60 + min;
-}
-
-/** 570 -> "09:30"; 1440 -> "24:00". */
-export function formatMinute(m: number): string {
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
-/** What a time input can hold: it has no 24:00, so midnight at the end of a day shows as 00:00 (read back as 24:00). */
-export function timeInputValue(m: number): string {
-  return m === 1440 ? '00:00' : formatMinute(m);
-}
-
-const HALF_HOUR = 30;
-
-const windowsSchema = z
-  .array(z.object({ id: text({ max: 40 }), weekday: z.number().int().min(0).max(6), start: text({ max: 10 }), end: text({ max: 10 }) }))
-  .transform((rows, ctx) => {
-    const out: (WindowRow & { id: string })[] = [];
-    for (const row of rows) {
-      const startRaw = row.start.trim();
-      const endRaw = row.end.trim();
-      if (!startRaw && !endRaw) continue;
-      const fail = (message: string) => ctx.addIssue({ code: 'custom', path: [row.id], message });
-      if (!startRaw || !endRaw) { fail('Enter both a start and an end, or leave both empty'); continue; }
-      const start = parseTime(startRaw);
-      let end = parseTime(endRaw);
-      if (start === null || end === null) { fail('Enter times like 09:00 or 17:30'); continue; }
-      // An end of 00:00 is midnight at the end of the day: a time input cannot say 24:00.
-      if (end === 0) end = 1440;
-      if (start % HALF_HOUR !== 0 || end % HALF_HOUR !== 0) { fail('Use times on the hour or half hour, like 09:00 or 09:30'); continue; }
-      if (start >= end) {
-        fail(start === 1440 ? 'A window cannot start at 24:00' : 'The end must be after the start. For a window past midnight, end it at 00:00 and add one on the next day');
-        continue;
-      }
-      out.push({ id: row.id, weekday: row.weekday, startMinute: start, endMinute: end });
-    }
-    for (const day of WEEK) {
-      const sorted = out.filter((w) => w.weekday === day.value).sort((a, b) => a.startMinute - b.startMinute);
-      for (let i = 1; i < sorted.length; i++) {
-        const prev = sorted[i - 1]!;
-        const cur = sorted[i]!;
-        if (cur.startMinute < prev.endMinute) {
-          ctx.addIssue({
-            code: 'custom', path: [cur.id],
-            message: `This window overlaps ${formatMinute(prev.startMinute)}–${formatMinute(prev.endMinute)} on ${day.label}`,
-          });
-        }
-      }
-    }
-    return out.map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute }));
-  });
-
-export interface ReplaceAvailabilityOptions {
-  db: Db;
-  mentorId: string;
-  /** Every row of the form; rows with neither start nor end are ignored. Times are in the mentor's zone. */
-  windows: WindowInput[];
-  actorId: string;
-  ip?: string;
-}
-
-/** Replaces all of a mentor's weekly windows at once; errors are keyed by row id. */
-export async function replaceAvailability(options: ReplaceAvailabilityOptions): Promise<Outcome> {
-  const parsed = windowsSchema.safeParse(options.windows.map((w, i) => ({ ...w, id: w.id ?? String(i) })));
-  if (!parsed.success) return { ok: false, reason: 'invalid', errors: fieldErrors(parsed.error) };
-  const windows = parsed.data.sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute);
-  return inTransaction(options.db, async (tx) => {
-    const allowed = await lockMentorForEdit(tx, options.mentorId, options.actorId);
-    if (!allowed.ok) throw new Refused(allowed);
-    await tx.delete(availabilityWindows).where(eq(availabilityWindows.mentorId, options.mentorId));
-    if (windows.length) await tx.insert(availabilityWindows).values(windows.map((w) => ({ ...w, mentorId: options.mentorId })));
-    await recordAudit(tx, {
-      actorId: options.actorId, action: 'mentor.availability.replace', subjectType: 'user', subjectId: options.mentorId,
-      data: { windows: windows.map((w) => [w.weekday, w.startMinute, w.endMinute]) }, ip: options.ip,
-    });
-  });
-}
-
-/**
- * The zone as the zone list spells it ("europe/berlin" -> "Europe/Berlin"). A valid zone not in the list
- * (e.g. "Asia/Kathmandu", which browsers send but older ICU lists as "Asia/Katmandu") is kept as given:
- * the runtime's own canonical form would silently rename it.
- */
-function listedSpelling(zone: string): string {
-  const lower = zone.toLowerCase();
-  return TIME_ZONES.find((z) => z.toLowerCase() === lower) ?? zone;
-}
-
-const settingsSchema = z.object({
-  name: accountFields.name,
-  timezone: text({ max: 64 })
-    .refine((v) => v !== '' && v.length <= 64 && isTimeZone(v), 'Choose a time zone from the list')
-    .transform(listedSpelling),
-});
-
-export interface AccountSettingsForm {
-  name: string;
-  timezone: string;
-}
-
-export interface UpdateAccountSettingsOptions {
-  db: Db;
-  userId: string;
-  input: AccountSettingsForm;
-  actorId: string;
-  ip?: string;
-}
-
-/** A user's own name and time zone (the zone every time is shown in, and a mentor's availability is in). */
-export async function updateAccountSettings(options: UpdateAccountSettingsOptions): Promise<Outcome> {
-  const parsed = settingsSchema.safeParse(options.input);
-  if (!parsed.success) return { ok: false, reason: 'invalid', errors: fieldErrors(parsed.error) };
-  const next = parsed.data;
-  return inTransaction(options.db, async (tx) => {
-    if (!isUuid(options.userId) || !isUuid(options.actorId)) throw new Refused(notFound);
-    const [before] = await tx.select({ name: users.name, timezone: users.timezone }).from(users).where(eq(users.id, options.userId)).for('update');
-    if (!before) throw new Refused({ ...notFound, errors: { form: 'This account does not exist.' } });
-    if (options.actorId !== options.userId) {
-      const [actor] = await tx.select({ role: users.role }).from(users).where(eq(users.id, options.actorId));
-      if (actor?.role !== 'admin') throw new Refused(forbidden);
-    }
-    await tx.update(users).set(next).where(eq(users.id, options.userId));
-    const changed = (['name', 'timezone'] as const).filter((k) => before[k] !== next[k]);
-    await recordAudit(tx, {
-      actorId: options.actorId, action: 'account.settings.update', subjectType: 'user', subjectId: options.userId,
-      data: { changed, timezone: next.timezone }, ip: options.ip,
     });
   });
 }
