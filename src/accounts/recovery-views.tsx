@@ -1,5 +1,6 @@
 import type { PageContext } from '../web/context';
-import { Csrf, Field, Layout } from '../web/layout';
+import { Field } from '../web/forms';
+import { Csrf, Layout } from '../web/layout';
 import type { FieldErrors } from './users';
 import { PASSWORD_MIN } from './users';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { updateAccountSettings, type AccountSettingsForm } from './settings';
-import { SelectField } from '../mentors/profile-views';
 import { requireRole, SESSION_COOKIE } from '../web/auth';
 import { pageContext, setFlash, type PageContext } from '../web/context';
-import { Csrf, Field, Layout } from '../web/layout';
+import { Field, SelectField } from '../web/forms';
+import { Csrf, Layout } from '../web/layout';
 import { sendPage } from '../web/render';
 import { describeZone, TIME_ZONES } from '../web/zones';
 import { changePassword } from './password-reset';
@@ -69,7 +69,7 @@ export function AccountSettingsPage(props: { ctx: PageContext; values: AccountSe
         <form method="post" action="/account" class="stack" novalidate>
           <Csrf token={props.ctx.csrf} />
           <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />
-          <SelectField name="timezone" label="Time zone" value={values.timezone} options={TIME_ZONES} error={errors.timezone}
+          <SelectField name="timezone" label="Time zone" value={values.timezone} options={TIME_ZONES} error={errors.timezone} keepUnlisted
             hint={`Every time on the site is shown in this zone${mentor ? '; your weekly availability keeps its clock times in it' : ''}. Now: ${describeZone(current)}.`} />
           <button type="submit" class="btn btn-block">Save</button>
         </form>

@@ -3,6 +3,7 @@ import { formatMoney } from '../mentors/directory';
 import type { SessionRow } from '../sessions/queries';
 import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge } from '../sessions/views';
 import type { PageContext } from '../web/context';
+import { Field } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 import { PROBLEM_WORDS, Received } from './payments-views';
@@ -41,9 +42,9 @@ export function AdminSessionsPage(props: {
     <Layout ctx={props.ctx} title="Sessions" wide>
       <h1>Sessions</h1>
       <form method="get" action="/admin/sessions" class="search filters-form" role="search">
-        <div class="field"><label for="q">Name or email</label><input id="q" name="q" type="search" value={query.q ?? ''} /></div>
-        <div class="field"><label for="from">Starting from</label><input id="from" name="from" type="date" value={query.from ?? ''} /></div>
-        <div class="field"><label for="to">Up to</label><input id="to" name="to" type="date" value={query.to ?? ''} /></div>
+        <Field id="q" name="q" label="Name or email" type="search" value={query.q} />
+        <Field id="from" name="from" label="Starting from" type="date" value={query.from} />
+        <Field id="to" name="to" label="Up to" type="date" value={query.to} />
         {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
         {query.mentor ? <input type="hidden" name="mentor" value={query.mentor} /> : null}
         {query.mentee ? <input type="hidden" name="mentee" value={query.mentee} /> : null}
@@ -124,11 +125,8 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) 
           <form method="post" action={`/admin/sessions/${s.id}/set-status/`} class="stack">
             <Csrf token={props.ctx.csrf} />
             <input type="hidden" name="status" value="completed" />
-            <div class="field">
-              <label for="complete-reason">Reason (optional)</label>
-              <p class="hint" id="complete-reason-hint">Needed only to mark the session completed before it ends. Kept in the audit trail.</p>
-              <input id="complete-reason" name="reason" type="text" maxLength={500} aria-describedby="complete-reason-hint" />
-            </div>
+            <Field id="complete-reason" name="reason" label="Reason (optional)" maxLength={500}
+              hint="Needed only to mark the session completed before it ends. Kept in the audit trail." />
             <div><button type="submit" class="btn btn-small">Mark completed</button></div>
           </form>
         ) : null}

@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import { users } from '../db/schema';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash, type PageContext } from '../web/context';
+import { Field } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { sendPage } from '../web/render';
 
@@ -59,7 +60,7 @@ function AdminUsers(props: { ctx: PageContext; rows: UserRow[]; q: string }) {
     <Layout ctx={props.ctx} title="Users" wide>
       <h1>Users</h1>
       <form method="get" action="/admin/users" class="search filters-form" role="search">
-        <div class="field"><label for="q">Name or email</label><input id="q" name="q" type="search" value={props.q} /></div>
+        <Field id="q" name="q" label="Name or email" type="search" value={props.q} />
         <button type="submit" class="btn">Search</button>
         {props.q ? <a href="/admin/users">Clear search</a> : null}
       </form>

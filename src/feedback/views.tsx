@@ -1,5 +1,6 @@
 import type { FieldErrors } from '../accounts/users';
 import type { PageContext } from '../web/context';
+import { ErrorSummary, FieldError, TextArea } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, formatter } from '../web/time';
 import type { NotesSession } from './notes';
@@ -55,21 +56,6 @@ export function ProfileReviews(props: { reviews: PublicReview[]; summary: Rating
   );
 }
 
-function ErrorSummary(props: { errors: FieldErrors; labels: Record<string, string>; ids: Record<string, string> }) {
-  const entries = Object.entries(props.errors).filter(([, m]) => m);
-  if (entries.length === 0) return null;
-  return (
-    <div class="alert error-summary" role="alert">
-      <p><strong>Nothing was saved.</strong> Correct {entries.length === 1 ? 'this' : `these ${entries.length}`} and send again:</p>
-      <ul>
-        {entries.map(([key, message]) => (
-          <li key={key}>{props.ids[key] ? <a href={`#${props.ids[key]}`}>{props.labels[key] ?? key}: {message}</a> : message}</li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
 export type FeedbackMode = 'new' | 'edit' | 'locked';
 
 /** Rate a completed session (1–5 stars and an optional comment), or edit that rating for 7 days. */
@@ -88,7 +74,7 @@ export function FeedbackPage(props: {
         <h1>{title}</h1>
         <p>Your session with <strong>{session.mentorName}</strong> on {formatDateTime(session.startsAt, zone)} ({session.durationMinutes} minutes).</p>
         {props.conflict ? <p class="alert" role="alert">{props.conflict}</p> : null}
-        <ErrorSummary errors={errors} labels={{ rating: 'Rating', comment: 'Comment' }} ids={{ rating: 'rating-1', comment: 'f-comment' }} />
+        <ErrorSummary errors={errors} labels={{ rating: 'Rating', comment: 'Comment' }} ids={{ rating: 'rating-1', comment: 'f-comment' }} retry="send" />
         {mode === 'locked' && review ? (
           <>
             <p>You rated it <Stars rating={review.rating} /> ({starWord(review.rating)}).</p>
@@ -101,7 +87,7 @@ export function FeedbackPage(props: {
             {mode === 'edit' && review ? <input type="hidden" name="reviewId" value={review.id} /> : null}
             <fieldset class={errors.rating ? 'star-field has-error' : 'star-field'} aria-describedby={errors.rating ? 'rating-error' : undefined}>
               <legend>Rating</legend>
-              {errors.rating ? <p class="error" id="rating-error">{errors.rating}</p> : null}
+              <FieldError id="rating" error={errors.rating} />
               <div class="star-choices">
                 {[1, 2, 3, 4, 5].map((n) => (
                   <label class="star-choice" key={n}>
@@ -111,16 +97,8 @@ export function FeedbackPage(props: {
                 ))}
               </div>
             </fieldset>
-            <div class={errors.comment ? 'field has-error' : 'field'}>
-              <label for="f-comment">Comment (optional)</label>
-              <p class="hint" id="f-comment-hint">Up to {COMMENT_MAX} characters. It is shown on the mentor's public profile with your first name.</p>
-              <textarea
-                id="f-comment" name="comment" rows={5} maxLength={COMMENT_MAX}
-                aria-invalid={errors.comment ? 'true' : undefined}
-                aria-describedby={errors.comment ? 'f-comment-hint f-comment-error' : 'f-comment-hint'}
-              >{values.comment}</textarea>
-              {errors.comment ? <p class="error" id="f-comment-error">{errors.comment}</p> : null}
-            </div>
+            <TextArea name="comment" label="Comment (optional)" value={values.comment} error={errors.comment} rows={5} maxLength={COMMENT_MAX}
+              hint={`Up to ${COMMENT_MAX} characters. It is shown on the mentor's public profile with your first name.`} />
             {mode === 'edit' && review ? (
               <p class="muted small">You can change your rating until {formatDateTime(editableUntil(review), zone)}.</p>
             ) : (
@@ -145,19 +123,11 @@ export function NotesPage(props: { ctx: PageContext; session: NotesSession; note
         <h1>Private notes</h1>
         <p>Your session with <strong>{session.menteeName}</strong> on {formatDateTime(session.startsAt, zone)} ({session.durationMinutes} minutes).</p>
         <p class="note">Only you can see these notes. Your mentee never does.</p>
-        <ErrorSummary errors={errors} labels={{ note: 'Notes' }} ids={{ note: 'f-note' }} />
+        <ErrorSummary errors={errors} labels={{ note: 'Notes' }} ids={{ note: 'f-note' }} retry="send" />
         <form method="post" action={`/sessions/${session.id}/notes`}>
           <Csrf token={props.ctx.csrf} />
-          <div class={errors.note ? 'field has-error' : 'field'}>
-            <label for="f-note">Notes</label>
-            <p class="hint" id="f-note-hint">Up to {NOTE_MAX} characters.{props.updatedAt ? ` Last saved ${formatDateTime(props.updatedAt, zone)}.` : ''}</p>
-            <textarea
-              id="f-note" name="note" rows={10} maxLength={NOTE_MAX}
-              aria-invalid={errors.note ? 'true' : undefined}
-              aria-describedby={errors.note ? 'f-note-hint f-note-error' : 'f-note-hint'}
-            >{props.note}</textarea>
-            {errors.note ? <p class="error" id="f-note-error">{errors.note}</p> : null}
-          </div>
+          <TextArea name="note" label="Notes" value={props.note} error={errors.note} rows={10} maxLength={NOTE_MAX}
+            hint={`Up to ${NOTE_MAX} characters.${props.updatedAt ? ` Last saved ${formatDateTime(props.updatedAt, zone)}.` : ''}`} />
           <p><button type="submit" class="btn">Save notes</button></p>
         </form>
       </section>

@@ -1,3 +1,5 @@
+import { cleanText } from '../web/input';
+
 /** A recipient or sender, always passed to the transport as this object, never as a raw string:
  *  nodemailer parses a raw string as a list, so "a@x, b@y" or "a@x\nBcc: v@y" would add recipients. */
 export interface Mailbox {
@@ -13,12 +15,12 @@ export function isValidAddress(value: string): boolean {
   return value.length <= 254 && ADDRESS.test(value) && !value.startsWith('.') && !value.includes('..');
 }
 
-/** Control characters, bidi overrides and zero-width marks never belong in a display name. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/** Control characters never belong in a display name (bidi overrides and zero-width marks go in cleanText). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** A display name fit for a header or a page: one line, no bidi tricks, bounded length. */
 export function cleanDisplayName(value: string, max = 100): string {
-  const one = value.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+  const one = cleanText(value.replace(CONTROL, ' '));
   return [...one].slice(0, max).join('').trim();
 }
 

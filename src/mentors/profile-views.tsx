@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { FieldErrors } from '../accounts/users';
 import type { PageContext } from '../web/context';
-import { Csrf, Field, Layout } from '../web/layout';
+import { ErrorSummary, Field, FieldError, fieldId, SelectField, TextArea } from '../web/forms';
+import { Csrf, Layout } from '../web/layout';
 import { describeZone } from '../web/zones';
 import { formatMinute, timeInputValue, WEEK, type WindowRow } from './availability';
 import { CURRENCIES, LIMITS, SESSION_LENGTH_CHOICES, type ProfileForm } from './profile';
@@ -33,94 +34,14 @@ export function availabilityFormValues(windows: WindowRow[]): AvailabilityForm {
   return out;
 }
 
-const fieldId = (name: string) => `f-${name}`;
-
-function describedBy(...ids: (string | false | undefined)[]): string | undefined {
-  return ids.filter(Boolean).join(' ') || undefined;
-}
-
-/** Every message at the top, each linking to its field, announced when the page loads. */
-function ErrorSummary(props: { errors: FieldErrors; labels: Record<string, string> }) {
-  const entries = Object.entries(props.errors).filter(([, m]) => m);
-  if (entries.length === 0) return null;
-  return (
-    <div class="alert error-summary" role="alert">
-      <p><strong>Nothing was saved.</strong> Correct {entries.length === 1 ? 'this' : `these ${entries.length}`} and save again:</p>
-      <ul>
-        {entries.map(([key, message]) => (
-          <li key={key}>
-            {key === 'form' ? message : <a href={`#${fieldId(key)}`}>{props.labels[key] ?? key}: {message}</a>}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function TextInput(props: {
-  name: string; label: string; value: string; error?: string; hint?: string;
-  inputmode?: 'decimal' | 'numeric'; type?: string; min?: number; max?: number; step?: number; required?: boolean;
-}) {
-  const id = fieldId(props.name);
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? <p class="hint" id={`${id}-hint`}>{props.hint}</p> : null}
-      <input
-        id={id} name={props.name} type={props.type ?? 'text'} value={props.value} inputMode={props.inputmode}
-        min={props.min} max={props.max} step={props.step} required={props.required}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(props.hint && `${id}-hint`, props.error && `${id}-error`)}
-      />
-      {props.error ? <p class="error" id={`${id}-error`}>{props.error}</p> : null}
-    </div>
-  );
-}
-
-function TextArea(props: { name: string; label: string; value: string; error?: string; hint?: string; rows?: number }) {
-  const id = fieldId(props.name);
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? <p class="hint" id={`${id}-hint`}>{props.hint}</p> : null}
-      <textarea
-        id={id} name={props.name} rows={props.rows ?? 6}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(props.hint && `${id}-hint`, props.error && `${id}-error`)}
-      >{props.value}</textarea>
-      {props.error ? <p class="error" id={`${id}-error`}>{props.error}</p> : null}
-    </div>
-  );
-}
-
-export function SelectField(props: { name: string; label: string; value: string; options: readonly string[]; error?: string; hint?: string }) {
-  const id = fieldId(props.name);
-  // A stored value missing from the list stays selectable, so saving the form never changes it silently.
-  const options = props.value && !props.options.includes(props.value) ? [props.value, ...props.options] : props.options;
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? <p class="hint" id={`${id}-hint`}>{props.hint}</p> : null}
-      <select
-        id={id} name={props.name}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(props.hint && `${id}-hint`, props.error && `${id}-error`)}
-      >
-        {options.map((o) => <option key={o} value={o} selected={o === props.value}>{o}</option>)}
-      </select>
-      {props.error ? <p class="error" id={`${id}-error`}>{props.error}</p> : null}
-    </div>
-  );
-}
-
 function SessionLengths(props: { values: string[]; error?: string }) {
   const id = fieldId('sessionLengths');
   return (
     <fieldset id={id} class={props.error ? 'field choices has-error' : 'field choices'}
-      aria-describedby={describedBy(`${id}-hint`, props.error && `${id}-error`)}>
+      aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}>
       <legend>Session lengths offered</legend>
       <p class="hint" id={`${id}-hint`}>Mentees choose one of these when they book. Pick at least one.</p>
-      {props.error ? <p class="error" id={`${id}-error`}>{props.error}</p> : null}
+      <FieldError id={id} error={props.error} />
       <div class="choice-row">
         {SESSION_LENGTH_CHOICES.map((len) => (
           <label key={len} class="choice">
@@ -160,7 +81,7 @@ export function ProfileEditPage(props: { ctx: PageContext; target: EditTarget; v
       {target.asAdmin ? <p><a href="/admin">← Admin</a></p> : null}
       <h1>{title}</h1>
       <EditNav target={target} current="profile" />
-      <ErrorSummary errors={errors} labels={PROFILE_LABELS} />
+      <ErrorSummary errors={errors} labels={PROFILE_LABELS} retry="save" />
       <form method="post" action={target.profileUrl} class="card stack edit-form" novalidate>
         <Csrf token={props.ctx.csrf} />
         <fieldset>
@@ -169,22 +90,22 @@ export function ProfileEditPage(props: { ctx: PageContext; target: EditTarget; v
             hint={`One line shown under the name in the mentor list, up to ${LIMITS.headline} characters.`} />
           <TextArea name="bio" label="About" value={values.bio} error={errors.bio}
             hint={`Experience, what you help with, how you like to work. Up to ${LIMITS.bio} characters.`} />
-          <TextInput name="skills" label="Skills" value={values.skills} error={errors.skills}
+          <Field name="skills" label="Skills" value={values.skills} error={errors.skills}
             hint={`Separate with commas, e.g. TypeScript, React, System design. 1 to ${LIMITS.skills} skills, each up to ${LIMITS.skill} characters.`} />
         </fieldset>
         <fieldset>
           <legend>Price</legend>
-          <TextInput name="hourlyRate" label="Hourly rate" value={values.hourlyRate} error={errors.hourlyRate} inputmode="decimal"
+          <Field name="hourlyRate" label="Hourly rate" value={values.hourlyRate} error={errors.hourlyRate} inputmode="decimal"
             hint={`In the currency below, from ${LIMITS.rateMin} to ${LIMITS.rateMax}, e.g. 60 or 72.50. A session costs its share of this rate.`} />
-          <SelectField name="currency" label="Currency" value={values.currency} options={CURRENCIES} error={errors.currency} />
+          <SelectField name="currency" label="Currency" value={values.currency} options={CURRENCIES} error={errors.currency} keepUnlisted />
         </fieldset>
         <fieldset>
           <legend>Bookings</legend>
           <SessionLengths values={values.sessionLengths} error={errors.sessionLengths} />
-          <TextInput name="minNoticeHours" label="Minimum notice (hours)" value={values.minNoticeHours} error={errors.minNoticeHours}
+          <Field name="minNoticeHours" label="Minimum notice (hours)" value={values.minNoticeHours} error={errors.minNoticeHours}
             type="number" inputmode="numeric" min={0} max={LIMITS.noticeHoursMax} step={1}
             hint={`How long before a session it must be booked: 0 to ${LIMITS.noticeHoursMax} hours.`} />
-          <TextInput name="horizonDays" label="Booking horizon (days)" value={values.horizonDays} error={errors.horizonDays}
+          <Field name="horizonDays" label="Booking horizon (days)" value={values.horizonDays} error={errors.horizonDays}
             type="number" inputmode="numeric" min={1} max={LIMITS.horizonDaysMax} step={1}
             hint={`How far ahead sessions can be booked: 1 to ${LIMITS.horizonDaysMax} days.`} />
         </fieldset>
@@ -257,7 +178,7 @@ export function AvailabilityPage(props: {
       </section>
       <section aria-labelledby="edit">
         <h2 id="edit">Change availability</h2>
-        <ErrorSummary errors={summaryErrors} labels={labels} />
+        <ErrorSummary errors={summaryErrors} labels={labels} retry="save" />
         <form method="post" action={target.availabilityUrl} class="stack" novalidate>
           <Csrf token={props.ctx.csrf} />
           <p class="hint" id="availability-hint">

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { availabilityWindows, mentorProfiles, users } from '../db/schema';
 import { isUuid } from '../db/ids';
-import { text } from '../web/input';
+import { cleanText, text } from '../web/input';
 import type { WindowRow } from './availability';
 
 /**
@@ -36,7 +36,7 @@ export function parseSkills(raw: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const part of raw.split(',')) {
-    const skill = part.replace(/\s+/g, ' ').trim();
+    const skill = cleanText(part);
     const key = skill.toLocaleLowerCase('en-US');
     if (!skill || seen.has(key)) continue;
     seen.add(key);

@@ -2,6 +2,7 @@ import { CancellationRule } from '../sessions/views';
 import type { MentorSchedule } from '../booking/slots';
 import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
+import { Field, SelectField } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, formatter } from '../web/time';
 import { describeZone, zoneOptions } from '../web/zones';
@@ -24,14 +25,8 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
     <Layout ctx={props.ctx} title="Find a mentor" wide>
       <h1>Find a mentor</h1>
       <form method="get" action="/mentors" class="search" role="search">
-        <div class="field">
-          <label for="q">Name or skill</label>
-          <input id="q" name="q" type="search" value={props.q} placeholder="e.g. TypeScript" />
-        </div>
-        <div class="field">
-          <label for="max">Max rate per hour (USD)</label>
-          <input id="max" name="max" type="number" min="1" step="1" value={props.max} inputmode="numeric" />
-        </div>
+        <Field id="q" name="q" label="Name or skill" type="search" value={props.q} placeholder="e.g. TypeScript" />
+        <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={props.max} inputmode="numeric" />
         <button type="submit" class="btn">Search</button>
       </form>
       {props.mentors.length === 0 ? (
@@ -116,19 +111,10 @@ export function ProfilePage(props: {
             <p class="alert" role="alert">{props.error}{props.holdId ? <> <a href={`/sessions/${props.holdId}`}>Go to your unpaid booking</a></> : null}</p>
           ) : null}
           <form method="get" action={`/mentors/${profile.id}`} class="inline-form">
-            <div class="field">
-              <label for="length">Session length</label>
-              <select id="length" name="length">
-                {schedule.sessionLengths.map((l) => <option key={l} value={l} selected={l === props.length}>{l} minutes</option>)}
-              </select>
-            </div>
+            <SelectField id="length" name="length" label="Session length" value={String(props.length)}
+              options={schedule.sessionLengths.map((l) => ({ value: String(l), label: `${l} minutes` }))} />
             {props.zoneFromAccount ? null : (
-              <div class="field">
-                <label for="tz">Show times in</label>
-                <select id="tz" name="tz" data-detect-timezone>
-                  {zoneOptions(zone).map((z) => <option key={z} value={z} selected={z === zone}>{z}</option>)}
-                </select>
-              </div>
+              <SelectField id="tz" name="tz" label="Show times in" value={zone} options={zoneOptions(zone)} detectTimezone />
             )}
             <button type="submit" class="btn btn-quiet">Show times</button>
           </form>

@@ -32,9 +32,12 @@ export interface TextOptions {
   raw?: boolean;
 }
 
-/** One-line text: runs of whitespace become one space, trimmed. Multi-line: \r\n counted once, blank runs shortened. */
-function clean(value: string, options: TextOptions): string {
-  if (options.raw) return value;
+/**
+ * The invisible-character rule, for text that does not come through `text()` (or is cut from it).
+ * One-line text: invisible characters and runs of whitespace become one space, trimmed.
+ * Multi-line: invisible characters dropped, \r\n counted once, blank runs shortened.
+ */
+export function cleanText(value: string, options: { multiline?: boolean } = {}): string {
   if (!options.multiline) return value.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim();
   return value.replace(/\r\n?/g, '\n').replace(INVISIBLE, '').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
 }
@@ -47,7 +50,7 @@ export function text(options: TextOptions) {
     .string({ error: options.notText ?? 'Enter this as text.' })
     .max(rawMax, options.tooLong ?? `Use at most ${options.max} characters`)
     .refine((v) => !control.test(v), options.multiline ? CONTROL_MESSAGE_MULTILINE : CONTROL_MESSAGE)
-    .transform((v) => clean(v, options))
+    .transform((v) => (options.raw ? v : cleanText(v, options)))
     .pipe(z.string()
       .min(options.min ?? 0, options.tooShort ?? `Enter at least ${options.min ?? 0} characters`)
       .max(options.max, options.tooLong ?? `Use at most ${options.max} characters`));

@@ -81,38 +81,6 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
   );
 }
 
-/** A labelled form field with its error, wired for screen readers. */
-export function Field(props: {
-  name: string;
-  label: string;
-  type?: string;
-  value?: string;
-  error?: string;
-  autocomplete?: string;
-  hint?: string;
-  required?: boolean;
-}) {
-  const id = `f-${props.name}`;
-  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? <p class="hint" id={`${id}-hint`}>{props.hint}</p> : null}
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value ?? ''}
-        autocomplete={props.autocomplete}
-        required={props.required}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      />
-      {props.error ? <p class="error" id={`${id}-error`}>{props.error}</p> : null}
-    </div>
-  );
-}
-
 export function Csrf(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;
 }
