@@ -6,8 +6,12 @@ import { parseMailbox, type Mailbox } from './mail/address';
  * outside contract is here; nothing else in the code reads process.env.
  */
 
+/** Every invalid variable, one line each; the message is those lines. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
 }
 
 const bool = z
@@ -34,7 +38,7 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -58,6 +62,8 @@ const envSchema = z.object({
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   GOOGLE_REFRESH_TOKEN: z.string().min(1).optional(),
+  GOOGLE_CALENDAR_ID: z.string().min(1).default('primary'),
+  GOOGLE_CALENDAR_API_URL: url(['http:', 'https:']).default('https://www.googleapis.com/calendar/v3/'),
   GOOGLE_MEET_API_URL: url(['http:', 'https:']).default('https://meet.googleapis.com/'),
   GOOGLE_OAUTH_TOKEN_URL: url(['http:', 'https:']).default('https://oauth2.googleapis.com/token'),
   PAYMENT_PROVIDER: z.enum(['stripe', 'test']).default('test'),
@@ -75,6 +81,39 @@ const envSchema = z.object({
 });
 
 export type Env = z.input<typeof envSchema>;
+type Parsed = z.output<typeof envSchema>;
+
+export interface GoogleMeetConfig {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  /** The calendar the sessions' events go into (Calendar rooms; read, not used yet). */
+  calendarId: string;
+  calendarApiUrl: string;
+  apiUrl: string;
+  tokenUrl: string;
+}
+
+export interface JitsiConfig {
+  baseUrl: string;
+  /** Both or neither: rooms on a JWT-protected Jitsi server. */
+  appId?: string;
+  appSecret?: string;
+}
+
+/** Per provider, with exactly the settings that provider needs, already checked: the factories just use them. */
+export type MeetingsConfig =
+  | { provider: 'google-meet'; google: GoogleMeetConfig }
+  | { provider: 'jitsi'; jitsi: JitsiConfig }
+  | { provider: 'none' };
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  apiUrl: string;
+}
+
+export type PaymentsConfig = { provider: 'stripe'; stripe: StripeConfig } | { provider: 'test' };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -85,15 +124,8 @@ export interface Config {
   databaseUrl?: string;
   smtp?: { url: string; timeoutMs: number };
   mailFrom: Mailbox;
-  meetings: {
-    provider: 'google-meet' | 'jitsi' | 'none';
-    jitsi: { baseUrl: string; appId?: string; appSecret?: string };
-    google: { clientId?: string; clientSecret?: string; refreshToken?: string; apiUrl: string; tokenUrl: string };
-  };
-  payments: {
-    provider: 'stripe' | 'test';
-    stripe: { secretKey?: string; webhookSecret?: string; apiUrl: string };
-  };
+  meetings: MeetingsConfig;
+  payments: PaymentsConfig;
   /** Unset in demo mode: a random secret is then kept in the database. */
   sessionSecret?: string;
   demoSeed: boolean;
@@ -107,37 +139,77 @@ export interface Config {
   logLevel: string;
 }
 
-/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+/**
+ * Parses the environment. Throws a ConfigError listing every invalid variable, one line each
+ * ("PORT: …"), so an operator fixes them all in one go; `problems` holds the lines.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`${name}: ${issue.message}`);
-  }
-  const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  const report = (variable: string, message: string) => problems.push(`${variable}: ${message}`);
 
-  const need = (cond: boolean, variable: string, message: string) => {
-    if (cond) throw new ConfigError(`${variable}: ${message}`);
-  };
+  // Each variable on its own, so one bad value does not hide the next.
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(cleaned[name]);
+    if (result.success) values[name] = result.data;
+    else report(name, result.error.issues[0]!.message);
+  }
+  const e = values as Partial<Parsed>;
+  const ok = (name: keyof Parsed) => name in values;
+
   if (e.MEETING_PROVIDER === 'google-meet') {
     for (const v of ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REFRESH_TOKEN'] as const) {
-      need(!e[v], v, 'is required when MEETING_PROVIDER=google-meet');
+      if (ok(v) && !e[v]) report(v, 'is required when MEETING_PROVIDER=google-meet');
     }
   }
-  need(Boolean(e.JITSI_APP_ID) !== Boolean(e.JITSI_APP_SECRET), e.JITSI_APP_ID ? 'JITSI_APP_SECRET' : 'JITSI_APP_ID', 'JITSI_APP_ID and JITSI_APP_SECRET go together');
+  if (ok('JITSI_APP_ID') && ok('JITSI_APP_SECRET') && Boolean(e.JITSI_APP_ID) !== Boolean(e.JITSI_APP_SECRET)) {
+    report(e.JITSI_APP_ID ? 'JITSI_APP_SECRET' : 'JITSI_APP_ID', 'JITSI_APP_ID and JITSI_APP_SECRET go together');
+  }
   if (e.PAYMENT_PROVIDER === 'stripe') {
-    need(!e.STRIPE_SECRET_KEY, 'STRIPE_SECRET_KEY', 'is required when PAYMENT_PROVIDER=stripe');
-    need(!e.STRIPE_WEBHOOK_SECRET, 'STRIPE_WEBHOOK_SECRET', 'is required when PAYMENT_PROVIDER=stripe');
+    for (const v of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+      if (ok(v) && !e[v]) report(v, 'is required when PAYMENT_PROVIDER=stripe');
+    }
   }
-  if (production && !e.ALLOW_DEMO_IN_PRODUCTION) {
-    need(!e.SESSION_SECRET, 'SESSION_SECRET', 'is required when NODE_ENV=production (or set ALLOW_DEMO_IN_PRODUCTION=true)');
-    need(e.PAYMENT_PROVIDER === 'test', 'PAYMENT_PROVIDER', 'test payments are refused when NODE_ENV=production (set stripe, or ALLOW_DEMO_IN_PRODUCTION=true)');
+  if (e.NODE_ENV === 'production' && e.ALLOW_DEMO_IN_PRODUCTION === false) {
+    if (ok('SESSION_SECRET') && !e.SESSION_SECRET) report('SESSION_SECRET', 'is required when NODE_ENV=production (or set ALLOW_DEMO_IN_PRODUCTION=true)');
+    if (e.PAYMENT_PROVIDER === 'test') report('PAYMENT_PROVIDER', 'test payments are refused when NODE_ENV=production (set stripe, or ALLOW_DEMO_IN_PRODUCTION=true)');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toConfig(values as Parsed);
+}
 
+function meetingsConfig(e: Parsed): MeetingsConfig {
+  switch (e.MEETING_PROVIDER) {
+    case 'none':
+      return { provider: 'none' };
+    case 'jitsi':
+      return { provider: 'jitsi', jitsi: { baseUrl: e.JITSI_BASE_URL, appId: e.JITSI_APP_ID, appSecret: e.JITSI_APP_SECRET } };
+    case 'google-meet':
+      return {
+        provider: 'google-meet',
+        google: {
+          // Checked in loadConfig: present when the provider is google-meet.
+          clientId: e.GOOGLE_CLIENT_ID!,
+          clientSecret: e.GOOGLE_CLIENT_SECRET!,
+          refreshToken: e.GOOGLE_REFRESH_TOKEN!,
+          calendarId: e.GOOGLE_CALENDAR_ID,
+          calendarApiUrl: e.GOOGLE_CALENDAR_API_URL,
+          apiUrl: e.GOOGLE_MEET_API_URL,
+          tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+        },
+      };
+  }
+}
+
+function paymentsConfig(e: Parsed): PaymentsConfig {
+  if (e.PAYMENT_PROVIDER === 'test') return { provider: 'test' };
+  // Checked in loadConfig: present when the provider is stripe.
+  return { provider: 'stripe', stripe: { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL } };
+}
+
+function toConfig(e: Parsed): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -147,23 +219,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, timeoutMs: e.SMTP_TIMEOUT_MS } : undefined,
     mailFrom: e.MAIL_FROM,
-    meetings: {
-      provider: e.MEETING_PROVIDER,
-      jitsi: { baseUrl: e.JITSI_BASE_URL, appId: e.JITSI_APP_ID, appSecret: e.JITSI_APP_SECRET },
-      google: {
-        clientId: e.GOOGLE_CLIENT_ID,
-        clientSecret: e.GOOGLE_CLIENT_SECRET,
-        refreshToken: e.GOOGLE_REFRESH_TOKEN,
-        apiUrl: e.GOOGLE_MEET_API_URL,
-        tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
-      },
-    },
-    payments: {
-      provider: e.PAYMENT_PROVIDER,
-      stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL },
-    },
+    meetings: meetingsConfig(e),
+    payments: paymentsConfig(e),
     sessionSecret: e.SESSION_SECRET,
-    demoSeed: e.DEMO_SEED ?? !production,
+    demoSeed: e.DEMO_SEED ?? e.NODE_ENV !== 'production',
     runWorker: e.RUN_WORKER,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     bookingRateLimitPerMinute: e.BOOKING_RATE_LIMIT_PER_MINUTE,

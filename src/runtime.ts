@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Database } from './db/client';
@@ -11,7 +12,7 @@ export function isOperatorError(err: unknown): err is Error {
 
 export function fail(err: unknown): never {
   const e = err as Error & { code?: string };
-  if (err instanceof ConfigError) console.error(`Configuration error: ${e.message}`);
+  if (err instanceof ConfigError) for (const problem of err.problems) console.error(`Configuration error: ${problem}`);
   else if (e.code === 'ECONNREFUSED') console.error(`Cannot connect to the database at DATABASE_URL: ${e.message}`);
   else if (isOperatorError(err)) console.error(`Error: ${e.message}`);
   else console.error(err);
@@ -42,6 +43,8 @@ export function createLogger(config: Config) {
 
 /** Config, logger and a migrated database: what the app, the worker and the CLI all start from. */
 export async function boot(): Promise<{ config: Config; logger: pino.Logger; database: Database }> {
+  // A .env in the working directory (see .env.example); variables already set in the environment win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config);
   const database = await openConfiguredDatabase(config, logger);

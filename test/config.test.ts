@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, envSchema, loadConfig } from '../src/config';
 
 /** The ConfigError that loading this environment throws (fails the test if none is thrown). */
 function configError(env: Record<string, string>): ConfigError {
@@ -28,7 +30,7 @@ describe('loadConfig defaults', () => {
     expect(config.smtp).toBeUndefined();
     expect(config.mailFrom).toEqual({ name: 'CodeMentorHub', address: 'no-reply@localhost' });
     expect(config.meetings.provider).toBe('jitsi');
-    expect(config.meetings.jitsi.baseUrl).toBe('https://meet.jit.si');
+    expect(config.meetings).toMatchObject({ jitsi: { baseUrl: 'https://meet.jit.si' } });
     expect(config.payments.provider).toBe('test');
     expect(config.sessionSecret).toBeUndefined();
     expect(config.demoSeed).toBe(true);
@@ -61,6 +63,25 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('.env.example', () => {
+  const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+
+  it('gives the defaults as it is (copying it to .env changes nothing)', () => {
+    expect(loadConfig(parseEnv(text))).toEqual(loadConfig({}));
+  });
+
+  it('lists and explains every variable', () => {
+    const lines = text.split('\n');
+    const listed = lines.map((l) => /^([A-Z][A-Z0-9_]*)=/.exec(l)?.[1]).filter(Boolean);
+    expect(listed.sort()).toEqual(Object.keys(envSchema.shape).sort());
+    for (const name of listed) {
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      // Each variable sits under a comment (directly, or with the variables it is grouped with).
+      expect(lines.slice(0, at).reverse().find((l) => !/^[A-Z][A-Z0-9_]*=/.test(l)), name).toMatch(/^# /);
+    }
+  });
+});
+
 describe('loadConfig refuses bad values with one line naming the variable', () => {
   const cases: [string, Record<string, string>][] = [
     ['PORT', { PORT: 'abc' }],
@@ -90,7 +111,15 @@ describe('loadConfig refuses bad values with one line naming the variable', () =
     expect(configError({ MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' }).message).toMatch(/^GOOGLE_REFRESH_TOKEN: /);
     const config = loadConfig({ MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret', GOOGLE_REFRESH_TOKEN: 'token' });
     expect(config.meetings.provider).toBe('google-meet');
-    expect(config.meetings.google).toMatchObject({ clientId: 'id', clientSecret: 'secret', refreshToken: 'token' });
+    expect(config.meetings).toMatchObject({ google: { clientId: 'id', clientSecret: 'secret', refreshToken: 'token' } });
+  });
+
+  it('names every invalid variable at once, one line each', () => {
+    const err = configError({ PORT: 'abc', DATABASE_URL: 'mysql://x', MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: 'id', PAYMENT_PROVIDER: 'stripe' });
+    expect(err.problems.map((p) => p.split(':')[0])).toEqual([
+      'PORT', 'DATABASE_URL', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REFRESH_TOKEN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET',
+    ]);
+    expect(err.message.split('\n')).toEqual(err.problems);
   });
 
   it('requires Stripe keys for stripe payments', () => {
@@ -138,6 +167,19 @@ describe('start-up with a bad value', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/\bPORT\b/);
     expect(run.stderr).not.toMatch(/^\s+at |ZodError|node:internal/m);
+    expect(run.stdout).not.toContain('is running at');
+  });
+
+  it('names every bad variable, one line each, and still exits 1', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: 'abc', PAYMENT_PROVIDER: 'paypal', LOG_LEVEL: 'loud' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.map((l) => /^Configuration error: ([A-Z_]+): ./.exec(l)?.[1])).toEqual(['PORT', 'PAYMENT_PROVIDER', 'LOG_LEVEL']);
     expect(run.stdout).not.toContain('is running at');
   });
 });

@@ -14,10 +14,8 @@ import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe'
  */
 export async function stripeWebhookRoutes(app: FastifyInstance) {
   const { config, database, payments, now, wakeWorker } = app.services;
-  if (payments.name !== 'stripe') return;
-  const { secretKey, webhookSecret, apiUrl } = config.payments.stripe;
-  if (!secretKey || !webhookSecret) throw new Error('STRIPE_WEBHOOK_SECRET: is required when PAYMENT_PROVIDER=stripe');
-  const verifier = createStripeWebhookVerifier({ secretKey, apiUrl, webhookSecret });
+  if (payments.name !== 'stripe' || config.payments.provider !== 'stripe') return;
+  const verifier = createStripeWebhookVerifier(config.payments.stripe);
 
   // Scoped to this plugin: the signature covers the exact bytes, so keep them instead of parsing JSON.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
