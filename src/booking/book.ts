@@ -6,7 +6,7 @@ import { exclusionConstraint } from '../db/errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
 import { auditLapsedHolds } from '../payments/record';
-import { formatMoney } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import { checkHoldLimits, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
 import { isOfferedStart, loadMentorSchedule } from './slots';

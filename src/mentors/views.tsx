@@ -5,7 +5,8 @@ import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, formatter } from '../web/time';
 import { describeZone, zoneOptions } from '../web/zones';
-import { formatMoney, type DirectoryEntry, type MentorProfileView } from './directory';
+import { formatMoney } from '../web/money';
+import type { DirectoryEntry, MentorProfileView } from './directory';
 
 function Tags(props: { skills: string[] }) {
   return (

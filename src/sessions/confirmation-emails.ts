@@ -1,12 +1,13 @@
 import type { Tx } from '../db/client';
 import { enqueueEmail } from '../mail/outbox';
+import type { MeetingProviderName } from '../meetings/provider';
 import { loadSessionPeople, participantsOf } from '../payments/record';
 
 /**
  * "Session Confirmed - CodeMentorHub" to each participant, in their own zone, written in the
  * transaction that stored the link (or confirmed, with no provider). One per person per session.
  */
-export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: 'google-meet' | 'jitsi' | 'none' }): Promise<void> {
+export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: MeetingProviderName }): Promise<void> {
   const p = await loadSessionPeople(tx, options.sessionId);
   const people = participantsOf(p);
   for (const person of people) {

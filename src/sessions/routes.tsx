@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { isUuid } from '../db/ids';
 import { meetingAccesses, sessions } from '../db/schema';
+import type { Meeting } from '../meetings/provider';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
@@ -68,7 +69,7 @@ export async function sessionRoutes(app: FastifyInstance) {
     await db.insert(meetingAccesses).values({ sessionId: s.id, userId: user.id, ip: request.ip });
     // A room made by another provider than today's (the setting changed since) opens as stored.
     const url = s.meetingProvider !== meetings.name ? s.meetingUrl : await meetings.joinUrlFor(
-      { provider: s.meetingProvider as 'google-meet' | 'jitsi', joinUrl: s.meetingUrl, externalId: s.meetingExternalId },
+      { provider: s.meetingProvider as Meeting['provider'], joinUrl: s.meetingUrl, externalId: s.meetingExternalId },
       { id: user.id, name: user.name, email: user.email, moderator: user.id === s.mentorId || user.role === 'admin' },
       { expiresAt: new Date(s.endsAt.getTime() + 2 * 3_600_000) },
     );

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
 import { sessions, type Role, type SessionStatus } from '../db/schema';
 import { queueCompletionEmails } from '../feedback/completion-emails';
+import type { MeetingProviderName } from '../meetings/provider';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
 import { queueConfirmationEmails } from './confirmation-emails';
@@ -79,7 +80,7 @@ async function transition(options: {
  * Mentor "Accept session" or admin "Confirm": pending → confirmed. The meeting room is made right
  * after by the worker (createDueMeetings); with no provider, the emails go now.
  */
-export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; ip?: string | null }): Promise<TransitionResult> {
+export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: MeetingProviderName; now: Date; ip?: string | null }): Promise<TransitionResult> {
   const { actor, now, meetingProvider } = options;
   return transition({
     ...options, from: ['pending'], to: 'confirmed', verb: actor.role === 'mentor' ? 'accept' : 'confirm',
@@ -147,7 +148,7 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
 }
 
 /** The admin form's `status` field, mapped onto the transitions. */
-export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
+export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: MeetingProviderName; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
   switch (options.status) {
     case 'confirmed': return confirmSession(options);
     case 'completed': return completeSession(options);
