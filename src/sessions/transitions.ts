@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
 import { sessions, type Role, type SessionStatus } from '../db/schema';
-import { queueCompletionEmails } from '../feedback/completion-emails';
+import { queueCompletionEmails } from './completion-emails';
 import type { MeetingProviderName } from '../meetings/provider';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
