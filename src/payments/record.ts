@@ -4,8 +4,9 @@ import type { Db, Tx } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { isUuid } from '../db/ids';
 import { lockPeople } from '../booking/locks';
-import { paymentProblems, refunds, sessions, users } from '../db/schema';
+import { paymentProblems, refunds, sessions } from '../db/schema';
 import { enqueueEmail } from '../mail/outbox';
+import { loadSessionPeople } from '../sessions/participants';
 import type { PaymentProvider } from './provider';
 
 export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch';
@@ -217,38 +218,6 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
       amountCents: info.priceCents, currency: info.currency, mentorId: info.mentorId, reason,
     },
   });
-}
-
-/** Each participant as an email recipient: who they are, their zone, and the other person's name. */
-export function participantsOf(p: Awaited<ReturnType<typeof loadSessionPeople>>) {
-  return [
-    { role: 'mentee' as const, id: p.menteeId, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
-    { role: 'mentor' as const, id: p.mentorId, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
-  ];
-}
-
-/** Both participants of a session, with their zones: what every email about it needs. */
-export async function loadSessionPeople(tx: Tx, sessionId: string) {
-  type Row = {
-    mentor_id: string; mentee_id: string; starts_at: string | Date; duration_minutes: number; price_cents: number; currency: string;
-    mentor_name: string; mentor_email: string; mentor_timezone: string; mentee_name: string; mentee_email: string; mentee_timezone: string;
-  };
-  // One round trip for both people; execute() returns { rows } on both drivers.
-  const rows = (await tx.execute(sql`
-    select s.mentor_id, s.mentee_id, s.starts_at, s.duration_minutes, s.price_cents, s.currency,
-           mentor.name as mentor_name, mentor.email as mentor_email, mentor.timezone as mentor_timezone,
-           mentee.name as mentee_name, mentee.email as mentee_email, mentee.timezone as mentee_timezone
-    from ${sessions} s
-    join ${users} mentor on mentor.id = s.mentor_id
-    join ${users} mentee on mentee.id = s.mentee_id
-    where s.id = ${sessionId}`)) as unknown as { rows: Row[] };
-  const r = rows.rows[0]!;
-  return {
-    mentorId: r.mentor_id, menteeId: r.mentee_id, startsAt: new Date(r.starts_at), durationMinutes: r.duration_minutes,
-    priceCents: r.price_cents, currency: r.currency,
-    mentorName: r.mentor_name, mentorEmail: r.mentor_email, mentorTimezone: r.mentor_timezone,
-    menteeName: r.mentee_name, menteeEmail: r.mentee_email, menteeTimezone: r.mentee_timezone,
-  };
 }
 
 /** The provider says this checkout will never be paid (expired, or an async payment failed). */
