@@ -1,13 +1,12 @@
-import { and, eq, lt, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
-import { auditLapsedHolds } from '../payments/record';
 import { formatMoney } from '../web/money';
-import { checkHoldLimits, type HoldRefusal } from './holds';
+import { checkHoldLimits, expireLapsedHoldsTx, releaseUnpaid, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
 import { isOfferedStart, loadMentorSchedule } from './slots';
 
@@ -69,16 +68,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     const held: string | HoldRefusal = await db.transaction(async (tx) => {
       await lockPeople(tx, [mentorId, options.mentee.id]);
       // Lapsed holds give their slots back now, not at the next sweep.
-      const lapsed = await tx
-        .update(sessions)
-        .set({ status: 'expired', updatedAt: now })
-        .where(and(
-          eq(sessions.status, 'awaiting_payment'),
-          lt(sessions.holdExpiresAt, now),
-          or(eq(sessions.mentorId, mentorId), eq(sessions.menteeId, options.mentee.id)),
-        ))
-        .returning({ id: sessions.id });
-      await auditLapsedHolds(tx, lapsed, 'hold lapsed');
+      await expireLapsedHoldsTx(tx, { now, of: { mentorId, menteeId: options.mentee.id } });
       // Unpaid holds block other people's slots: a few per mentee, counted under the mentee's lock.
       const refusal = await checkHoldLimits(tx, { menteeId: options.mentee.id, mentorId, now });
       if (refusal) return refusal;
@@ -115,11 +105,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     });
   } catch {
     // The provider failed (only its errors are caught here): no checkout, no hold, the slot back at once.
-    await db.transaction(async (tx) => {
-      const released = await tx.update(sessions).set({ status: 'expired', updatedAt: new Date() })
-        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'awaiting_payment'))).returning({ id: sessions.id });
-      await auditLapsedHolds(tx, released, 'checkout could not be started');
-    });
+    await releaseUnpaid({ db, sessionId, now: new Date(), reason: 'checkout could not be started' });
     return { ok: false, status: 502, error: 'Payment could not be started, and nothing was charged. Please try again in a moment.' };
   }
   // Updating the row re-checks the overlap constraints against other bookings in flight: queue behind

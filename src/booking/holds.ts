@@ -1,4 +1,4 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, lte, or, type SQL } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
@@ -58,3 +58,47 @@ export async function releaseHold(options: { db: Db; sessionId: string; actorId:
   });
 }
 
+
+/**
+ * Unpaid holds given back: awaiting_payment → expired, each with its audit row, in the caller's
+ * transaction. Only awaiting_payment moves: a paid session stays paid. The one path for a hold that
+ * lapsed, a checkout the provider closed unpaid, and one that could not start.
+ */
+async function expireHolds(tx: Tx, options: { which: SQL | undefined; now: Date; reason: string }): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ status: 'expired', updatedAt: options.now })
+    .where(and(eq(sessions.status, 'awaiting_payment'), options.which))
+    .returning({ id: sessions.id });
+  for (const { id } of rows) {
+    await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'awaiting_payment', to: 'expired', reason: options.reason } });
+  }
+  return rows.length;
+}
+
+/**
+ * Holds past their time give their slots back: all of them (the scheduled sweep), or only those of
+ * these people (a booking, under their locks, so a lapsed hold never blocks it until the next sweep).
+ */
+export function expireLapsedHoldsTx(tx: Tx, options: { now: Date; of?: { mentorId: string; menteeId: string } }): Promise<number> {
+  const { of } = options;
+  return expireHolds(tx, {
+    which: and(lte(sessions.holdExpiresAt, options.now), of ? or(eq(sessions.mentorId, of.mentorId), eq(sessions.menteeId, of.menteeId)) : undefined),
+    now: options.now, reason: 'hold lapsed',
+  });
+}
+
+/** Scheduled sweep: unpaid holds past their time give their slots back. */
+export async function expireLapsedHolds(options: { db: Db; now: Date }): Promise<number> {
+  return options.db.transaction((tx) => expireLapsedHoldsTx(tx, options));
+}
+
+/** The provider says this checkout will never be paid (expired, or an async payment failed). */
+export async function releaseUnpaid(options: { db: Db; sessionId: string; now: Date; reason?: string }): Promise<boolean> {
+  return options.db.transaction((tx) => releaseUnpaidTx(tx, options));
+}
+
+/** releaseUnpaid inside the caller's transaction; `reason` (for the audit row) says why the checkout ended. */
+export async function releaseUnpaidTx(tx: Tx, options: { sessionId: string; now: Date; reason?: string }): Promise<boolean> {
+  return (await expireHolds(tx, { which: eq(sessions.id, options.sessionId), now: options.now, reason: options.reason ?? 'checkout closed unpaid' })) === 1;
+}

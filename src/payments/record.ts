@@ -220,42 +220,6 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
   });
 }
 
-/** The provider says this checkout will never be paid (expired, or an async payment failed). */
-export async function releaseUnpaid(options: { db: Db; sessionId: string; now: Date }): Promise<boolean> {
-  return options.db.transaction((tx) => releaseUnpaidTx(tx, options));
-}
-
-/** releaseUnpaid inside the caller's transaction. Only awaiting_payment moves: a paid session stays paid. */
-export async function releaseUnpaidTx(tx: Tx, options: { sessionId: string; now: Date }): Promise<boolean> {
-  const rows = await tx
-    .update(sessions)
-    .set({ status: 'expired', updatedAt: options.now })
-    .where(and(eq(sessions.id, options.sessionId), eq(sessions.status, 'awaiting_payment')))
-    .returning({ id: sessions.id });
-  await auditLapsedHolds(tx, rows, 'checkout closed unpaid');
-  return rows.length === 1;
-}
-
-/** Scheduled sweep: unpaid holds past their time give their slots back. */
-export async function expireLapsedHolds(options: { db: Db; now: Date }): Promise<number> {
-  return options.db.transaction(async (tx) => {
-    const rows = await tx
-      .update(sessions)
-      .set({ status: 'expired', updatedAt: options.now })
-      .where(and(eq(sessions.status, 'awaiting_payment'), lte(sessions.holdExpiresAt, options.now)))
-      .returning({ id: sessions.id });
-    await auditLapsedHolds(tx, rows, 'hold lapsed');
-    return rows.length;
-  });
-}
-
-/** The audit rows of unpaid holds given back (awaiting_payment → expired), in the transaction that expired them. */
-export async function auditLapsedHolds(tx: Tx, rows: { id: string }[], reason: string): Promise<void> {
-  for (const { id } of rows) {
-    await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'awaiting_payment', to: 'expired', reason } });
-  }
-}
-
 /** Worker: sends requested refunds to the provider, with backoff; the idempotency key makes retries safe. */
 export async function processDueRefunds(options: { db: Db; payments: PaymentProvider; now?: Date; backoffMs?: number }): Promise<number> {
   const now = options.now ?? new Date();
