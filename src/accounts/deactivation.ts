@@ -1,8 +1,10 @@
 import { and, eq, gt, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
+import { releaseHoldsOfTx } from '../booking/holds';
 import type { Db } from '../db/client';
 import { sessions, users } from '../db/schema';
-import { cancelSession, type Actor } from '../sessions/transitions';
+import type { Actor } from '../sessions/machine';
+import { cancelSession } from '../sessions/transitions';
 import { endUserSessions } from './sessions';
 import { retireTokens } from './tokens';
 
@@ -27,12 +29,7 @@ export async function deactivateUser(options: { db: Db; userId: string; actor: A
     await retireTokens({ tx, userId, purpose: 'password_reset', now });
     await retireTokens({ tx, userId, purpose: 'email_verification', now });
     // Released like an admin's "Release hold": a payment that still arrives is refunded, never revives it.
-    const released = await tx.update(sessions).set({ status: 'expired', holdReleasedAt: now, updatedAt: now })
-      .where(and(eq(sessions.status, 'awaiting_payment'), or(eq(sessions.menteeId, userId), eq(sessions.mentorId, userId))))
-      .returning({ id: sessions.id });
-    for (const hold of released) {
-      await recordAudit(tx, { actorId: actor.id, action: 'session.hold_released', subjectType: 'session', subjectId: hold.id, data: { from: 'awaiting_payment', to: 'expired', reason: 'account deactivated' }, ip });
-    }
+    const released = await releaseHoldsOfTx(tx, { userId, actor, now, reason: 'account deactivated', ip });
     const upcoming = await tx.select({ id: sessions.id }).from(sessions)
       .where(and(inArray(sessions.status, ['pending', 'confirmed']), gt(sessions.startsAt, now), or(eq(sessions.menteeId, userId), eq(sessions.mentorId, userId))));
     let cancelled = 0;
@@ -43,9 +40,9 @@ export async function deactivateUser(options: { db: Db; userId: string; actor: A
     }
     await recordAudit(tx, {
       actorId: actor.id, action: 'account.deactivated', subjectType: 'user', subjectId: userId,
-      data: { sessionsCancelled: cancelled, holdsReleased: released.length }, ip,
+      data: { sessionsCancelled: cancelled, holdsReleased: released }, ip,
     });
-    return { ok: true, cancelled, released: released.length } as const;
+    return { ok: true, cancelled, released } as const;
   });
 }
 

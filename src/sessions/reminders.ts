@@ -1,10 +1,10 @@
 import { and, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
-import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { emailOutbox, sessions } from '../db/schema';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
 import { queueParticipantEmails } from './emails';
+import { SYSTEM, transition } from './machine';
 
 const HOUR = 3_600_000;
 /** The two reminders before a confirmed session, by how long before the start each is due. */
@@ -87,22 +87,18 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
     .where(and(eq(sessions.status, 'pending'), or(lte(sessions.paidAt, expireBefore), lte(sessions.startsAt, now))));
   let expired = 0;
   for (const { id } of lapsed) {
-    const done = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(sessions)
-        .set({ status: 'expired', updatedAt: now })
-        .where(and(eq(sessions.id, id), eq(sessions.status, 'pending')))
-        .returning();
-      if (!row) return false; // accepted, declined or cancelled meanwhile
-      const paid = Boolean(row.paidAt);
-      if (paid) {
-        await queueRefund(tx, { sessionId: id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
-      }
-      await queueCancellationEmails(tx, { sessionId: id, kind: 'expired', actor: null, refund: paid ? 'full' : 'none' });
-      await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'pending', to: 'expired', reason: 'unanswered' } });
-      return true;
+    const done = await transition({
+      db, sessionId: id, verb: 'expire', actor: SYSTEM, now, set: { updatedAt: now }, audit: { reason: 'unanswered' },
+      effects: async (tx, row) => {
+        const paid = Boolean(row.paidAt);
+        if (paid) {
+          await queueRefund(tx, { sessionId: id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
+        }
+        await queueCancellationEmails(tx, { sessionId: id, kind: 'expired', actor: null, refund: paid ? 'full' : 'none' });
+      },
     });
-    if (done) expired++;
+    // Not ok: accepted, declined or cancelled meanwhile.
+    if (done.ok) expired++;
   }
 
   const waiting = await db

@@ -7,7 +7,8 @@ import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
-import { cancelSession, confirmSession, declineSession, setSessionStatus, type TransitionResult } from './transitions';
+import type { TransitionResult } from './machine';
+import { cancelSession, confirmSession, declineSession, setSessionStatus } from './transitions';
 import { text } from '../web/input';
 
 type IdParams = { Params: { id: string }; Body: Record<string, string> };
