@@ -1,7 +1,8 @@
 import { and, eq, gt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { sessions, users } from '../db/schema';
-import { SYSTEM, transition, transitionTx, type Actor, type SystemActor, type TransitionRefusal } from '../sessions/machine';
+import type { AppError } from '../errors';
+import { SYSTEM, transition, transitionTx, type Actor, type SystemActor } from '../sessions/machine';
 
 /** Unpaid holds a mentee may have at once: one per mentor, and this many in all. */
 export const MAX_UNPAID_HOLDS = 3;
@@ -33,7 +34,7 @@ export async function checkHoldLimits(tx: Tx, options: { menteeId: string; mento
   return null;
 }
 
-export type ReleaseResult = { ok: true; checkoutRef: string | null } | TransitionRefusal;
+export type ReleaseResult = { ok: true; checkoutRef: string | null } | AppError;
 
 /**
  * An admin ends an unpaid hold: awaiting_payment → expired, with an audit row. The slot is free at once;

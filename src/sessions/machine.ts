@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
 import { sessions, type Role, type SessionStatus } from '../db/schema';
+import { AppError, noSuchSession } from '../errors';
 
 /** A person acting on a session. */
 export interface Actor {
@@ -72,15 +73,13 @@ export const MACHINE = {
 
 export type Verb = keyof typeof MACHINE;
 
-export type TransitionRefusal = { ok: false; status: 400 | 403 | 404 | 409; error: string };
-export type TransitionResult<E extends object = { refund?: 'full' | 'none' }> = ({ ok: true; sessionId: string; status: SessionStatus } & E) | TransitionRefusal;
+export type TransitionResult<E extends object = { refund?: 'full' | 'none' }> = ({ ok: true; sessionId: string; status: SessionStatus } & E) | AppError;
 
 const STATUS_WORD: Record<SessionStatus, string> = {
   awaiting_payment: 'awaiting payment', pending: 'pending', confirmed: 'confirmed', completed: 'completed',
   declined: 'declined', cancelled: 'cancelled', expired: 'expired',
 };
 
-const NO_SUCH_SESSION = { ok: false, status: 404, error: 'There is no such session.' } as const;
 
 export interface TransitionOptions<E extends object> {
   sessionId: string;
@@ -105,27 +104,27 @@ function visibleTo(actor: AnyActor) {
 
 /** One transition in its own transaction. */
 export async function transition<E extends object = object>(options: TransitionOptions<E> & { db: Db }): Promise<TransitionResult<E>> {
-  if (!isUuid(options.sessionId)) return NO_SUCH_SESSION;
+  if (!isUuid(options.sessionId)) return noSuchSession();
   return options.db.transaction((tx) => transitionTx(tx, options));
 }
 
 /**
  * The one way a session's status changes: the rule of `verb` (MACHINE), then a compare-and-swap UPDATE
  * (… WHERE status IN (from) RETURNING), its effects and its audit row, all in the caller's transaction.
- * Of two racing changes exactly one matches; the other sees 409.
+ * Of two racing changes exactly one matches; the other is refused as a conflict.
  */
 export async function transitionTx<E extends object = object>(tx: Tx, options: TransitionOptions<E>): Promise<TransitionResult<E>> {
   const { sessionId, actor } = options;
   const rule: TransitionRule = MACHINE[options.verb];
-  if (!isUuid(sessionId)) return NO_SUCH_SESSION;
+  if (!isUuid(sessionId)) return noSuchSession();
   // Locked: the status read here is the one the compare-and-swap below replaces, so effects (the refund
   // rule) and the audit's `from` can depend on it.
   const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
     .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor))).for('update');
-  if (!current) return NO_SUCH_SESSION;
-  if (!rule.may(actor, current)) return { ok: false, status: 403, error: `You cannot ${options.verb} this session.` };
+  if (!current) return noSuchSession();
+  if (!rule.may(actor, current)) return new AppError('forbidden', `You cannot ${options.verb} this session.`);
   const refused = rule.from.includes(current.status) ? rule.guard?.(current, options) : null;
-  if (refused) return { ok: false, status: 409, error: refused };
+  if (refused) return new AppError('conflict', refused);
   const [row] = await tx
     .update(sessions)
     .set({ updatedAt: new Date(), ...options.set, status: rule.to })
@@ -138,7 +137,7 @@ export async function transitionTx<E extends object = object>(tx: Tx, options: T
     const error = rule.wrongStatus?.(status) ?? (status === rule.to
       ? `This session is already ${STATUS_WORD[status]}.`
       : `This session is ${STATUS_WORD[status]}, so it cannot be ${rule.past} now.`);
-    return { ok: false, status: 409, error };
+    return new AppError('conflict', error);
   }
   const extra = (await options.effects?.(tx, row, current.status)) ?? ({} as E);
   await recordAudit(tx, {

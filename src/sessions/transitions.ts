@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../db/client';
 import type { sessions } from '../db/schema';
+import { AppError } from '../errors';
 import type { MeetingProviderName } from '../meetings/provider';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
@@ -84,6 +85,6 @@ export function setSessionStatus(options: { db: Db; sessionId: string; actor: Ac
     case 'completed': return completeSession(options);
     case 'cancelled': return cancelSession(options);
     case 'declined': return declineSession(options);
-    default: return Promise.resolve({ ok: false, status: 400, error: 'Choose a status: confirmed, completed, cancelled or declined.' });
+    default: return Promise.resolve(new AppError('invalid', 'Choose a status: confirmed, completed, cancelled or declined.'));
   }
 }
