@@ -80,7 +80,6 @@ const STATUS_WORD: Record<SessionStatus, string> = {
   declined: 'declined', cancelled: 'cancelled', expired: 'expired',
 };
 
-
 export interface TransitionOptions<E extends object> {
   sessionId: string;
   verb: Verb;
@@ -97,7 +96,7 @@ export interface TransitionOptions<E extends object> {
   ip?: string | null;
 }
 
-/** Who may see a session at all: its two participants and admins (and the system). Everyone else gets 404. */
+/** Who may see a session at all: its two participants and admins (and the system). To anyone else it does not exist. */
 function visibleTo(actor: AnyActor) {
   return actor.role === 'admin' || actor.role === 'system' ? sql`true` : sql`(${sessions.mentorId} = ${actor.id} or ${sessions.menteeId} = ${actor.id})`;
 }
