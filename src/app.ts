@@ -19,6 +19,7 @@ import { adminUserRoutes } from './admin/users-routes';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { createOutageLog, isDatabaseUnavailable, type OutageLog } from './db/unavailable';
+import { AppError, httpStatusOf } from './errors';
 import { dashboardRoutes } from './dashboards/routes';
 import { feedbackRoutes } from './feedback/routes';
 import { homeRoutes } from './home/routes';
@@ -160,9 +161,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.header('retry-after', '5');
       app.services.outage.report(error, request.log);
     }
-    const status = unavailable ? 503 : (error.statusCode ?? 500);
-    if (status >= 500 && !unavailable) request.log.error({ err: error }, 'request failed');
+    const refusal = error instanceof AppError ? error : null;
+    const status = unavailable ? 503 : refusal ? httpStatusOf(refusal) : (error.statusCode ?? 500);
+    if (status >= 500 && !unavailable && !refusal) request.log.error({ err: error }, 'request failed');
     const ctx = pageContext(request, reply);
+    // The domain refused, in words meant for the person who asked.
+    if (refusal?.code === 'not_found') return sendPage(reply, NotFoundPage({ ctx }), 404);
+    if (refusal) return sendPage(reply, ErrorPage({ ctx, title: 'Nothing was changed', text: refusal.message }), status);
     if (error.code?.startsWith('FST_CSRF')) return sendPage(reply, ExpiredFormPage({ ctx }), 403);
     if (status === 503) return sendPage(reply, ErrorPage({ ctx, title: 'Temporarily unavailable', text: 'We are busy right now. Please try again in a few seconds.' }), 503);
     if (status === 429) {

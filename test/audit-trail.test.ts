@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSession } from '../src/booking/book';
 import pg from 'pg';
 import { auditLog, availabilityWindows, mentorProfiles, sessions } from '../src/db/schema';
-import { expireLapsedHolds, releaseUnpaid } from '../src/payments/record';
+import { expireLapsedHolds, releaseUnpaid } from '../src/booking/holds';
 import type { PaymentProvider } from '../src/payments/provider';
 import { declineSession } from '../src/sessions/transitions';
 import { buildTestApp, type TestApp } from './helpers/app';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityWindows, emailOutbox, mentorProfiles, refunds, sessions } from '../src/db/schema';
-import { expireLapsedHolds } from '../src/payments/record';
+import { expireLapsedHolds } from '../src/booking/holds';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 let t: TestApp;

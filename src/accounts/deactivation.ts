@@ -1,12 +1,15 @@
 import { and, eq, gt, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
+import { releaseHoldsOfTx } from '../booking/holds';
 import type { Db } from '../db/client';
+import { AppError } from '../errors';
 import { sessions, users } from '../db/schema';
-import { cancelSession, type Actor } from '../sessions/transitions';
+import type { Actor } from '../sessions/machine';
+import { cancelSession } from '../sessions/transitions';
 import { endUserSessions } from './sessions';
 import { retireTokens } from './tokens';
 
-export type AccountStatusResult = { ok: true; cancelled: number; released: number } | { ok: false; status: 400 | 404 | 409; error: string };
+export type AccountStatusResult = { ok: true; cancelled: number; released: number } | AppError;
 
 /**
  * An admin deactivates an account, all in one transaction: the account is marked (compare-and-swap),
@@ -15,24 +18,19 @@ export type AccountStatusResult = { ok: true; cancelled: number; released: numbe
  */
 export async function deactivateUser(options: { db: Db; userId: string; actor: Actor; now: Date; ip?: string }): Promise<AccountStatusResult> {
   const { db, userId, actor, now, ip } = options;
-  if (userId === actor.id) return { ok: false, status: 400, error: 'You cannot deactivate your own account.' };
+  if (userId === actor.id) return new AppError('invalid', 'You cannot deactivate your own account.');
   return db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ deactivatedAt: now })
       .where(and(eq(users.id, userId), isNull(users.deactivatedAt))).returning({ id: users.id, name: users.name });
     if (!user) {
       const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-      return exists ? { ok: false, status: 409, error: 'This account is already deactivated.' } as const : { ok: false, status: 404, error: 'There is no such account.' } as const;
+      return exists ? new AppError('conflict', 'This account is already deactivated.') : new AppError('not_found', 'There is no such account.');
     }
     await endUserSessions({ tx, userId });
     await retireTokens({ tx, userId, purpose: 'password_reset', now });
     await retireTokens({ tx, userId, purpose: 'email_verification', now });
     // Released like an admin's "Release hold": a payment that still arrives is refunded, never revives it.
-    const released = await tx.update(sessions).set({ status: 'expired', holdReleasedAt: now, updatedAt: now })
-      .where(and(eq(sessions.status, 'awaiting_payment'), or(eq(sessions.menteeId, userId), eq(sessions.mentorId, userId))))
-      .returning({ id: sessions.id });
-    for (const hold of released) {
-      await recordAudit(tx, { actorId: actor.id, action: 'session.hold_released', subjectType: 'session', subjectId: hold.id, data: { from: 'awaiting_payment', to: 'expired', reason: 'account deactivated' }, ip });
-    }
+    const released = await releaseHoldsOfTx(tx, { userId, actor, now, reason: 'account deactivated', ip });
     const upcoming = await tx.select({ id: sessions.id }).from(sessions)
       .where(and(inArray(sessions.status, ['pending', 'confirmed']), gt(sessions.startsAt, now), or(eq(sessions.menteeId, userId), eq(sessions.mentorId, userId))));
     let cancelled = 0;
@@ -43,9 +41,9 @@ export async function deactivateUser(options: { db: Db; userId: string; actor: A
     }
     await recordAudit(tx, {
       actorId: actor.id, action: 'account.deactivated', subjectType: 'user', subjectId: userId,
-      data: { sessionsCancelled: cancelled, holdsReleased: released.length }, ip,
+      data: { sessionsCancelled: cancelled, holdsReleased: released }, ip,
     });
-    return { ok: true, cancelled, released: released.length } as const;
+    return { ok: true, cancelled, released } as const;
   });
 }
 
@@ -57,7 +55,7 @@ export async function reactivateUser(options: { db: Db; userId: string; actor: A
       .where(and(eq(users.id, userId), isNotNull(users.deactivatedAt))).returning({ id: users.id });
     if (!user) {
       const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-      return exists ? { ok: false, status: 409, error: 'This account is already active.' } as const : { ok: false, status: 404, error: 'There is no such account.' } as const;
+      return exists ? new AppError('conflict', 'This account is already active.') : new AppError('not_found', 'There is no such account.');
     }
     await recordAudit(tx, { actorId: actor.id, action: 'account.reactivated', subjectType: 'user', subjectId: userId, ip: options.ip });
     return { ok: true, cancelled: 0, released: 0 } as const;

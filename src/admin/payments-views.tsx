@@ -1,5 +1,5 @@
 import type { paymentProblems } from '../db/schema';
-import { formatMoney } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { count, sql } from 'drizzle-orm';
 import { emailOutbox, paymentProblems, users } from '../db/schema';
-import { formatMoney, listMentors, type MentorCard } from '../mentors/directory';
+import { listMentors, type MentorCard } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import { requireRole } from '../web/auth';
 import { pageContext, type PageContext } from '../web/context';
 import { Layout } from '../web/layout';

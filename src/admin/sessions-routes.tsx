@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { releaseHold } from '../booking/holds';
+import { httpStatusOf } from '../errors';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
@@ -36,8 +37,8 @@ export async function adminSessionRoutes(app: FastifyInstance) {
     const result = await releaseHold({ db, sessionId: request.params.id, actorId: request.user!.id, now: now(), ip: request.ip });
     const back = `/admin/sessions/${request.params.id}`;
     if (!result.ok) {
-      if (result.status === 404) return reply.callNotFound();
-      return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), title: 'Nothing was changed', text: result.error, back }), result.status);
+      if (result.code === 'not_found') return reply.callNotFound();
+      return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), title: 'Nothing was changed', text: result.message, back }), httpStatusOf(result));
     }
     let closed = true;
     if (result.checkoutRef) {

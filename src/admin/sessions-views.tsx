@@ -1,5 +1,5 @@
 import type { SessionStatus } from '../db/schema';
-import { formatMoney } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import type { SessionRow } from '../sessions/queries';
 import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge } from '../sessions/views';
 import type { PageContext } from '../web/context';

@@ -45,9 +45,9 @@ export async function adminUserRoutes(app: FastifyInstance) {
     const result = action === 'deactivate'
       ? await deactivateUser({ db, userId: id, actor, now: now(), ip: request.ip })
       : await reactivateUser({ db, userId: id, actor, ip: request.ip });
-    if (!result.ok && result.status === 404) return reply.callNotFound();
+    if (!result.ok && result.code === 'not_found') return reply.callNotFound();
     if (result.ok) wakeWorker();
-    setFlash(reply, !result.ok ? result.error : action === 'reactivate' ? 'The account is active again.'
+    setFlash(reply, !result.ok ? result.message : action === 'reactivate' ? 'The account is active again.'
       : `The account is deactivated and logged out everywhere. Upcoming sessions cancelled: ${result.cancelled}; unpaid holds released: ${result.released}.`);
     const q = typeof request.body?.q === 'string' && request.body.q ? `?q=${encodeURIComponent(request.body.q)}` : '';
     return reply.redirect(`/admin/users${q}`, 303);

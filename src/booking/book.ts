@@ -1,13 +1,13 @@
-import { and, eq, lt, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
+import { AppError } from '../errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
-import { auditLapsedHolds } from '../payments/record';
-import { formatMoney } from '../mentors/directory';
-import { checkHoldLimits, type HoldRefusal } from './holds';
+import { formatMoney } from '../web/money';
+import { checkHoldLimits, expireLapsedHoldsTx, releaseUnpaid, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
 import { isOfferedStart, loadMentorSchedule } from './slots';
 
@@ -23,7 +23,7 @@ export const bookingInput = z.object({
 
 export type BookingResult =
   | { ok: true; sessionId: string; redirectUrl: string }
-  | { ok: false; status: 400 | 404 | 409 | 502; error: string; holdId?: string };
+  | AppError<{ holdId?: string }>;
 
 export interface BookSessionOptions {
   db: Db;
@@ -41,25 +41,25 @@ export interface BookSessionOptions {
  */
 export async function bookSession(options: BookSessionOptions): Promise<BookingResult> {
   const parsed = bookingInput.safeParse(options.input);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0]!.message };
+  if (!parsed.success) return new AppError('invalid', parsed.error.issues[0]!.message);
   const { mentorId, durationMinutes } = parsed.data;
   const startsAt = new Date(parsed.data.startsAt);
   const { db, now } = options;
 
   const schedule = await loadMentorSchedule(db, mentorId);
-  if (!schedule) return { ok: false, status: 404, error: 'This mentor does not exist.' };
+  if (!schedule) return new AppError('not_found', 'This mentor does not exist.');
   if (!schedule.sessionLengths.includes(durationMinutes)) {
-    return { ok: false, status: 400, error: `Choose one of the offered session lengths: ${schedule.sessionLengths.join(', ')} minutes.` };
+    return new AppError('invalid', `Choose one of the offered session lengths: ${schedule.sessionLengths.join(', ')} minutes.`);
   }
-  if (startsAt.getTime() <= now.getTime()) return { ok: false, status: 400, error: 'That time has already passed. Pick another slot.' };
+  if (startsAt.getTime() <= now.getTime()) return new AppError('invalid', 'That time has already passed. Pick another slot.');
   if (startsAt.getTime() < now.getTime() + schedule.minNoticeMinutes * 60_000) {
-    return { ok: false, status: 400, error: `${schedule.name} needs at least ${Math.round(schedule.minNoticeMinutes / 60)} hours' notice. Pick a later slot.` };
+    return new AppError('invalid', `${schedule.name} needs at least ${Math.round(schedule.minNoticeMinutes / 60)} hours' notice. Pick a later slot.`);
   }
   if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
-    return { ok: false, status: 400, error: `Sessions can be booked up to ${schedule.horizonDays} days ahead.` };
+    return new AppError('invalid', `Sessions can be booked up to ${schedule.horizonDays} days ahead.`);
   }
   if (!isOfferedStart(schedule, startsAt, durationMinutes, now)) {
-    return { ok: false, status: 400, error: "That time is outside the mentor's availability. Pick a time from the list." };
+    return new AppError('invalid', "That time is outside the mentor's availability. Pick a time from the list.");
   }
 
   const priceCents = Math.round((schedule.hourlyRateCents * durationMinutes) / 60);
@@ -69,16 +69,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     const held: string | HoldRefusal = await db.transaction(async (tx) => {
       await lockPeople(tx, [mentorId, options.mentee.id]);
       // Lapsed holds give their slots back now, not at the next sweep.
-      const lapsed = await tx
-        .update(sessions)
-        .set({ status: 'expired', updatedAt: now })
-        .where(and(
-          eq(sessions.status, 'awaiting_payment'),
-          lt(sessions.holdExpiresAt, now),
-          or(eq(sessions.mentorId, mentorId), eq(sessions.menteeId, options.mentee.id)),
-        ))
-        .returning({ id: sessions.id });
-      await auditLapsedHolds(tx, lapsed, 'hold lapsed');
+      await expireLapsedHoldsTx(tx, { now, of: { mentorId, menteeId: options.mentee.id } });
       // Unpaid holds block other people's slots: a few per mentee, counted under the mentee's lock.
       const refusal = await checkHoldLimits(tx, { menteeId: options.mentee.id, mentorId, now });
       if (refusal) return refusal;
@@ -92,12 +83,12 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
       await recordAudit(tx, { actorId: options.mentee.id, action: 'session.booked', subjectType: 'session', subjectId: row!.id, data: { to: 'awaiting_payment' } });
       return row!.id;
     });
-    if (typeof held !== 'string') return { ok: false, status: 409, error: held.error, holdId: held.holdId };
+    if (typeof held !== 'string') return new AppError('conflict', held.error, { holdId: held.holdId });
     sessionId = held;
   } catch (err) {
     const constraint = exclusionConstraint(err);
-    if (constraint === 'sessions_mentee_no_overlap') return { ok: false, status: 409, error: 'You already have a session at that time. Pick another slot.' };
-    if (constraint) return { ok: false, status: 409, error: 'Sorry, that slot was just taken. Please pick another time.' };
+    if (constraint === 'sessions_mentee_no_overlap') return new AppError('conflict', 'You already have a session at that time. Pick another slot.');
+    if (constraint) return new AppError('conflict', 'Sorry, that slot was just taken. Please pick another time.');
     throw err;
   }
 
@@ -115,12 +106,8 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     });
   } catch {
     // The provider failed (only its errors are caught here): no checkout, no hold, the slot back at once.
-    await db.transaction(async (tx) => {
-      const released = await tx.update(sessions).set({ status: 'expired', updatedAt: new Date() })
-        .where(and(eq(sessions.id, sessionId), eq(sessions.status, 'awaiting_payment'))).returning({ id: sessions.id });
-      await auditLapsedHolds(tx, released, 'checkout could not be started');
-    });
-    return { ok: false, status: 502, error: 'Payment could not be started, and nothing was charged. Please try again in a moment.' };
+    await releaseUnpaid({ db, sessionId, now: new Date(), reason: 'checkout could not be started' });
+    return new AppError('upstream', 'Payment could not be started, and nothing was charged. Please try again in a moment.');
   }
   // Updating the row re-checks the overlap constraints against other bookings in flight: queue behind
   // them like a booking does, or a concurrent booking of the same people and this update deadlock.

@@ -1,8 +1,8 @@
-import { and, eq, gt } from 'drizzle-orm';
-import { recordAudit } from '../audit/record';
+import { and, eq, gt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
-import { isUuid } from '../db/ids';
 import { sessions, users } from '../db/schema';
+import type { AppError } from '../errors';
+import { SYSTEM, transition, transitionTx, type Actor, type SystemActor } from '../sessions/machine';
 
 /** Unpaid holds a mentee may have at once: one per mentor, and this many in all. */
 export const MAX_UNPAID_HOLDS = 3;
@@ -34,27 +34,76 @@ export async function checkHoldLimits(tx: Tx, options: { menteeId: string; mento
   return null;
 }
 
-export type ReleaseResult = { ok: true; checkoutRef: string | null } | { ok: false; status: 404 | 409; error: string };
+export type ReleaseResult = { ok: true; checkoutRef: string | null } | AppError;
 
 /**
  * An admin ends an unpaid hold: awaiting_payment → expired, with an audit row. The slot is free at once;
  * a payment that still arrives for it is refunded, never revives it (see recordPaymentTx).
  */
 export async function releaseHold(options: { db: Db; sessionId: string; actorId: string; now: Date; ip?: string | null }): Promise<ReleaseResult> {
-  if (!isUuid(options.sessionId)) return { ok: false, status: 404, error: 'There is no such session.' };
-  return options.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(sessions)
-      .set({ status: 'expired', holdReleasedAt: options.now, updatedAt: options.now })
-      .where(and(eq(sessions.id, options.sessionId), eq(sessions.status, 'awaiting_payment')))
-      .returning({ id: sessions.id, checkoutRef: sessions.checkoutRef });
-    if (!row) {
-      const [current] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, options.sessionId));
-      if (!current) return { ok: false, status: 404, error: 'There is no such session.' } as const;
-      return { ok: false, status: 409, error: `This session is not an unpaid hold (it is ${current.status.replace('_', ' ')}), so there is nothing to release.` } as const;
-    }
-    await recordAudit(tx, { actorId: options.actorId, action: 'session.hold_released', subjectType: 'session', subjectId: row.id, data: { from: 'awaiting_payment', to: 'expired' }, ip: options.ip });
-    return { ok: true, checkoutRef: row.checkoutRef } as const;
+  const result = await transition({
+    db: options.db, sessionId: options.sessionId, verb: 'release', actor: { id: options.actorId, role: 'admin' }, now: options.now, ip: options.ip,
+    set: { holdReleasedAt: options.now, updatedAt: options.now },
+    effects: async (_tx, row) => ({ checkoutRef: row.checkoutRef }),
+  });
+  return result.ok ? { ok: true, checkoutRef: result.checkoutRef } : result;
+}
+
+/**
+ * Unpaid holds given back: awaiting_payment → expired, each through the state machine with its audit
+ * row, in the caller's transaction. Only awaiting_payment moves: a paid session stays paid. The one
+ * path for a hold that lapsed, a checkout the provider closed unpaid or that could not start (verb
+ * lapse), and holds an admin ends (verb release: a payment that still arrives is refunded).
+ */
+async function endHolds(tx: Tx, options: { which: SQL | undefined; verb: 'lapse' | 'release'; actor: Actor | SystemActor; now: Date; reason: string; ip?: string | null }): Promise<number> {
+  const { now } = options;
+  // Locked in one order, so two sweeps (or a sweep and a booking) queue rather than deadlock.
+  const due = await tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.status, 'awaiting_payment'), options.which))
+    .orderBy(sessions.id)
+    .for('update');
+  let ended = 0;
+  for (const { id } of due) {
+    const result = await transitionTx(tx, {
+      sessionId: id, verb: options.verb, actor: options.actor, now, ip: options.ip, audit: { reason: options.reason },
+      set: options.verb === 'release' ? { holdReleasedAt: now, updatedAt: now } : { updatedAt: now },
+    });
+    if (result.ok) ended++;
+  }
+  return ended;
+}
+
+/** Every unpaid hold of one person, ended as an admin's "Release hold" ends one (their account was deactivated). */
+export function releaseHoldsOfTx(tx: Tx, options: { userId: string; actor: Actor; now: Date; reason: string; ip?: string | null }): Promise<number> {
+  return endHolds(tx, { ...options, verb: 'release', which: or(eq(sessions.menteeId, options.userId), eq(sessions.mentorId, options.userId)) });
+}
+
+/**
+ * Holds past their time give their slots back: all of them (the scheduled sweep), or only those of
+ * these people (a booking, under their locks, so a lapsed hold never blocks it until the next sweep).
+ */
+export function expireLapsedHoldsTx(tx: Tx, options: { now: Date; of?: { mentorId: string; menteeId: string } }): Promise<number> {
+  const { of } = options;
+  return endHolds(tx, {
+    verb: 'lapse', actor: SYSTEM,
+    which: and(lte(sessions.holdExpiresAt, options.now), of ? or(eq(sessions.mentorId, of.mentorId), eq(sessions.menteeId, of.menteeId)) : undefined),
+    now: options.now, reason: 'hold lapsed',
   });
 }
 
+/** Scheduled sweep: unpaid holds past their time give their slots back. */
+export async function expireLapsedHolds(options: { db: Db; now: Date }): Promise<number> {
+  return options.db.transaction((tx) => expireLapsedHoldsTx(tx, options));
+}
+
+/** The provider says this checkout will never be paid (expired, or an async payment failed). */
+export async function releaseUnpaid(options: { db: Db; sessionId: string; now: Date; reason?: string }): Promise<boolean> {
+  return options.db.transaction((tx) => releaseUnpaidTx(tx, options));
+}
+
+/** releaseUnpaid inside the caller's transaction; `reason` (for the audit row) says why the checkout ended. */
+export async function releaseUnpaidTx(tx: Tx, options: { sessionId: string; now: Date; reason?: string }): Promise<boolean> {
+  return (await endHolds(tx, { verb: 'lapse', actor: SYSTEM, which: eq(sessions.id, options.sessionId), now: options.now, reason: options.reason ?? 'checkout closed unpaid' })) === 1;
+}

@@ -1,5 +1,5 @@
 import { Stars } from '../feedback/views';
-import { formatMoney } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import { ActionButton, JoinBox, StatusBadge } from '../sessions/views';
 import { refundOnCancel } from '../sessions/refund-policy';
 import type { Earnings, SessionRow } from '../sessions/queries';

@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { createPaidSession } from '../booking/operator';
 import { cancelSession, confirmSession, declineSession } from '../sessions/transitions';
 import { availabilityWindows, mentorProfiles, sessions, users, type Role } from '../db/schema';
+import type { MeetingProviderName } from '../meetings/provider';
 
 export const DEMO_PASSWORD = 'codementorhub-demo';
 
@@ -40,7 +41,7 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 }
 
 /** Demo users and mentor profiles. Idempotent: existing emails are left as they are. */
-export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; now?: Date; meetingProvider?: 'google-meet' | 'jitsi' | 'none' }): Promise<DemoLogin[]> {
+export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; now?: Date; meetingProvider?: MeetingProviderName }): Promise<DemoLogin[]> {
   const fresh = await options.db.transaction(async (tx) => {
     let createdAll = true;
     for (const p of PEOPLE) {
@@ -68,7 +69,7 @@ export async function seedDemoData(options: { db: Db; hasher: PasswordHasher; no
 }
 
 /** A few sessions in the states a new visitor should see: paid and pending, awaiting payment, lapsed. */
-async function seedDemoSessions(db: Db, now: Date, options: { meetingProvider: 'google-meet' | 'jitsi' | 'none' }) {
+async function seedDemoSessions(db: Db, now: Date, options: { meetingProvider: MeetingProviderName }) {
   const at = (days: number, hourUtc: number) => {
     const d = new Date(now.getTime() + days * 86_400_000);
     d.setUTCHours(hourUtc, 0, 0, 0);

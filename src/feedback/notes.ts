@@ -4,6 +4,7 @@ import { fieldErrors, type FieldErrors } from '../accounts/users';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
+import { invalidForm, noSuchSession, type AppError } from '../errors';
 import { mentorNotes, sessions, users, type SessionStatus } from '../db/schema';
 import { text } from '../web/input';
 
@@ -48,17 +49,18 @@ export async function findNotesSession(options: { db: Db; sessionId: string; men
   return { session, note: note ?? '', updatedAt: updatedAt ?? null };
 }
 
-export type SaveNotesResult = { ok: true } | { ok: false; status: 404 } | { ok: false; status: 400; errors: FieldErrors };
+/** not_found, or invalid with the form's field errors. */
+export type SaveNotesResult = { ok: true } | AppError<{ fields?: FieldErrors }>;
 
 /** Saves (replaces) the mentor's notes on their session, with an audit row, in one transaction. */
 export async function saveMentorNotes(options: { db: Db; sessionId: string; mentorId: string; input: unknown; now: Date; ip?: string | null }): Promise<SaveNotesResult> {
   const { db, sessionId, mentorId, now } = options;
-  if (!isUuid(sessionId)) return { ok: false, status: 404 };
+  if (!isUuid(sessionId)) return noSuchSession();
   const parsed = noteInput.safeParse(options.input ?? {});
   return db.transaction(async (tx): Promise<SaveNotesResult> => {
     const [session] = await tx.select({ id: sessions.id }).from(sessions).where(mine(sessionId, mentorId));
-    if (!session) return { ok: false, status: 404 };
-    if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
+    if (!session) return noSuchSession();
+    if (!parsed.success) return invalidForm(fieldErrors(parsed.error));
     const note = parsed.data.note;
     await tx
       .insert(mentorNotes)

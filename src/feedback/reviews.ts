@@ -5,6 +5,7 @@ import { fieldErrors, type FieldErrors } from '../accounts/users';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
+import { AppError, invalidForm, noSuchSession } from '../errors';
 import { reviews, sessions, users } from '../db/schema';
 import { text } from '../web/input';
 
@@ -87,18 +88,17 @@ export async function findRateableSession(options: { db: Db; sessionId: string; 
 
 export type SubmitReviewResult =
   | { ok: true; created: boolean; review: Review }
-  | { ok: false; status: 404 }
-  | { ok: false; status: 400; errors: FieldErrors }
-  | { ok: false; status: 409; error: string; review: Review | null };
+  /** not_found; invalid, with the form's field errors; conflict, with the rating stored (if any). */
+  | AppError<{ fields?: FieldErrors; review?: Review | null }>;
 
 /**
  * A mentee's rating of their completed session. Without `reviewId` it is a first rating: refused
- * (409) if the session already has one. With it, an edit of that rating: allowed for 7 days after
- * it was first submitted, refused (409, nothing changed) after that.
+ * (conflict) if the session already has one. With it, an edit of that rating: allowed for 7 days after
+ * it was first submitted, refused (conflict, nothing changed) after that.
  */
 export async function submitReview(options: { db: Db; sessionId: string; menteeId: string; input: unknown; now: Date; ip?: string | null }): Promise<SubmitReviewResult> {
   const { db, sessionId, menteeId, now } = options;
-  if (!isUuid(sessionId)) return { ok: false, status: 404 };
+  if (!isUuid(sessionId)) return noSuchSession();
   const parsed = reviewInput.safeParse(options.input ?? {});
   return db.transaction(async (tx): Promise<SubmitReviewResult> => {
     const [session] = await tx
@@ -106,8 +106,8 @@ export async function submitReview(options: { db: Db; sessionId: string; menteeI
       .from(sessions)
       .where(and(eq(sessions.id, sessionId), eq(sessions.menteeId, menteeId), eq(sessions.status, 'completed')));
     // Checked before the input: to anyone but the session's mentee it does not exist.
-    if (!session) return { ok: false, status: 404 };
-    if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
+    if (!session) return noSuchSession();
+    if (!parsed.success) return invalidForm(fieldErrors(parsed.error));
     const { rating, comment, reviewId } = parsed.data;
 
     if (!reviewId) {
@@ -121,20 +121,17 @@ export async function submitReview(options: { db: Db; sessionId: string; menteeI
         return { ok: true, created: true, review: created };
       }
       const [existing] = await tx.select().from(reviews).where(eq(reviews.sessionId, sessionId));
-      return {
-        ok: false, status: 409, review: existing ?? null,
-        error: existing && isEditable(existing, now)
-          ? 'You have already rated this session, so this new rating was not saved. You can edit your rating below.'
-          : 'You have already rated this session, so this new rating was not saved.',
-      };
+      return new AppError('conflict', existing && isEditable(existing, now)
+        ? 'You have already rated this session, so this new rating was not saved. You can edit your rating below.'
+        : 'You have already rated this session, so this new rating was not saved.', { review: existing ?? null });
     }
 
     const [existing] = await tx.select().from(reviews).where(and(eq(reviews.sessionId, sessionId), eq(reviews.menteeId, menteeId))).for('update');
     if (!existing || existing.id !== reviewId) {
-      return { ok: false, status: 409, review: existing ?? null, error: 'This rating form is out of date. Reload the page and try again.' };
+      return new AppError('conflict', 'This rating form is out of date. Reload the page and try again.', { review: existing ?? null });
     }
     if (!isEditable(existing, now)) {
-      return { ok: false, status: 409, review: existing, error: 'Ratings can be changed for 7 days after they are first submitted. This one can no longer be changed.' };
+      return new AppError('conflict', 'Ratings can be changed for 7 days after they are first submitted. This one can no longer be changed.', { review: existing });
     }
     const [updated] = await tx
       .update(reviews)

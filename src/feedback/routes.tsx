@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldErrors } from '../accounts/users';
+import { httpStatusOf } from '../errors';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { sendPage } from '../web/render';
@@ -43,10 +44,10 @@ export async function feedbackRoutes(app: FastifyInstance) {
       setFlash(reply, result.created ? 'Thank you! Your rating is saved.' : 'Your rating is updated.');
       return reply.redirect('/dashboard', 303);
     }
-    if (result.status === 404) return reply.callNotFound();
-    if (result.status === 400) return showFeedback(request, reply, { status: 400, values: reviewFormValues(request.body), errors: result.errors });
-    // 409: nothing changed; the page shows what is stored, and why this was refused.
-    return showFeedback(request, reply, { status: 409, conflict: result.error });
+    if (result.code === 'not_found') return reply.callNotFound();
+    if (result.code === 'invalid') return showFeedback(request, reply, { status: httpStatusOf(result), values: reviewFormValues(request.body), errors: result.details.fields });
+    // A conflict: nothing changed; the page shows what is stored, and why this was refused.
+    return showFeedback(request, reply, { status: httpStatusOf(result), conflict: result.message });
   });
 
   async function showNotes(request: IdRequest, reply: FastifyReply, extra: { status?: number; note?: string; errors?: FieldErrors } = {}) {
@@ -66,9 +67,9 @@ export async function feedbackRoutes(app: FastifyInstance) {
       setFlash(reply, 'Your notes are saved.');
       return reply.redirect(`/sessions/${request.params.id}/notes`, 303);
     }
-    if (result.status === 404) return reply.callNotFound();
+    if (result.code === 'not_found') return reply.callNotFound();
     const typed = request.body?.note;
-    return showNotes(request, reply, { status: 400, note: typeof typed === 'string' ? typed : '', errors: result.errors });
+    return showNotes(request, reply, { status: httpStatusOf(result), note: typeof typed === 'string' ? typed : '', errors: result.details.fields });
   });
 
   const admin = { preHandler: requireRole('admin') };

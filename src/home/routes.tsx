@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RatingText } from '../feedback/views';
-import { formatMoney, listMentors, type MentorCard } from '../mentors/directory';
+import { listMentors, type MentorCard } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import { pageContext, type PageContext } from '../web/context';
 import { Layout } from '../web/layout';
 import { sendPage } from '../web/render';

@@ -9,7 +9,8 @@ import { createDueMeetings } from '../meetings/create-due';
 import type { MeetingProvider } from '../meetings/provider';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';
-import { expireLapsedHolds, processDueRefunds } from '../payments/record';
+import { expireLapsedHolds } from '../booking/holds';
+import { processDueRefunds } from '../payments/record';
 import { expireUnansweredRequests, sendDueReminders } from '../sessions/reminders';
 
 export interface WorkerOptions {

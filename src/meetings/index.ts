@@ -4,7 +4,7 @@ import { createJitsiMeetingProvider } from './jitsi';
 import { createNoMeetingProvider } from './none';
 import type { MeetingProvider } from './provider';
 
-export type { Meeting, MeetingParticipant, MeetingProvider, CreateMeetingInput } from './provider';
+export type { Meeting, MeetingParticipant, MeetingProvider, MeetingProviderName, CreateMeetingInput } from './provider';
 
 /** The one place the meeting provider is chosen, from MEETING_PROVIDER. */
 export function createMeetingProvider(config: Config, options: { warn?: (message: string) => void } = {}): MeetingProvider {

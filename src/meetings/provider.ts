@@ -1,6 +1,9 @@
+/** What MEETING_PROVIDER names, and what a session stores as its meeting_provider. */
+export type MeetingProviderName = 'google-meet' | 'jitsi' | 'none';
+
 /** A meeting room provider, in our own terms. Google Meet, Jitsi and "none" implement it. */
 export interface MeetingProvider {
-  readonly name: 'google-meet' | 'jitsi' | 'none';
+  readonly name: MeetingProviderName;
   /** Creates a room for one session. null from the `none` provider: the integration is off. */
   createMeeting(input: CreateMeetingInput): Promise<Meeting | null>;
   /**
@@ -30,7 +33,7 @@ export interface CreateMeetingInput {
 }
 
 export interface Meeting {
-  provider: 'google-meet' | 'jitsi';
+  provider: Exclude<MeetingProviderName, 'none'>;
   joinUrl: string;
   /** Google: the space name (spaces/abc…); Jitsi: the room name. */
   externalId: string;

@@ -107,5 +107,3 @@ export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfi
   const [[withRating], reviews] = await Promise.all([withRatings(db, [row]), listPublicReviews({ db, mentorId: id })]);
   return { ...withRating!, reviews };
 }
-
-export { formatMoney } from '../web/money';

@@ -6,6 +6,7 @@ import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { viewerTimeZone } from '../web/zones';
 import { isUuid } from '../db/ids';
+import { httpStatusOf } from '../errors';
 import { listDirectory, loadMentorProfile } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
@@ -76,8 +77,8 @@ export async function mentorRoutes(app: FastifyInstance) {
       input: { mentorId: request.params.id, startsAt: body.startsAt, durationMinutes: body.durationMinutes },
     });
     if (!result.ok) {
-      if (result.status === 404) return reply.callNotFound();
-      return showProfile(request, reply, { status: result.status, message: result.error, holdId: result.holdId });
+      if (result.code === 'not_found') return reply.callNotFound();
+      return showProfile(request, reply, { status: httpStatusOf(result), message: result.message, holdId: result.details.holdId });
     }
     return reply.redirect(result.redirectUrl, 303);
   });

@@ -6,7 +6,8 @@ import { Field, SelectField } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, formatter } from '../web/time';
 import { describeZone, zoneOptions } from '../web/zones';
-import { formatMoney, type DirectoryEntry, type MentorProfileView } from './directory';
+import { formatMoney } from '../web/money';
+import type { DirectoryEntry, MentorProfileView } from './directory';
 
 function Tags(props: { skills: string[] }) {
   return (

@@ -4,8 +4,9 @@ import type { Db, Tx } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { isUuid } from '../db/ids';
 import { lockPeople } from '../booking/locks';
-import { paymentProblems, refunds, sessions, users } from '../db/schema';
+import { paymentProblems, refunds, sessions } from '../db/schema';
 import { enqueueEmail } from '../mail/outbox';
+import { loadSessionPeople } from '../sessions/participants';
 import type { PaymentProvider } from './provider';
 
 export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch';
@@ -217,74 +218,6 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
       amountCents: info.priceCents, currency: info.currency, mentorId: info.mentorId, reason,
     },
   });
-}
-
-/** Each participant as an email recipient: who they are, their zone, and the other person's name. */
-export function participantsOf(p: Awaited<ReturnType<typeof loadSessionPeople>>) {
-  return [
-    { role: 'mentee' as const, id: p.menteeId, name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
-    { role: 'mentor' as const, id: p.mentorId, name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
-  ];
-}
-
-/** Both participants of a session, with their zones: what every email about it needs. */
-export async function loadSessionPeople(tx: Tx, sessionId: string) {
-  type Row = {
-    mentor_id: string; mentee_id: string; starts_at: string | Date; duration_minutes: number; price_cents: number; currency: string;
-    mentor_name: string; mentor_email: string; mentor_timezone: string; mentee_name: string; mentee_email: string; mentee_timezone: string;
-  };
-  // One round trip for both people; execute() returns { rows } on both drivers.
-  const rows = (await tx.execute(sql`
-    select s.mentor_id, s.mentee_id, s.starts_at, s.duration_minutes, s.price_cents, s.currency,
-           mentor.name as mentor_name, mentor.email as mentor_email, mentor.timezone as mentor_timezone,
-           mentee.name as mentee_name, mentee.email as mentee_email, mentee.timezone as mentee_timezone
-    from ${sessions} s
-    join ${users} mentor on mentor.id = s.mentor_id
-    join ${users} mentee on mentee.id = s.mentee_id
-    where s.id = ${sessionId}`)) as unknown as { rows: Row[] };
-  const r = rows.rows[0]!;
-  return {
-    mentorId: r.mentor_id, menteeId: r.mentee_id, startsAt: new Date(r.starts_at), durationMinutes: r.duration_minutes,
-    priceCents: r.price_cents, currency: r.currency,
-    mentorName: r.mentor_name, mentorEmail: r.mentor_email, mentorTimezone: r.mentor_timezone,
-    menteeName: r.mentee_name, menteeEmail: r.mentee_email, menteeTimezone: r.mentee_timezone,
-  };
-}
-
-/** The provider says this checkout will never be paid (expired, or an async payment failed). */
-export async function releaseUnpaid(options: { db: Db; sessionId: string; now: Date }): Promise<boolean> {
-  return options.db.transaction((tx) => releaseUnpaidTx(tx, options));
-}
-
-/** releaseUnpaid inside the caller's transaction. Only awaiting_payment moves: a paid session stays paid. */
-export async function releaseUnpaidTx(tx: Tx, options: { sessionId: string; now: Date }): Promise<boolean> {
-  const rows = await tx
-    .update(sessions)
-    .set({ status: 'expired', updatedAt: options.now })
-    .where(and(eq(sessions.id, options.sessionId), eq(sessions.status, 'awaiting_payment')))
-    .returning({ id: sessions.id });
-  await auditLapsedHolds(tx, rows, 'checkout closed unpaid');
-  return rows.length === 1;
-}
-
-/** Scheduled sweep: unpaid holds past their time give their slots back. */
-export async function expireLapsedHolds(options: { db: Db; now: Date }): Promise<number> {
-  return options.db.transaction(async (tx) => {
-    const rows = await tx
-      .update(sessions)
-      .set({ status: 'expired', updatedAt: options.now })
-      .where(and(eq(sessions.status, 'awaiting_payment'), lte(sessions.holdExpiresAt, options.now)))
-      .returning({ id: sessions.id });
-    await auditLapsedHolds(tx, rows, 'hold lapsed');
-    return rows.length;
-  });
-}
-
-/** The audit rows of unpaid holds given back (awaiting_payment → expired), in the transaction that expired them. */
-export async function auditLapsedHolds(tx: Tx, rows: { id: string }[], reason: string): Promise<void> {
-  for (const { id } of rows) {
-    await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'awaiting_payment', to: 'expired', reason } });
-  }
 }
 
 /** Worker: sends requested refunds to the provider, with backoff; the idempotency key makes retries safe. */

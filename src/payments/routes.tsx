@@ -6,7 +6,7 @@ import { pageContext, setFlash, type PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { sendPage } from '../web/render';
 import { formatDateTime } from '../web/time';
-import { formatMoney } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import type { SessionRow } from '../sessions/queries';
 import { recordCheckoutPayment } from './record';
 import { CancellationRule } from '../sessions/views';

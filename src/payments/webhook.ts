@@ -4,7 +4,8 @@ import type { Db } from '../db/client';
 import { eq } from 'drizzle-orm';
 import { processedEvents, sessions } from '../db/schema';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { recordCheckoutPaymentTx, releaseUnpaidTx, type ReceivedPayment } from './record';
+import { releaseUnpaidTx } from '../booking/holds';
+import { recordCheckoutPaymentTx, type ReceivedPayment } from './record';
 import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe';
 
 /**

@@ -1,8 +1,8 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { emailOutbox, sessions, type Role } from '../db/schema';
-import { enqueueEmail } from '../mail/outbox';
-import { loadSessionPeople, participantsOf } from '../payments/record';
+import { queueParticipantEmails } from './emails';
+import { loadSessionPeople } from './participants';
 
 /**
  * "Session Cancelled / Declined / Request Expired" to both participants, each in their own zone,
@@ -25,22 +25,19 @@ export async function queueCancellationEmails(tx: Tx, options: {
     .from(emailOutbox)
     .where(inArray(emailOutbox.dedupeKey, [confirmationKey('mentee'), confirmationKey('mentor')]))).map((r) => r.key));
   const attendees = [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }];
-  const people = participantsOf(p);
-  for (const person of people) {
-    const actor = options.actor;
-    const by = !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other';
-    await enqueueEmail({
-      tx,
-      dedupeKey: `session-cancelled:${sessionId}:${person.role}`,
-      template: 'session-cancelled',
-      to: { name: person.name, address: person.email },
-      payload: {
-        sessionId, kind: options.kind, role: person.role, recipientName: person.name, otherName: person.other,
-        mentorName: p.mentorName, menteeName: p.menteeName, by,
-        startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
-        refund: options.refund, paid: Boolean(s?.paidAt), amountCents: p.priceCents, currency: p.currency,
-        invite: invited.has(confirmationKey(person.role)) ? { meetingUrl: s?.meetingUrl ?? null, attendees } : null,
-      },
-    });
-  }
+  const actor = options.actor;
+  await queueParticipantEmails(tx, {
+    sessionId,
+    people: p,
+    template: 'session-cancelled',
+    dedupeKey: (person) => `session-cancelled:${sessionId}:${person.role}`,
+    payload: (person) => ({
+      sessionId, kind: options.kind, role: person.role, recipientName: person.name, otherName: person.other,
+      mentorName: p.mentorName, menteeName: p.menteeName,
+      by: !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other',
+      startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+      refund: options.refund, paid: Boolean(s?.paidAt), amountCents: p.priceCents, currency: p.currency,
+      invite: invited.has(confirmationKey(person.role)) ? { meetingUrl: s?.meetingUrl ?? null, attendees } : null,
+    }),
+  });
 }

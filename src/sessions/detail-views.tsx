@@ -1,5 +1,5 @@
 import type { Role } from '../db/schema';
-import { formatMoney } from '../mentors/directory';
+import { formatMoney } from '../web/money';
 import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';

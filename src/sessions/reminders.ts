@@ -1,10 +1,10 @@
 import { and, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
-import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { emailOutbox, sessions } from '../db/schema';
-import { enqueueEmail } from '../mail/outbox';
-import { loadSessionPeople, queueRefund } from '../payments/record';
+import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
+import { queueParticipantEmails } from './emails';
+import { SYSTEM, transition } from './machine';
 
 const HOUR = 3_600_000;
 /** The two reminders before a confirmed session, by how long before the start each is due. */
@@ -52,27 +52,18 @@ export async function sendDueReminders(options: { db: Db; now: Date }): Promise<
         .where(and(eq(sessions.id, candidate.id), eq(sessions.status, 'confirmed'), gt(sessions.startsAt, now)))
         .for('share');
       if (!s) return 0;
-      const p = await loadSessionPeople(tx, candidate.id);
-      const people = {
-        mentee: { name: p.menteeName, email: p.menteeEmail, timezone: p.menteeTimezone, other: p.mentorName },
-        mentor: { name: p.mentorName, email: p.mentorEmail, timezone: p.mentorTimezone, other: p.menteeName },
-      };
-      for (const role of missing) {
-        const person = people[role];
-        await enqueueEmail({
-          tx,
-          dedupeKey: reminderKey(candidate.kind, candidate.id, role),
-          template: 'session-reminder',
-          to: { name: person.name, address: person.email },
-          payload: {
-            sessionId: candidate.id, kind: candidate.kind, role, recipientName: person.name, otherName: person.other,
-            startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
-            leadMinutes: Math.round((p.startsAt.getTime() - now.getTime()) / 60_000),
-            meetingUrl: s.meetingUrl, provider: s.meetingProvider,
-          },
-        });
-      }
-      return missing.length;
+      return queueParticipantEmails(tx, {
+        sessionId: candidate.id,
+        to: missing,
+        template: 'session-reminder',
+        dedupeKey: (person) => reminderKey(candidate.kind, candidate.id, person.role),
+        payload: (person, p) => ({
+          sessionId: candidate.id, kind: candidate.kind, role: person.role, recipientName: person.name, otherName: person.other,
+          startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+          leadMinutes: Math.round((p.startsAt.getTime() - now.getTime()) / 60_000),
+          meetingUrl: s.meetingUrl, provider: s.meetingProvider,
+        }),
+      });
     });
   }
   return queued;
@@ -96,22 +87,18 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
     .where(and(eq(sessions.status, 'pending'), or(lte(sessions.paidAt, expireBefore), lte(sessions.startsAt, now))));
   let expired = 0;
   for (const { id } of lapsed) {
-    const done = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(sessions)
-        .set({ status: 'expired', updatedAt: now })
-        .where(and(eq(sessions.id, id), eq(sessions.status, 'pending')))
-        .returning();
-      if (!row) return false; // accepted, declined or cancelled meanwhile
-      const paid = Boolean(row.paidAt);
-      if (paid) {
-        await queueRefund(tx, { sessionId: id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
-      }
-      await queueCancellationEmails(tx, { sessionId: id, kind: 'expired', actor: null, refund: paid ? 'full' : 'none' });
-      await recordAudit(tx, { actorId: null, action: 'session.expired', subjectType: 'session', subjectId: id, data: { from: 'pending', to: 'expired', reason: 'unanswered' } });
-      return true;
+    const done = await transition({
+      db, sessionId: id, verb: 'expire', actor: SYSTEM, now, set: { updatedAt: now }, audit: { reason: 'unanswered' },
+      effects: async (tx, row) => {
+        const paid = Boolean(row.paidAt);
+        if (paid) {
+          await queueRefund(tx, { sessionId: id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor did not answer the request in time.', now });
+        }
+        await queueCancellationEmails(tx, { sessionId: id, kind: 'expired', actor: null, refund: paid ? 'full' : 'none' });
+      },
     });
-    if (done) expired++;
+    // Not ok: accepted, declined or cancelled meanwhile.
+    if (done.ok) expired++;
   }
 
   const waiting = await db
@@ -132,17 +119,16 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
         .where(and(eq(sessions.id, id), eq(sessions.status, 'pending')))
         .for('share');
       if (!s?.paidAt) return false;
-      const p = await loadSessionPeople(tx, id);
       const expiresAt = new Date(Math.min(s.paidAt.getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime()));
-      await enqueueEmail({
-        tx,
-        dedupeKey: requestReminderKey(id),
+      await queueParticipantEmails(tx, {
+        sessionId: id,
+        to: ['mentor'],
         template: 'session-request-reminder',
-        to: { name: p.mentorName, address: p.mentorEmail },
-        payload: {
+        dedupeKey: () => requestReminderKey(id),
+        payload: (_mentor, p) => ({
           sessionId: id, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
           durationMinutes: p.durationMinutes, timezone: p.mentorTimezone, expiresAt: expiresAt.toISOString(),
-        },
+        }),
       });
       return true;
     });

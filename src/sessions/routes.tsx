@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { isUuid } from '../db/ids';
+import { AppError, httpStatusOf } from '../errors';
 import { meetingAccesses, sessions } from '../db/schema';
+import type { Meeting } from '../meetings/provider';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
-import { cancelSession, confirmSession, declineSession, setSessionStatus, type TransitionResult } from './transitions';
+import type { TransitionResult } from './machine';
+import { cancelSession, confirmSession, declineSession, setSessionStatus } from './transitions';
 import { text } from '../web/input';
 
 type IdParams = { Params: { id: string }; Body: Record<string, string> };
@@ -21,7 +24,7 @@ export async function sessionRoutes(app: FastifyInstance) {
 
   /** After a transition: back where the form was, with a notice; or a 4xx page saying why nothing changed. */
   const answer = (request: FastifyRequest, reply: FastifyReply, result: TransitionResult, done: string, back: string) => {
-    if (!result.ok) return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), title: 'Nothing was changed', text: result.error, back }), result.status);
+    if (!result.ok) return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), title: 'Nothing was changed', text: result.message, back }), httpStatusOf(result));
     wakeWorker();
     setFlash(reply, done);
     return reply.redirect(back, 303);
@@ -51,7 +54,7 @@ export async function sessionRoutes(app: FastifyInstance) {
     const status = String(request.body?.status ?? '');
     const reason = completionReason.safeParse(request.body?.reason);
     if (!reason.success) {
-      return answer(request, reply, { ok: false, status: 400, error: `Reason: ${reason.error.issues[0]?.message ?? 'not valid'}.` }, '', `/admin/sessions/${request.params.id}`);
+      return answer(request, reply, new AppError('invalid', `Reason: ${reason.error.issues[0]?.message ?? 'not valid'}.`), '', `/admin/sessions/${request.params.id}`);
     }
     const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), reason: reason.data, ip: request.ip });
     const words: Record<string, string> = { confirmed: 'Session confirmed.', completed: 'Session marked completed.', cancelled: 'Session cancelled.', declined: 'Session declined.' };
@@ -68,7 +71,7 @@ export async function sessionRoutes(app: FastifyInstance) {
     await db.insert(meetingAccesses).values({ sessionId: s.id, userId: user.id, ip: request.ip });
     // A room made by another provider than today's (the setting changed since) opens as stored.
     const url = s.meetingProvider !== meetings.name ? s.meetingUrl : await meetings.joinUrlFor(
-      { provider: s.meetingProvider as 'google-meet' | 'jitsi', joinUrl: s.meetingUrl, externalId: s.meetingExternalId },
+      { provider: s.meetingProvider as Meeting['provider'], joinUrl: s.meetingUrl, externalId: s.meetingExternalId },
       { id: user.id, name: user.name, email: user.email, moderator: user.id === s.mentorId || user.role === 'admin' },
       { expiresAt: new Date(s.endsAt.getTime() + 2 * 3_600_000) },
     );

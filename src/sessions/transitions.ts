@@ -1,97 +1,37 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
-import { isUuid } from '../db/ids';
-import { sessions, type Role, type SessionStatus } from '../db/schema';
-import { queueCompletionEmails } from '../feedback/completion-emails';
+import type { sessions } from '../db/schema';
+import { AppError } from '../errors';
+import type { MeetingProviderName } from '../meetings/provider';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
+import { queueCompletionEmails } from './completion-emails';
 import { queueConfirmationEmails } from './confirmation-emails';
+import { transition, type Actor, type TransitionResult } from './machine';
 import { refundOnCancel } from './refund-policy';
 
-export interface Actor {
-  id: string;
-  role: Role;
-}
-
-export type TransitionResult =
-  | { ok: true; sessionId: string; status: SessionStatus; refund?: 'full' | 'none' }
-  | { ok: false; status: 400 | 403 | 404 | 409; error: string };
-
-const STATUS_WORD: Record<SessionStatus, string> = {
-  awaiting_payment: 'awaiting payment', pending: 'pending', confirmed: 'confirmed', completed: 'completed',
-  declined: 'declined', cancelled: 'cancelled', expired: 'expired',
-};
-
-const PAST: Record<string, string> = { accept: 'accepted', confirm: 'confirmed', complete: 'completed', decline: 'declined', cancel: 'cancelled' };
-
-/** Who may see a session at all: its two participants and admins. Everyone else gets 404. */
-function visibleTo(actor: Actor) {
-  return actor.role === 'admin' ? sql`true` : sql`(${sessions.mentorId} = ${actor.id} or ${sessions.menteeId} = ${actor.id})`;
-}
-
-/**
- * One transition: a compare-and-swap UPDATE (… WHERE status IN (from) RETURNING) and its effects in
- * the same transaction. Of two racing requests exactly one matches; the other sees 409.
- */
-async function transition(options: {
-  db: Db; sessionId: string; actor: Actor; from: SessionStatus[]; to: SessionStatus; set: Partial<typeof sessions.$inferInsert>;
-  allowed: (row: { mentorId: string; menteeId: string }) => boolean; verb: string;
-  /** A rule beyond the status (e.g. time): an error message refuses the change, nothing changes. */
-  guard?: (row: { startsAt: Date; endsAt: Date }) => string | null;
-  effects?: (tx: Tx, row: typeof sessions.$inferSelect, from: SessionStatus) => Promise<Partial<TransitionResult & { ok: true }> | void>;
-  /** Extra facts for the audit row (e.g. the reason given). */
-  audit?: Record<string, unknown>;
-  ip?: string | null;
-}): Promise<TransitionResult> {
-  const { db, sessionId, actor } = options;
-  if (!isUuid(sessionId)) return { ok: false, status: 404, error: 'There is no such session.' };
-  return db.transaction(async (tx) => {
-    // Locked: the status read here is the one the compare-and-swap below replaces, so effects (the refund
-    // rule) and the audit's `from` can depend on it.
-    const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
-      .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor))).for('update');
-    if (!current) return { ok: false, status: 404, error: 'There is no such session.' } as const;
-    if (!options.allowed(current)) return { ok: false, status: 403, error: `You cannot ${options.verb} this session.` } as const;
-    const refused = options.from.includes(current.status) ? options.guard?.(current) : null;
-    if (refused) return { ok: false, status: 409, error: refused } as const;
-    const [row] = await tx
-      .update(sessions)
-      .set({ ...options.set, status: options.to, updatedAt: new Date() })
-      .where(and(eq(sessions.id, sessionId), inArray(sessions.status, options.from)))
-      .returning();
-    if (!row) {
-      // Re-read: the status may have changed since the first read (a racing request won).
-      const [now] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
-      const status = now?.status ?? current.status;
-      const error = status === options.to
-        ? `This session is already ${STATUS_WORD[status]}.`
-        : `This session is ${STATUS_WORD[status]}, so it cannot be ${PAST[options.verb]} now.`;
-      return { ok: false, status: 409, error } as const;
-    }
-    const extra = (await options.effects?.(tx, row, current.status)) ?? {};
-    await recordAudit(tx, { actorId: actor.id, action: `session.${options.to}`, subjectType: 'session', subjectId: sessionId, data: { from: current.status, to: options.to, ...options.audit }, ip: options.ip });
-    return { ok: true, sessionId, status: options.to, ...extra } as const;
-  });
-}
+/** What people do to a session, each one verb of the state machine (machine.ts) with its effects. */
 
 /**
  * Mentor "Accept session" or admin "Confirm": pending → confirmed. The meeting room is made right
- * after by the worker (createDueMeetings); with no provider, the emails go now.
+ * after by the worker; with no provider, the emails go now.
  */
-export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; ip?: string | null }): Promise<TransitionResult> {
-  const { actor, now, meetingProvider } = options;
+export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: MeetingProviderName; now: Date; ip?: string | null }): Promise<TransitionResult> {
+  const { actor, now } = options;
   return transition({
-    ...options, from: ['pending'], to: 'confirmed', verb: actor.role === 'mentor' ? 'accept' : 'confirm',
-    allowed: (s) => actor.role === 'admin' || (actor.role === 'mentor' && s.mentorId === actor.id),
-    set: {
-      confirmedAt: now, confirmedBy: actor.id, meetingProvider,
-      meetingNextAttemptAt: meetingProvider === 'none' ? null : now,
-    },
-    effects: async (tx, row) => {
-      if (meetingProvider === 'none') await queueConfirmationEmails(tx, { sessionId: row.id, meetingUrl: null, provider: 'none' });
-    },
+    ...options, verb: actor.role === 'mentor' ? 'accept' : 'confirm',
+    set: { confirmedAt: now, confirmedBy: actor.id, ...meetingRoomOnConfirm(options) },
+    effects: (tx, row) => emailsOnConfirm(tx, row, options),
   });
+}
+
+// The meeting room of a confirmation: the session records which provider makes it and when the
+// worker should try; with no provider there is no room to wait for, so the emails go in this transaction.
+function meetingRoomOnConfirm(options: { meetingProvider: MeetingProviderName; now: Date }): Partial<typeof sessions.$inferInsert> {
+  return { meetingProvider: options.meetingProvider, meetingNextAttemptAt: options.meetingProvider === 'none' ? null : options.now };
+}
+
+async function emailsOnConfirm(tx: Tx, row: typeof sessions.$inferSelect, options: { meetingProvider: MeetingProviderName }): Promise<void> {
+  if (options.meetingProvider === 'none') await queueConfirmationEmails(tx, { sessionId: row.id, meetingUrl: null, provider: 'none' });
 }
 
 /**
@@ -101,13 +41,7 @@ export function confirmSession(options: { db: Db; sessionId: string; actor: Acto
 export function completeSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
   const reason = (options.reason ?? '').trim().slice(0, 500);
   return transition({
-    ...options, from: ['confirmed'], to: 'completed', verb: 'complete',
-    allowed: () => options.actor.role === 'admin',
-    guard: (s) => {
-      if (options.now < s.startsAt) return 'This session has not started yet, so it cannot be marked completed.';
-      if (options.now < s.endsAt && !reason) return 'This session has not ended yet. To mark it completed early, give a reason.';
-      return null;
-    },
+    ...options, verb: 'complete', reason,
     audit: reason ? { reason } : undefined,
     set: { completedAt: options.now },
     effects: async (tx, row) => { await queueCompletionEmails(tx, { sessionId: row.id }); },
@@ -117,8 +51,7 @@ export function completeSession(options: { db: Db; sessionId: string; actor: Act
 /** The mentor turns down a paid request: pending → declined, fully refunded. */
 export function declineSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; ip?: string | null }): Promise<TransitionResult> {
   return transition({
-    ...options, from: ['pending'], to: 'declined', verb: 'decline',
-    allowed: (s) => options.actor.role === 'admin' || (options.actor.role === 'mentor' && s.mentorId === options.actor.id),
+    ...options, verb: 'decline',
     set: { declinedAt: options.now },
     effects: async (tx, row) => {
       await queueRefund(tx, { sessionId: row.id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor declined the session.', now: options.now, actorId: options.actor.id });
@@ -132,8 +65,7 @@ export function declineSession(options: { db: Db; sessionId: string; actor: Acto
 export function cancelSession(options: { db: Db; sessionId: string; actor: Actor; now: Date; ip?: string | null }): Promise<TransitionResult> {
   const { actor, now } = options;
   return transition({
-    ...options, from: ['pending', 'confirmed'], to: 'cancelled', verb: 'cancel',
-    allowed: () => true,
+    ...options, verb: 'cancel',
     set: { cancelledAt: now, cancelledBy: actor.id, meetingNextAttemptAt: null },
     effects: async (tx, row, from) => {
       const refund = refundOnCancel({ by: actor.role, status: from, startsAt: row.startsAt, now, paid: Boolean(row.paidAt) });
@@ -147,12 +79,12 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
 }
 
 /** The admin form's `status` field, mapped onto the transitions. */
-export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
+export function setSessionStatus(options: { db: Db; sessionId: string; actor: Actor; status: string; meetingProvider: MeetingProviderName; now: Date; reason?: string; ip?: string | null }): Promise<TransitionResult> {
   switch (options.status) {
     case 'confirmed': return confirmSession(options);
     case 'completed': return completeSession(options);
     case 'cancelled': return cancelSession(options);
     case 'declined': return declineSession(options);
-    default: return Promise.resolve({ ok: false, status: 400, error: 'Choose a status: confirmed, completed, cancelled or declined.' });
+    default: return Promise.resolve(new AppError('invalid', 'Choose a status: confirmed, completed, cancelled or declined.'));
   }
 }

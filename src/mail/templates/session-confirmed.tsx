@@ -3,6 +3,7 @@ import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
 import type { RenderContext, RenderedEmail } from './index';
+import type { MeetingProviderName } from '../../meetings/provider';
 
 export interface SessionConfirmedPayload {
   sessionId: string;
@@ -14,7 +15,7 @@ export interface SessionConfirmedPayload {
   timezone: string;
   /** Null when the meeting integration is off: the mentor shares the details. */
   meetingUrl: string | null;
-  provider: 'google-meet' | 'jitsi' | 'none';
+  provider: MeetingProviderName;
   attendees: { name: string; email: string }[];
 }
 

@@ -1,0 +1,18 @@
+import type { Tx } from '../db/client';
+import { queueParticipantEmails } from './emails';
+
+/**
+ * "Thanks for your session - CodeMentorHub" to each participant, in their own zone, written in the
+ * transaction that marks the session completed. The mentee's invites a rating. One per person per session.
+ */
+export async function queueCompletionEmails(tx: Tx, options: { sessionId: string }): Promise<void> {
+  await queueParticipantEmails(tx, {
+    sessionId: options.sessionId,
+    template: 'session-completed',
+    dedupeKey: (person) => `session-completed:${options.sessionId}:${person.role}`,
+    payload: (person, p) => ({
+      sessionId: options.sessionId, role: person.role, recipientName: person.name, otherName: person.other,
+      startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+    }),
+  });
+}
