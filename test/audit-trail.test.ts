@@ -27,7 +27,9 @@ let slot = 0;
 async function hold(options: { payments?: PaymentProvider; mentorId?: string } = {}) {
   const mentorId = options.mentorId ?? (await openMentor()).id;
   const mentee = await t.createUser('mentee');
-  const start = new Date(Math.ceil((t.clock.now().getTime() + 48 * 3_600_000) / 1_800_000) * 1_800_000 + (slot++ % 6) * 1_800_000);
+  // Noon UTC two days ahead: the holds never cross midnight, where one day's availability ends.
+  const day = new Date(t.clock.now().getTime() + 48 * 3_600_000);
+  const start = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 12) + (slot++ % 6) * 1_800_000);
   const result = await bookSession({
     db: t.database.db, payments: options.payments ?? t.app.services.payments, appUrl: t.config.appUrl, now: t.clock.now(),
     mentee: { id: mentee.id, email: mentee.email, name: 'Mentee' }, input: { mentorId, startsAt: start.toISOString(), durationMinutes: 60 },
