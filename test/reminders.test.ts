@@ -8,7 +8,7 @@ import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
 import type { MailTransport } from '../src/mail/transport';
 import { createMeetingProvider } from '../src/meetings';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import type { MeetingProvider } from '../src/meetings/provider';
 import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
 import { confirmSession } from '../src/sessions/transitions';

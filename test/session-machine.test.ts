@@ -5,7 +5,7 @@ import { availabilityWindows, mentorProfiles, sessions } from '../src/db/schema'
 import { openPostgres } from '../src/db/client';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import { expireLapsedHolds, processDueRefunds } from '../src/payments/record';
 import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
 import { FakeGoogle } from './fakes/google';

@@ -5,7 +5,7 @@ import { startJobs, type JobDefinition } from './boss';
 import { deliverDueEmails, type DeliveryOptions } from '../mail/deliver';
 import type { MailTransport } from '../mail/transport';
 import { createMeetingProvider } from '../meetings';
-import { createDueMeetings } from '../meetings/create-due';
+import { createDueMeetings } from '../sessions/rooms';
 import type { MeetingProvider } from '../meetings/provider';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';

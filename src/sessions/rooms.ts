@@ -3,8 +3,8 @@ import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/record';
 import type { Db } from '../db/client';
 import { sessions, users } from '../db/schema';
-import { queueConfirmationEmails } from '../sessions/confirmation-emails';
-import type { MeetingProvider } from './provider';
+import { queueConfirmationEmails } from './confirmation-emails';
+import type { MeetingProvider } from '../meetings/provider';
 
 const mentor = alias(users, 'mentor');
 const mentee = alias(users, 'mentee');
