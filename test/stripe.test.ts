@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, emailOutbox, paymentProblems, processedEvents, refunds, sessions } from '../src/db/schema';
-import { processDueRefunds } from '../src/payments/record';
+import { processDueRefunds } from '../src/payments/refunds';
 import { createStripePaymentProvider } from '../src/payments/stripe';
 import { FakeStripe, parseForm, signedWebhook, type StripeEventPayload } from './fakes/stripe';
 import { createOpenMentor } from './helpers/mentors';

@@ -9,7 +9,8 @@ import { createDueMeetings } from '../sessions/rooms';
 import type { MeetingProvider } from '../meetings/provider';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';
-import { expireLapsedHolds, processDueRefunds } from '../payments/record';
+import { expireLapsedHolds } from '../payments/record';
+import { processDueRefunds } from '../payments/refunds';
 import { expireUnansweredRequests, sendDueReminders } from '../sessions/reminders';
 
 export interface WorkerOptions {
