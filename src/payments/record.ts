@@ -5,6 +5,8 @@ import { exclusionConstraint } from '../db/errors';
 import { isUuid } from '../db/ids';
 import { lockPeople } from '../booking/locks';
 import { paymentProblems, refunds, sessions, users } from '../db/schema';
+import { sendRefundJob } from '../jobs/definitions/send-refund';
+import { queueJob } from '../jobs/queue';
 import { enqueueEmail } from '../mail/outbox';
 
 export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch';
@@ -180,7 +182,7 @@ async function afterPaid(tx: Tx, sessionId: string) {
 
 /**
  * Records that a payment must go back in full, once per payment (a unique key on its reference), with
- * an audit row on its session, in the caller's transaction. The worker sends it to the provider.
+ * an audit row on its session, in the caller's transaction, with its job (payments.send-refund).
  * False if already owed. A session's payment without a stored reference is keyed by the session.
  */
 export async function queueRefund(tx: Tx, options: {
@@ -189,10 +191,11 @@ export async function queueRefund(tx: Tx, options: {
   const paymentRef = options.paymentRef ?? `session:${options.sessionId}`;
   const [created] = await tx
     .insert(refunds)
-    .values({ sessionId: options.sessionId, paymentRef, amountCents: options.amountCents, currency: options.currency, reason: options.reason, nextAttemptAt: options.now })
+    .values({ sessionId: options.sessionId, paymentRef, amountCents: options.amountCents, currency: options.currency, reason: options.reason })
     .onConflictDoNothing({ target: refunds.paymentRef })
     .returning({ id: refunds.id });
   if (!created) return false;
+  await queueJob(tx, sendRefundJob, { refundId: created.id });
   if (options.sessionId) {
     await recordAudit(tx, { actorId: options.actorId ?? null, action: 'payment.refund_requested', subjectType: 'session', subjectId: options.sessionId, data: { reason: options.reason, paymentRef } });
   }

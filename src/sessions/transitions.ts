@@ -4,6 +4,8 @@ import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
 import { sessions, type Role, type SessionStatus } from '../db/schema';
 import { queueCompletionEmails } from '../feedback/completion-emails';
+import { createRoomJob } from '../jobs/definitions/create-room';
+import { queueJob } from '../jobs/queue';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
 import { queueConfirmationEmails } from './confirmation-emails';
@@ -77,19 +79,17 @@ async function transition(options: {
 
 /**
  * Mentor "Accept session" or admin "Confirm": pending → confirmed. The meeting room is made right
- * after by the worker (createDueMeetings); with no provider, the emails go now.
+ * after by the room job (sessions/rooms.ts); with no provider, the emails go now.
  */
 export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: 'google-meet' | 'jitsi' | 'none'; now: Date; ip?: string | null }): Promise<TransitionResult> {
   const { actor, now, meetingProvider } = options;
   return transition({
     ...options, from: ['pending'], to: 'confirmed', verb: actor.role === 'mentor' ? 'accept' : 'confirm',
     allowed: (s) => actor.role === 'admin' || (actor.role === 'mentor' && s.mentorId === actor.id),
-    set: {
-      confirmedAt: now, confirmedBy: actor.id, meetingProvider,
-      meetingNextAttemptAt: meetingProvider === 'none' ? null : now,
-    },
+    set: { confirmedAt: now, confirmedBy: actor.id, meetingProvider },
     effects: async (tx, row) => {
       if (meetingProvider === 'none') await queueConfirmationEmails(tx, { sessionId: row.id, meetingUrl: null, provider: 'none' });
+      else await queueJob(tx, createRoomJob, { sessionId: row.id });
     },
   });
 }
@@ -134,7 +134,7 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
   return transition({
     ...options, from: ['pending', 'confirmed'], to: 'cancelled', verb: 'cancel',
     allowed: () => true,
-    set: { cancelledAt: now, cancelledBy: actor.id, meetingNextAttemptAt: null },
+    set: { cancelledAt: now, cancelledBy: actor.id },
     effects: async (tx, row, from) => {
       const refund = refundOnCancel({ by: actor.role, status: from, startsAt: row.startsAt, now, paid: Boolean(row.paidAt) });
       if (refund === 'full') {

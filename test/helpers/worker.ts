@@ -5,14 +5,17 @@ import { createMailTransport } from '../../src/mail';
 
 export const silentLogger = { info() {}, warn() {}, error() {} };
 
-/** The real worker with fast polling and short retry delays, so tests see retries in seconds. */
+/**
+ * The real worker with fast polling; the test databases' queues retry after a second (test/setup),
+ * so tests see retries in seconds. `jobs` schedules the cron sweeps too.
+ */
 export function startTestWorker(config: Config, database: Database, options: { maxAttempts?: number; jobs?: boolean } = {}): Promise<Worker> {
   return startWorker({
     config, database, logger: silentLogger,
     transport: createMailTransport(config, database.db),
-    pollMs: 100,
-    delivery: { backoffMs: 100, leaseMs: 10_000, maxAttempts: options.maxAttempts },
-    jobs: options.jobs ?? false,
+    pollingIntervalSeconds: 0.5,
+    maxEmailAttempts: options.maxAttempts,
+    schedule: options.jobs ?? false,
   });
 }
 
