@@ -8,13 +8,13 @@ export const BOSS_SCHEMA = 'pgboss';
 /**
  * pg-boss's SQL run through a Drizzle transaction or database, so a job is written in the caller's
  * transaction: it exists if and only if the change that causes it commits. Works on PGlite and
- * node-postgres alike, since Drizzle binds the parameters.
+ * node-postgres alike, since Drizzle binds the parameters (each as one value: an array stays an array).
  */
 export function executorOf(tx: Tx): PgBoss.Db {
   return {
     async executeSql(text: string, values: unknown[] = []) {
       const parts = text.split(/\$(\d+)/);
-      const chunks: SQL[] = parts.map((part, i) => (i % 2 ? sql`${values[Number(part) - 1] ?? null}` : sql.raw(part)));
+      const chunks: SQL[] = parts.map((part, i) => (i % 2 ? sql`${sql.param(values[Number(part) - 1] ?? null)}` : sql.raw(part)));
       const result = await tx.execute(sql.join(chunks));
       return { rows: (result as unknown as { rows: Record<string, unknown>[] }).rows };
     },
@@ -49,7 +49,8 @@ export async function runQueuedJobs<P, S>(options: { db: Db; job: JobDefinition<
   for (const j of fetched) {
     try {
       const outcome = await job.handler(job.schema.parse(j.data), { ...options.services, db, lastAttempt: j.retryCount >= j.retryLimit } as JobRun & S);
-      await client.complete(job.name, j.id, { db: executor });
+      // complete(name, id, options) in pg-boss's types, but its third argument is the output: pass both.
+      await client.complete(job.name, j.id, {}, { db: executor });
       outcomes.push(outcome ?? 'done');
     } catch (err) {
       await client.fail(job.name, j.id, { message: (err as Error).message ?? String(err) }, { db: executor });
@@ -57,4 +58,13 @@ export async function runQueuedJobs<P, S>(options: { db: Db; job: JobDefinition<
     }
   }
   return outcomes;
+}
+
+/** Puts a failed job back in its queue, due now. Returns how many jobs moved (0 or 1). */
+export async function retryJob(db: Db, name: string, id: string): Promise<number> {
+  const { rows } = await executorOf(db).executeSql(
+    `update ${BOSS_SCHEMA}.job set state = 'retry', retry_limit = retry_limit + 1, start_after = now() where name = $1 and id = $2::uuid and state = 'failed' returning 1`,
+    [name, id],
+  );
+  return rows.length;
 }

@@ -53,7 +53,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const workerIds: string[] = [];
   for (const job of jobs) {
-    const interval = job.cron ? 10 : (options.pollingIntervalSeconds ?? 1);
+    const interval = job.cron ? 2 : (options.pollingIntervalSeconds ?? 1);
     workerIds.push(await boss.work(job.name, { pollingIntervalSeconds: interval, batchSize: 10, includeMetadata: true }, (batch) => runBatch(boss, job, batch, services, logger)));
     if (job.cron && schedule) await boss.schedule(job.name, job.cron);
   }

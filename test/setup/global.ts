@@ -19,7 +19,7 @@ declare module 'vitest' {
 
 const silent = { warn() {}, error() {} };
 
-/** Test databases retry failed jobs after a second, not minutes, so tests see retries (as before) in seconds. */
+/** Test databases retry a failed job after a second, not minutes later, so tests see retries (as before) in seconds. */
 async function migrateForTests(database: Parameters<typeof migrate>[0]) {
   await migrate(database);
   await installJobQueues(database, Object.fromEntries(entityQueues.map((name) => [name, { retryDelay: 1, retryBackoff: false }])));
