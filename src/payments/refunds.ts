@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { refunds } from '../db/schema';
 import { sendRefundJob } from '../jobs/definitions/send-refund';
@@ -12,7 +12,8 @@ import type { PaymentProvider } from './provider';
  */
 export async function sendRefund(options: { db: Db; payments: PaymentProvider; refundId: string; lastAttempt: boolean }): Promise<'succeeded' | 'skipped'> {
   const { db } = options;
-  const [refund] = await db.select().from(refunds).where(and(eq(refunds.id, options.refundId), eq(refunds.status, 'requested')));
+  // 'failed' too: an admin's Retry of the job (/admin/jobs) is the one way a failed refund runs again.
+  const [refund] = await db.select().from(refunds).where(and(eq(refunds.id, options.refundId), inArray(refunds.status, ['requested', 'failed'])));
   if (!refund) return 'skipped';
   try {
     const result = await options.payments.refund({
