@@ -1,10 +1,18 @@
+import { rmSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPglite, openPostgres, type Database } from '../src/db/client';
+import { migrate } from '../src/db/migrate';
 import { refunds } from '../src/db/schema';
 import type { PaymentProvider } from '../src/payments/provider';
 import { queueRefund } from '../src/payments/record';
 import { processDueRefunds } from '../src/payments/refunds';
 import { buildTestApp, type TestApp } from './helpers/app';
+import { createEmptyPostgresDatabase, migrationsBefore, onPostgres } from './helpers/db';
 
 let t: TestApp;
 beforeAll(async () => { t = await buildTestApp(); });
@@ -42,4 +50,28 @@ it('a job that used up its retries is shown to admins with its last error, and R
   // A second Retry of a job that is no longer failed changes nothing.
   await admin.submit(`/admin/jobs/${queued!.id}/retry`, { name: 'payments.send-refund' });
   expect(await processDueRefunds({ db: t.database.db, payments })).toBe(0);
+});
+
+it('the move to pg-boss turns work the old queues still owed into jobs, and nothing else', async () => {
+  const before = migrationsBefore('jobs_on_pg_boss');
+  const pg = onPostgres ? await createEmptyPostgresDatabase() : null;
+  const database: Database = pg ? openPostgres(pg.url, { warn() {}, error() {} }) : await openPglite({});
+  try {
+    if (pg) await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder: before });
+    else await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: before });
+    const { rows: emails } = await database.query(`insert into email_outbox (dedupe_key, template, to_name, to_address, payload, status)
+      values ('owed', 'welcome', 'A', 'a@example.com', '{}', 'pending'), ('done', 'welcome', 'B', 'b@example.com', '{}', 'sent') returning id, status`);
+    const { rows: owed } = await database.query(`insert into refunds (payment_ref, amount_cents, currency, reason) values ('pi_owed', 500, 'usd', 'x') returning id`);
+    await migrate(database);
+    const { rows: queued } = await database.query(`select name, data, singleton_key, policy, retry_limit, state from pgboss.job order by name`);
+    const pending = emails.find((e) => e.status === 'pending')!;
+    expect(queued).toEqual([
+      { name: 'mail.deliver', data: { emailId: pending.id }, singleton_key: pending.id, policy: 'stately', retry_limit: 10, state: 'created' },
+      { name: 'payments.send-refund', data: { refundId: owed[0]!.id }, singleton_key: owed[0]!.id, policy: 'stately', retry_limit: 10, state: 'created' },
+    ]);
+  } finally {
+    await database.close();
+    await pg?.drop();
+    rmSync(before, { recursive: true, force: true });
+  }
 });

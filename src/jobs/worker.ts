@@ -52,14 +52,15 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await boss.updateQueue(deliverEmailJob.name, { name: deliverEmailJob.name, expireInSeconds: Math.max(2, Math.ceil((4 * smtpMs) / 1000)) });
 
   const workerIds: string[] = [];
+  const wake = () => { for (const id of workerIds) boss.notifyWorker(id); };
   for (const job of jobs) {
     const interval = job.cron ? 2 : (options.pollingIntervalSeconds ?? 1);
-    workerIds.push(await boss.work(job.name, { pollingIntervalSeconds: interval, batchSize: 10, includeMetadata: true }, (batch) => runBatch(boss, job, batch, services, logger)));
+    workerIds.push(await boss.work(job.name, { pollingIntervalSeconds: interval, batchSize: 10, includeMetadata: true }, (batch) => runBatch(boss, job, batch, services, logger, wake)));
     if (job.cron && schedule) await boss.schedule(job.name, job.cron);
   }
 
   return {
-    wake: () => { for (const id of workerIds) boss.notifyWorker(id); },
+    wake,
     async stop() {
       await boss.stop({ graceful: true, wait: true });
       await transport.close();
@@ -67,8 +68,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   };
 }
 
-/** Each job on its own: one that fails is retried by its policy, the others of the batch complete. */
-async function runBatch(boss: PgBoss, job: (typeof jobs)[number], batch: PgBoss.JobWithMetadata<unknown>[], services: object, logger: Logger) {
+/**
+ * Each job on its own: one that fails is retried by its policy, the others of the batch complete. A job
+ * may queue more (a room its confirmation emails, a sweep its reminders): the queues are woken after each batch.
+ */
+async function runBatch(boss: PgBoss, job: (typeof jobs)[number], batch: PgBoss.JobWithMetadata<unknown>[], services: object, logger: Logger, wake: () => void) {
   for (const j of batch) {
     try {
       await job.handler(job.schema.parse(j.data ?? {}), { ...services, lastAttempt: j.retryCount >= j.retryLimit });
@@ -78,4 +82,5 @@ async function runBatch(boss: PgBoss, job: (typeof jobs)[number], batch: PgBoss.
       await boss.fail(job.name, j.id, { message });
     }
   }
+  wake();
 }
