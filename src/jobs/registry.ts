@@ -11,7 +11,7 @@ import { sendDueRemindersJob } from './definitions/send-due-reminders';
 import { sendRefundJob } from './definitions/send-refund';
 
 /** Every job the worker runs. A new kind of background work is one file in definitions/ and one line here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition needs its own services; the worker passes them all
+// `any`: each definition needs its own services (providers, transport); the worker passes them all.
 export const jobs: JobDefinition<any, any>[] = [
   createRoomJob, sendRefundJob, deliverEmailJob,
   purgeExpiredSessionsJob, expireLapsedHoldsJob, sendDueRemindersJob, expireUnansweredRequestsJob,
