@@ -36,7 +36,7 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${port}`, AUTH_RATE_LIMIT_PER_MINUTE: '1000000', BOOKING_RATE_LIMIT_PER_MINUTE: '1000000', MAX_EVENT_LOOP_DELAY_MS: '0' });
   const database = openPostgres(data.url, silent, { max: 20 });
   const hasher = createPasswordHasher({ logN: 10, r: 8, p: 1 });
-  const worker = await startWorker({ config, database, transport: createMailTransport(config, database.db), logger: silent, pollMs: 50, jobs: false });
+  const worker = await startWorker({ config, database, transport: createMailTransport(config, database.db), logger: silent, pollingIntervalSeconds: 0.5, schedule: false });
   const app = await buildApp({ config, database, hasher, cookieSecret: 'bench-cookie-secret-bench-cookie-secret', onWorkQueued: worker.wake, logger: process.env.BENCH_DEBUG ? (await import('pino')).default({ level: 'error' }) : undefined });
   try {
     const db = database.db;

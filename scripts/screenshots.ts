@@ -16,7 +16,7 @@ import { DEMO_PASSWORD, DEMO_LOGINS, seedDemoData } from '../src/demo/seed';
 import { deliverDueEmails } from '../src/mail/deliver';
 import { createMailboxTransport } from '../src/mail/mailbox';
 import { createMeetingProvider } from '../src/meetings';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import { confirmSession } from '../src/sessions/transitions';
 import { launchBrowser } from '../test/browser/chromium';
 

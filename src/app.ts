@@ -12,6 +12,7 @@ import type { PasswordHasher } from './accounts/password';
 import { accountRecoveryRoutes } from './accounts/recovery-routes';
 import { accountRoutes } from './accounts/routes';
 import { accountSettingsRoutes } from './accounts/settings-routes';
+import { adminJobRoutes } from './admin/jobs-routes';
 import { adminPaymentRoutes } from './admin/payments-routes';
 import { adminRoutes } from './admin/routes';
 import { adminSessionRoutes } from './admin/sessions-routes';
@@ -192,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedbackRoutes);
   await app.register(adminRoutes);
   await app.register(adminPaymentRoutes);
+  await app.register(adminJobRoutes);
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);
   await app.register(accountSettingsRoutes);

@@ -1,7 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -9,22 +6,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { describe, expect, it } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../src/db/client';
 import { migrate } from '../src/db/migrate';
-import { createEmptyPostgresDatabase, onPostgres } from './helpers/db';
-
-const migrations = fileURLToPath(new URL('../src/db/migrations', import.meta.url));
-
-/** A copy of the migrations folder that stops just before the one whose tag ends with `_${name}`. */
-function migrationsBefore(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
-  cpSync(migrations, dir, { recursive: true });
-  const journalPath = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag.endsWith(`_${name}`));
-  expect(at, `a migration named ${name}`).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
+import { createEmptyPostgresDatabase, migrationsBefore, onPostgres } from './helpers/db';
 
 describe('the accounts migration', () => {
   it('counts every account that exists before it as having a confirmed email', async () => {

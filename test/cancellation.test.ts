@@ -7,7 +7,7 @@ import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
 import type { MailTransport } from '../src/mail/transport';
 import { createMeetingProvider } from '../src/meetings';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import type { MeetingProvider } from '../src/meetings/provider';
 import { formatDateTime } from '../src/web/time';
 import { buildTestApp, type TestApp } from './helpers/app';

@@ -19,7 +19,8 @@ it('seeds logins for every role, bookable mentors and sessions in several states
   // The confirmed one waits for the worker to make its room: no link yet, and it is due now.
   const [confirmed] = await t.database.db.select().from(sessions).where(eq(sessions.status, 'confirmed'));
   expect(confirmed!.meetingUrl).toBeNull();
-  expect(confirmed!.meetingNextAttemptAt).not.toBeNull();
+  const { rows: roomJobs } = await t.database.query(`select state from pgboss.job where name = 'sessions.create-room' and singleton_key = $1`, [confirmed!.id]);
+  expect(roomJobs).toEqual([{ state: 'created' }]);
   expect((await t.database.db.select().from(availabilityWindows)).length).toBe(30);
 
   for (const login of DEMO_LOGINS) {

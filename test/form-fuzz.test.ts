@@ -9,7 +9,7 @@ import { availabilityWindows, emailOutbox, mentorProfiles, type Role } from '../
 import { submitReview } from '../src/feedback/reviews';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import { cancelSession, completeSession, confirmSession } from '../src/sessions/transitions';
 import { endSessionInPast } from './helpers/sessions';
 import { FakeStripe } from './fakes/stripe';

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaidSession } from '../src/booking/operator';
 import { recordPayment } from '../src/payments/record';
 import { auditLog, emailOutbox, refunds, sessions } from '../src/db/schema';
-import { jobDefinitions } from '../src/jobs/worker';
+import { jobs } from '../src/jobs/registry';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
 import type { MailTransport } from '../src/mail/transport';
 import { createMeetingProvider } from '../src/meetings';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import type { MeetingProvider } from '../src/meetings/provider';
 import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
 import { confirmSession } from '../src/sessions/transitions';
@@ -331,8 +331,8 @@ describe('unanswered requests', () => {
 });
 
 describe('the scheduled jobs', () => {
-  it('run both sweeps every minute through pg-boss (jobDefinitions), at the current time', async () => {
-    const jobs = jobDefinitions(t.database);
+  it('run both sweeps every minute through pg-boss (jobs/registry), at the current time', async () => {
+    const run = { db: t.database.db, lastAttempt: false };
     const reminderJob = jobs.find((j) => j.name === 'sessions.send-due-reminders');
     const expiryJob = jobs.find((j) => j.name === 'sessions.expire-unanswered-requests');
     expect(reminderJob?.cron).toBe('* * * * *');
@@ -345,13 +345,13 @@ describe('the scheduled jobs', () => {
     const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: soon.toISOString(), duration: 30 }, now: new Date() });
     if (!made.ok) throw new Error(made.error);
     await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard');
-    await reminderJob!.handler({});
+    await reminderJob!.handler({}, run);
     expect((await outboxKeys(made.sessionId)).filter((k) => k.startsWith('reminder-'))).toEqual([`reminder-1h:${made.sessionId}:mentee`, `reminder-1h:${made.sessionId}:mentor`]);
 
     // A request paid 49 hours ago is expired by the other job's handler.
     const stale = await pendingSession(120);
     await t.database.db.update(sessions).set({ paidAt: new Date(Date.now() - 49 * HOUR) }).where(eq(sessions.id, stale.sessionId));
-    await expiryJob!.handler({});
+    await expiryJob!.handler({}, run);
     expect((await row(stale.sessionId)).status).toBe('expired');
   });
 });

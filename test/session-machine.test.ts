@@ -5,9 +5,9 @@ import { availabilityWindows, mentorProfiles, sessions } from '../src/db/schema'
 import { openPostgres } from '../src/db/client';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
-import { createDueMeetings } from '../src/meetings/create-due';
+import { createDueMeetings } from '../src/sessions/rooms';
 import { expireLapsedHolds } from '../src/booking/holds';
-import { processDueRefunds } from '../src/payments/record';
+import { processDueRefunds } from '../src/payments/refunds';
 import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
 import { FakeGoogle } from './fakes/google';
 import { FakeStripe, signedWebhook, type StripeEventPayload } from './fakes/stripe';
@@ -159,8 +159,8 @@ async function runSweeps(client: Client) {
 async function runWorker(client: Client) {
   const { t } = client;
   const at = t.clock.now();
-  await processDueRefunds({ db: t.database.db, payments: t.app.services.payments, now: at, backoffMs: 10 });
-  await createDueMeetings({ db: t.database.db, meetings: t.app.services.meetings, now: at, backoffMs: 10 });
+  await processDueRefunds({ db: t.database.db, payments: t.app.services.payments, now: at });
+  await createDueMeetings({ db: t.database.db, meetings: t.app.services.meetings, now: at });
   await deliverDueEmails({ db: t.database.db, transport: createMailTransport(t.config, t.database.db), from: t.config.mailFrom, appUrl: t.config.appUrl, now: () => at });
 }
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, emailOutbox, paymentProblems, processedEvents, refunds, sessions } from '../src/db/schema';
-import { processDueRefunds } from '../src/payments/record';
+import { processDueRefunds } from '../src/payments/refunds';
 import { createStripePaymentProvider } from '../src/payments/stripe';
 import { FakeStripe, parseForm, signedWebhook, type StripeEventPayload } from './fakes/stripe';
 import { createOpenMentor } from './helpers/mentors';
@@ -331,7 +331,7 @@ describe('payment after the slot was taken: refunded once through Stripe', () =>
     const { sessionId, pi } = await lateRefund();
     const payments = t.app.services.payments;
     fake.failNext('lose-reply', 3);
-    expect(await processDueRefunds({ db: t.database.db, payments, backoffMs: 1000 })).toBe(0);
+    expect(await processDueRefunds({ db: t.database.db, payments })).toBe(0);
     expect(refundsFor(pi)).toHaveLength(1); // Stripe did refund; we just never heard.
     const [pendingRow] = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
     expect(pendingRow).toMatchObject({ status: 'requested', providerRef: null });

@@ -92,6 +92,10 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
           <Stat label="Payment problems" value={props.paymentProblems} href="/admin/payments" />
         </div>
       </section>
+      <section aria-labelledby="jobs">
+        <h2 id="jobs">Background jobs</h2>
+        <p><a href="/admin/jobs">Failed jobs</a>: meeting rooms, refunds and emails that used up their retries, with their last error and Retry.</p>
+      </section>
     </Layout>
   );
 }

@@ -121,9 +121,7 @@ export const sessions = pgTable('sessions', {
   meetingProvider: text('meeting_provider'),
   meetingUrl: text('meeting_url'),
   meetingExternalId: text('meeting_external_id'),
-  /** Room creation after confirmation: retried by the worker with backoff until it succeeds. */
-  meetingAttempts: integer('meeting_attempts').notNull().default(0),
-  meetingNextAttemptAt: tz('meeting_next_attempt_at'),
+  /** The last failure of the room job (sessions.create-room), shown on the admin's session page. */
   meetingLastError: text('meeting_last_error'),
   createdAt: tz('created_at').notNull().defaultNow(),
   updatedAt: tz('updated_at').notNull().defaultNow(),
@@ -134,7 +132,6 @@ export const sessions = pgTable('sessions', {
   cancelledBy: uuid('cancelled_by').references(() => users.id),
   declinedAt: tz('declined_at'),
 }, (t) => [
-  index('sessions_meeting_due_idx').on(t.meetingNextAttemptAt).where(sql`${t.meetingUrl} is null and ${t.meetingNextAttemptAt} is not null`),
   index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
   index('sessions_mentor_idx').on(t.mentorId, t.startsAt),
   index('sessions_status_idx').on(t.status, t.startsAt),
@@ -160,13 +157,11 @@ export const refunds = pgTable('refunds', {
   reason: text('reason').notNull(),
   status: text('status', { enum: ['requested', 'succeeded', 'failed'] }).notNull().default('requested'),
   providerRef: text('provider_ref'),
-  attempts: integer('attempts').notNull().default(0),
-  nextAttemptAt: tz('next_attempt_at').notNull().defaultNow(),
+  /** The last failure of its job (payments.send-refund); the job's retries are pg-boss's. */
   lastError: text('last_error'),
   createdAt: tz('created_at').notNull().defaultNow(),
   completedAt: tz('completed_at'),
 }, (t) => [
-  index('refunds_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'requested'`),
   index('refunds_session_idx').on(t.sessionId),
 ]);
 
@@ -202,7 +197,7 @@ export const processedEvents = pgTable('processed_events', {
 
 export const outboxStatus = ['pending', 'sending', 'sent', 'failed'] as const;
 
-/** Emails to send: written in the transaction of the change that causes them, delivered by the worker. */
+/** Emails to send: written in the transaction of the change that causes them, with their relay job. */
 export const emailOutbox = pgTable('email_outbox', {
   id: uuid('id').primaryKey().defaultRandom(),
   dedupeKey: text('dedupe_key').notNull().unique(),
@@ -213,16 +208,14 @@ export const emailOutbox = pgTable('email_outbox', {
   toAddress: text('to_address').notNull(),
   payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
   status: text('status', { enum: outboxStatus }).notNull().default('pending'),
+  /** Delivery attempts of its relay job (mail.deliver), shown on /admin/outbox; the budget is the worker's. */
   attempts: integer('attempts').notNull().default(0),
-  nextAttemptAt: tz('next_attempt_at').notNull().defaultNow(),
-  lockedUntil: tz('locked_until'),
   lastError: text('last_error'),
   // Set when delivered; derived from dedupe_key, so a retried delivery carries the same Message-ID.
   messageId: text('message_id'),
   createdAt: tz('created_at').notNull().defaultNow(),
   sentAt: tz('sent_at'),
 }, (t) => [
-  index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
   index('email_outbox_status_idx').on(t.status, t.createdAt),
   index('email_outbox_session_idx').on(t.sessionId).where(sql`${t.sessionId} is not null`),
 ]);

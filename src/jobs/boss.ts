@@ -1,41 +1,18 @@
 import PgBoss from 'pg-boss';
-import type { Database, Logger } from '../db/client';
+import type { Database } from '../db/client';
+import { BOSS_SCHEMA } from './queue';
 
-/** A job handler: receives the job's data. pg-boss retries it when it throws. */
-export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
-
-export interface JobDefinition {
-  name: string;
-  handler: JobHandler;
-  /** Cron expression (UTC) for recurring jobs. */
-  cron?: string;
-}
-
-/**
- * pg-boss on our own database connection: through the pool on PostgreSQL, through PGlite's query/exec
- * when embedded. Both go through Database.query, so pg-boss needs no second pool or driver.
- */
-export function createBoss(database: Database): PgBoss {
+/** pg-boss on our own connection (Database.query: PGlite or the pool), so it needs no second driver. */
+export function createBoss(database: Database, options: { supervise?: boolean; schedule?: boolean } = {}): PgBoss {
   return new PgBoss({
     db: { executeSql: (text, values) => database.query(text, values) },
-    schema: 'pgboss',
-    // Supervision (maintenance) and the cron scheduler run in every worker process; pg-boss uses
-    // advisory locks so they are not duplicated.
-    supervise: true,
-    schedule: true,
+    schema: BOSS_SCHEMA,
+    // Maintenance (expiring attempts of killed processes, archiving) and the cron scheduler run in
+    // every worker process; pg-boss takes advisory locks so they are not duplicated. Frequent enough
+    // that an email whose process died mid-send is retried within seconds.
+    supervise: options.supervise ?? true,
+    maintenanceIntervalSeconds: 5,
+    schedule: options.schedule ?? true,
   });
 }
 
-export async function startJobs(options: { database: Database; logger: Logger; jobs: JobDefinition[]; pollingIntervalSeconds?: number }): Promise<PgBoss> {
-  const boss = createBoss(options.database);
-  boss.on('error', (err) => options.logger.error({ err: err.message }, 'job queue error'));
-  await boss.start();
-  for (const job of options.jobs) {
-    await boss.createQueue(job.name);
-    await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (batch) => {
-      for (const j of batch) await job.handler((j.data ?? {}) as Record<string, unknown>);
-    });
-    if (job.cron) await boss.schedule(job.name, job.cron);
-  }
-  return boss;
-}

@@ -1,17 +1,14 @@
-import { purgeExpiredSessions } from '../accounts/sessions';
+import type PgBoss from 'pg-boss';
 import type { Config } from '../config';
 import type { Database, Logger } from '../db/client';
-import { startJobs, type JobDefinition } from './boss';
-import { deliverDueEmails, type DeliveryOptions } from '../mail/deliver';
 import type { MailTransport } from '../mail/transport';
 import { createMeetingProvider } from '../meetings';
-import { createDueMeetings } from '../meetings/create-due';
 import type { MeetingProvider } from '../meetings/provider';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';
-import { expireLapsedHolds } from '../booking/holds';
-import { processDueRefunds } from '../payments/record';
-import { expireUnansweredRequests, sendDueReminders } from '../sessions/reminders';
+import { createBoss } from './boss';
+import { deliverEmailJob } from './definitions/deliver-email';
+import { jobs } from './registry';
 
 export interface WorkerOptions {
   config: Config;
@@ -22,97 +19,68 @@ export interface WorkerOptions {
   /** Defaults to the provider MEETING_PROVIDER names. */
   meetings?: MeetingProvider;
   logger: Logger & { info(obj: unknown, msg?: string): void };
-  pollMs?: number;
-  delivery?: Partial<Pick<DeliveryOptions, 'backoffMs' | 'leaseMs' | 'maxAttempts' | 'now'>>;
-  /** Start pg-boss (scheduled and queued jobs). The outbox loop always runs. */
-  jobs?: boolean;
+  /** How often each queue is looked at when nothing woke it (pg-boss allows 0.5 s and up). */
+  pollingIntervalSeconds?: number;
+  /** Attempts before an outbox email is marked failed (default 10). */
+  maxEmailAttempts?: number;
+  /** Schedule the cron sweeps (default true). Queued work (rooms, refunds, email) always runs. */
+  schedule?: boolean;
 }
 
 export interface Worker {
-  /** Deliver now rather than at the next poll (after a commit in this process queued email). */
+  /** Look at the queues now rather than at the next poll (after a commit in this process queued work). */
   wake(): void;
   stop(): Promise<void>;
 }
 
-/** The jobs every worker runs, by name. Later capabilities add theirs here. */
-export function jobDefinitions(database: Database): JobDefinition[] {
-  return [
-    {
-      name: 'accounts.purge-expired-sessions',
-      cron: '*/15 * * * *',
-      handler: async () => { await purgeExpiredSessions({ db: database.db, now: new Date() }); },
-    },
-    {
-      name: 'booking.expire-lapsed-holds',
-      cron: '* * * * *',
-      handler: async () => { await expireLapsedHolds({ db: database.db, now: new Date() }); },
-    },
-    {
-      name: 'sessions.send-due-reminders',
-      cron: '* * * * *',
-      handler: async () => { await sendDueReminders({ db: database.db, now: new Date() }); },
-    },
-    {
-      name: 'sessions.expire-unanswered-requests',
-      cron: '* * * * *',
-      handler: async () => { await expireUnansweredRequests({ db: database.db, now: new Date() }); },
-    },
-  ];
-}
-
-/** The background worker: the email outbox loop and pg-boss. Runs in the app process or on its own. */
+/** The background worker: pg-boss working every queue in jobs/registry. Runs in the app process or on its own. */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { database, transport, logger, config } = options;
-  const pollMs = options.pollMs ?? 1000;
-  const payments = options.payments ?? createPaymentProvider(config);
-  const meetings = options.meetings ?? createMeetingProvider(config);
-  // A claimed email is ours for longer than one SMTP exchange can take (connect, greeting, socket
-  // timeouts), and no longer: if this process dies mid-send, another picks the email up soon after.
-  const leaseMs = 4 * (config.smtp?.timeoutMs ?? 15_000);
-  const boss = options.jobs === false ? null : await startJobs({ database, logger, jobs: jobDefinitions(database) });
+  const services = {
+    db: database.db,
+    payments: options.payments ?? createPaymentProvider(config),
+    meetings: options.meetings ?? createMeetingProvider(config),
+    transport, from: config.mailFrom, appUrl: config.appUrl, maxAttempts: options.maxEmailAttempts,
+  };
+  const schedule = options.schedule ?? true;
+  const boss = createBoss(database, { schedule });
+  boss.on('error', (err) => logger.error({ err: err.message }, 'job queue error'));
+  await boss.start();
+  // An email attempt is ours for longer than one SMTP exchange can take (connect, greeting, socket
+  // timeouts), and no longer: if this process dies mid-send, the email is retried soon after.
+  const smtpMs = config.smtp?.timeoutMs ?? 15_000;
+  await boss.updateQueue(deliverEmailJob.name, { name: deliverEmailJob.name, expireInSeconds: Math.max(2, Math.ceil((4 * smtpMs) / 1000)) });
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-
-  const tick = async () => {
-    try {
-      for (;;) {
-        await processDueRefunds({ db: database.db, payments, backoffMs: options.delivery?.backoffMs });
-        // Rooms before mail: a new room queues its two confirmation emails, sent in this same tick.
-        await createDueMeetings({ db: database.db, meetings, backoffMs: options.delivery?.backoffMs });
-        const r = await deliverDueEmails({ db: database.db, transport, from: config.mailFrom, appUrl: config.appUrl, leaseMs, ...options.delivery });
-        if (r.sent || r.retried || r.failed) logger.info({ ...r }, 'outbox delivery');
-        if (stopped || r.sent + r.retried + r.failed < 20) break;
-      }
-    } catch (err) {
-      // The database may be briefly unreachable; the next tick tries again.
-      logger.warn({ err: (err as Error).message }, 'outbox delivery failed');
-    }
-  };
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, delay);
-  };
-  const run = () => {
-    if (running) { again = true; return; }
-    running = tick().finally(() => {
-      running = undefined;
-      if (again) { again = false; schedule(0); } else schedule(pollMs);
-    });
-  };
-  schedule(0);
+  const workerIds: string[] = [];
+  const wake = () => { for (const id of workerIds) boss.notifyWorker(id); };
+  for (const job of jobs) {
+    const interval = job.cron ? 2 : (options.pollingIntervalSeconds ?? 1);
+    workerIds.push(await boss.work(job.name, { pollingIntervalSeconds: interval, batchSize: 10, includeMetadata: true }, (batch) => runBatch(boss, job, batch, services, logger, wake)));
+    if (job.cron && schedule) await boss.schedule(job.name, job.cron);
+  }
 
   return {
-    wake: () => schedule(0),
+    wake,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      await boss?.stop({ graceful: true, wait: true });
+      await boss.stop({ graceful: true, wait: true });
       await transport.close();
     },
   };
+}
+
+/**
+ * Each job on its own: one that fails is retried by its policy, the others of the batch complete. A job
+ * may queue more (a room its confirmation emails, a sweep its reminders): the queues are woken after each batch.
+ */
+async function runBatch(boss: PgBoss, job: (typeof jobs)[number], batch: PgBoss.JobWithMetadata<unknown>[], services: object, logger: Logger, wake: () => void) {
+  for (const j of batch) {
+    try {
+      await job.handler(job.schema.parse(j.data ?? {}), { ...services, lastAttempt: j.retryCount >= j.retryLimit });
+    } catch (err) {
+      const message = String((err as Error).message ?? err).slice(0, 500);
+      logger.warn({ job: job.name, id: j.id, err: message }, 'job failed');
+      await boss.fail(job.name, j.id, { message });
+    }
+  }
+  wake();
 }

@@ -1,23 +1,16 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { emailOutbox } from '../db/schema';
-import type { Mailbox } from './address';
+import { deliverEmailJob, type MailServices } from '../jobs/definitions/deliver-email';
+import { queueJob, runQueuedJobs } from '../jobs/queue';
 import { messageIdFor } from './outbox';
 import { renderEmail } from './templates';
-import type { MailTransport } from './transport';
 
-export interface DeliveryOptions {
+export interface DeliveryOptions extends MailServices {
   db: Db;
-  transport: MailTransport;
-  from: Mailbox;
-  appUrl: string;
+  /** Due by this time (retries waiting out their delay included). */
   now?: () => Date;
   batchSize?: number;
-  /** How long a claimed row is ours; longer than the transport's worst case, so no two workers send it. */
-  leaseMs?: number;
-  /** First retry delay; doubles each attempt, capped at an hour. */
-  backoffMs?: number;
-  maxAttempts?: number;
 }
 
 export interface DeliveryResult {
@@ -26,81 +19,68 @@ export interface DeliveryResult {
   failed: number;
 }
 
-const HOUR = 3_600_000;
-
 /**
- * Claims due outbox rows (SKIP LOCKED, so workers never wait on each other or take the same row),
- * renders and sends each, and records the outcome. At least once: a crash after the transport
+ * The outbox relay job (mail.deliver): renders and sends one outbox email and records the outcome on
+ * its row. A failure is recorded and thrown, so the job is retried; at the attempt budget the row is
+ * marked failed (the admin's Retry queues it again). At least once: a crash after the transport
  * accepted but before the row is marked sent means one more delivery with the same Message-ID.
  */
-export async function deliverDueEmails(options: DeliveryOptions): Promise<DeliveryResult> {
+export async function deliverEmail(options: MailServices & { db: Db; emailId: string; lastAttempt?: boolean }): Promise<'sent' | 'failed' | 'skipped'> {
   const { db, transport } = options;
-  const now = options.now?.() ?? new Date();
-  const leaseMs = options.leaseMs ?? 120_000;
-  const backoffMs = options.backoffMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 10;
-
-  const claimed = await db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: emailOutbox.id })
-      .from(emailOutbox)
-      .where(and(
-        inArray(emailOutbox.status, ['pending', 'sending']),
-        lte(emailOutbox.nextAttemptAt, now),
-        or(isNull(emailOutbox.lockedUntil), lt(emailOutbox.lockedUntil, now)),
-      ))
-      .orderBy(asc(emailOutbox.nextAttemptAt))
-      .limit(options.batchSize ?? 20)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return [];
-    return tx
+  // 'sending' too: the attempt of a process that died mid-send, which pg-boss retries.
+  const [row] = await db
+    .update(emailOutbox)
+    .set({ status: 'sending', attempts: sql`${emailOutbox.attempts} + 1` })
+    .where(and(eq(emailOutbox.id, options.emailId), inArray(emailOutbox.status, ['pending', 'sending'])))
+    .returning();
+  if (!row) return 'skipped';
+  const to = { name: row.toName, address: row.toAddress };
+  const messageId = messageIdFor(row.dedupeKey, options.from);
+  try {
+    const rendered = renderEmail(row.template, row.payload, { appUrl: options.appUrl, recipient: to, from: options.from });
+    await transport.send({ messageId, from: options.from, to, ...rendered });
+  } catch (err) {
+    const gaveUp = row.attempts >= maxAttempts || Boolean(options.lastAttempt);
+    await db
       .update(emailOutbox)
-      .set({ status: 'sending', lockedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${emailOutbox.attempts} + 1` })
-      .where(inArray(emailOutbox.id, due.map((d) => d.id)))
-      .returning();
-  });
-
-  const result: DeliveryResult = { sent: 0, retried: 0, failed: 0 };
-  for (const row of claimed) {
-    const to = { name: row.toName, address: row.toAddress };
-    const messageId = messageIdFor(row.dedupeKey, options.from);
-    try {
-      const rendered = renderEmail(row.template, row.payload, { appUrl: options.appUrl, recipient: to, from: options.from });
-      await transport.send({ messageId, from: options.from, to, ...rendered });
-      await db
-        .update(emailOutbox)
-        // A payload's `token` (a password-reset or verification link) is a one-time secret: once
-        // delivered it has no reason to stay readable in the database.
-        .set({ status: 'sent', sentAt: new Date(), lockedUntil: null, lastError: null, messageId, payload: sql`${emailOutbox.payload} - 'token'` })
-        .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.attempts, row.attempts)));
-      result.sent++;
-    } catch (err) {
-      const gaveUp = row.attempts >= maxAttempts;
-      const delay = Math.min(backoffMs * 2 ** (row.attempts - 1), HOUR) * (0.8 + Math.random() * 0.4);
-      await db
-        .update(emailOutbox)
-        .set({
-          status: gaveUp ? 'failed' : 'pending',
-          lockedUntil: null,
-          lastError: describeError(err),
-          nextAttemptAt: new Date(Date.now() + delay),
-        })
-        .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.attempts, row.attempts)));
-      if (gaveUp) result.failed++;
-      else result.retried++;
-    }
+      .set({ status: gaveUp ? 'failed' : 'pending', lastError: describeError(err) })
+      .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.attempts, row.attempts)));
+    if (gaveUp) return 'failed';
+    throw err;
   }
-  return result;
+  await db
+    .update(emailOutbox)
+    // A payload's `token` (a password-reset or verification link) is a one-time secret: once
+    // delivered it has no reason to stay readable in the database.
+    .set({ status: 'sent', sentAt: new Date(), lastError: null, messageId, payload: sql`${emailOutbox.payload} - 'token'` })
+    .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.attempts, row.attempts)));
+  return 'sent';
+}
+
+/** Runs the due relay jobs in this process (scripts, tests); the worker does this on its own. */
+export async function deliverDueEmails(options: DeliveryOptions): Promise<DeliveryResult> {
+  const { db, now, batchSize, ...services } = options;
+  const outcomes = await runQueuedJobs({ db, job: deliverEmailJob, services, now: now?.(), limit: batchSize ?? 20 });
+  return {
+    sent: outcomes.filter((o) => o === 'sent').length,
+    retried: outcomes.filter((o) => o instanceof Error).length,
+    failed: outcomes.filter((o) => o === 'failed').length,
+  };
 }
 
 /** An admin's "Retry" on a failed email: due now, with a fresh attempt budget. */
 export async function retryFailedEmail(options: { db: Db; id: string }): Promise<boolean> {
-  const rows = await options.db
-    .update(emailOutbox)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null })
-    .where(and(eq(emailOutbox.id, options.id), eq(emailOutbox.status, 'failed')))
-    .returning({ id: emailOutbox.id });
-  return rows.length === 1;
+  return options.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(emailOutbox)
+      .set({ status: 'pending', attempts: 0 })
+      .where(and(eq(emailOutbox.id, options.id), eq(emailOutbox.status, 'failed')))
+      .returning({ id: emailOutbox.id });
+    if (rows.length !== 1) return false;
+    await queueJob(tx, deliverEmailJob, { emailId: options.id });
+    return true;
+  });
 }
 
 function describeError(err: unknown): string {

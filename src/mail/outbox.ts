@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { emailOutbox } from '../db/schema';
 import type { Tx } from '../db/client';
+import { deliverEmailJob } from '../jobs/definitions/deliver-email';
+import { queueJob } from '../jobs/queue';
 import { toMailbox, type Mailbox } from './address';
 import type { TemplateName, TemplatePayloads } from './templates';
 
@@ -17,11 +19,12 @@ export interface EnqueueEmailOptions<T extends TemplateName> {
 
 /**
  * Writes an email to the outbox inside the caller's transaction, so it exists if and only if the
- * change that causes it commits. Delivery happens later, in the worker, never in a web request.
+ * change that causes it commits. Delivery happens later, in the worker's relay job
+ * (jobs/definitions/deliver-email), never in a web request.
  */
 export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmailOptions<T>): Promise<void> {
   const to = toMailbox(options.to.name, options.to.address);
-  await options.tx
+  const [row] = await options.tx
     .insert(emailOutbox)
     .values({
       dedupeKey: options.dedupeKey,
@@ -31,7 +34,10 @@ export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmail
       toAddress: to.address,
       payload: options.payload as unknown as Record<string, unknown>,
     })
-    .onConflictDoNothing({ target: emailOutbox.dedupeKey });
+    .onConflictDoNothing({ target: emailOutbox.dedupeKey })
+    .returning({ id: emailOutbox.id });
+  // Its relay job, in the same transaction: no email is left without one.
+  if (row) await queueJob(options.tx, deliverEmailJob, { emailId: row.id });
 }
 
 /** The Message-ID of an outbox email: stable across retries, so receivers can drop a repeat. */

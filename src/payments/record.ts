@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
@@ -7,7 +7,8 @@ import { lockPeople } from '../booking/locks';
 import { paymentProblems, refunds, sessions } from '../db/schema';
 import { enqueueEmail } from '../mail/outbox';
 import { loadSessionPeople } from '../sessions/participants';
-import type { PaymentProvider } from './provider';
+import { sendRefundJob } from '../jobs/definitions/send-refund';
+import { queueJob } from '../jobs/queue';
 
 export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch';
 
@@ -182,7 +183,7 @@ async function afterPaid(tx: Tx, sessionId: string) {
 
 /**
  * Records that a payment must go back in full, once per payment (a unique key on its reference), with
- * an audit row on its session, in the caller's transaction. The worker sends it to the provider.
+ * an audit row on its session, in the caller's transaction, with its job (payments.send-refund).
  * False if already owed. A session's payment without a stored reference is keyed by the session.
  */
 export async function queueRefund(tx: Tx, options: {
@@ -191,10 +192,11 @@ export async function queueRefund(tx: Tx, options: {
   const paymentRef = options.paymentRef ?? `session:${options.sessionId}`;
   const [created] = await tx
     .insert(refunds)
-    .values({ sessionId: options.sessionId, paymentRef, amountCents: options.amountCents, currency: options.currency, reason: options.reason, nextAttemptAt: options.now })
+    .values({ sessionId: options.sessionId, paymentRef, amountCents: options.amountCents, currency: options.currency, reason: options.reason })
     .onConflictDoNothing({ target: refunds.paymentRef })
     .returning({ id: refunds.id });
   if (!created) return false;
+  await queueJob(tx, sendRefundJob, { refundId: created.id });
   if (options.sessionId) {
     await recordAudit(tx, { actorId: options.actorId ?? null, action: 'payment.refund_requested', subjectType: 'session', subjectId: options.sessionId, data: { reason: options.reason, paymentRef } });
   }
@@ -218,42 +220,4 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
       amountCents: info.priceCents, currency: info.currency, mentorId: info.mentorId, reason,
     },
   });
-}
-
-/** Worker: sends requested refunds to the provider, with backoff; the idempotency key makes retries safe. */
-export async function processDueRefunds(options: { db: Db; payments: PaymentProvider; now?: Date; backoffMs?: number }): Promise<number> {
-  const now = options.now ?? new Date();
-  const due = await options.db.transaction(async (tx) => {
-    const ids = await tx
-      .select({ id: refunds.id })
-      .from(refunds)
-      .where(and(eq(refunds.status, 'requested'), lte(refunds.nextAttemptAt, now)))
-      .orderBy(asc(refunds.nextAttemptAt))
-      .limit(10)
-      .for('update', { skipLocked: true });
-    if (!ids.length) return [];
-    // Claim: push the next attempt out, so another worker skips these while we call the provider.
-    return tx
-      .update(refunds)
-      .set({ attempts: sql`${refunds.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + 5 * 60_000) })
-      .where(inArray(refunds.id, ids.map((r) => r.id)))
-      .returning();
-  });
-  let done = 0;
-  for (const refund of due) {
-    try {
-      const result = await options.payments.refund({
-        paymentRef: refund.paymentRef, amountCents: refund.amountCents, idempotencyKey: `refund:${refund.paymentRef}`, reason: refund.reason,
-      });
-      await options.db.update(refunds).set({ status: 'succeeded', providerRef: result.refundRef, completedAt: new Date(), lastError: null }).where(eq(refunds.id, refund.id));
-      done++;
-    } catch (err) {
-      const delay = Math.min((options.backoffMs ?? 30_000) * 2 ** (refund.attempts - 1), 3_600_000);
-      await options.db
-        .update(refunds)
-        .set({ status: refund.attempts >= 10 ? 'failed' : 'requested', lastError: String((err as Error).message ?? err).slice(0, 500), nextAttemptAt: new Date(Date.now() + delay) })
-        .where(eq(refunds.id, refund.id));
-    }
-  }
-  return done;
 }

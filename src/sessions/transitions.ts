@@ -2,6 +2,8 @@ import type { Db, Tx } from '../db/client';
 import type { sessions } from '../db/schema';
 import { AppError } from '../errors';
 import type { MeetingProviderName } from '../meetings/provider';
+import { createRoomJob } from '../jobs/definitions/create-room';
+import { queueJob } from '../jobs/queue';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
 import { queueCompletionEmails } from './completion-emails';
@@ -13,7 +15,7 @@ import { refundOnCancel } from './refund-policy';
 
 /**
  * Mentor "Accept session" or admin "Confirm": pending → confirmed. The meeting room is made right
- * after by the worker; with no provider, the emails go now.
+ * after by the room job (sessions/rooms.ts); with no provider, the emails go now.
  */
 export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: MeetingProviderName; now: Date; ip?: string | null }): Promise<TransitionResult> {
   const { actor, now } = options;
@@ -24,14 +26,15 @@ export function confirmSession(options: { db: Db; sessionId: string; actor: Acto
   });
 }
 
-// The meeting room of a confirmation: the session records which provider makes it and when the
-// worker should try; with no provider there is no room to wait for, so the emails go in this transaction.
-function meetingRoomOnConfirm(options: { meetingProvider: MeetingProviderName; now: Date }): Partial<typeof sessions.$inferInsert> {
-  return { meetingProvider: options.meetingProvider, meetingNextAttemptAt: options.meetingProvider === 'none' ? null : options.now };
+// The meeting room of a confirmation: the session records which provider makes it and the room job is
+// queued with it; with no provider there is no room to wait for, so the emails go in this transaction.
+function meetingRoomOnConfirm(options: { meetingProvider: MeetingProviderName }): Partial<typeof sessions.$inferInsert> {
+  return { meetingProvider: options.meetingProvider };
 }
 
 async function emailsOnConfirm(tx: Tx, row: typeof sessions.$inferSelect, options: { meetingProvider: MeetingProviderName }): Promise<void> {
   if (options.meetingProvider === 'none') await queueConfirmationEmails(tx, { sessionId: row.id, meetingUrl: null, provider: 'none' });
+  else await queueJob(tx, createRoomJob, { sessionId: row.id });
 }
 
 /**
@@ -66,7 +69,7 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
   const { actor, now } = options;
   return transition({
     ...options, verb: 'cancel',
-    set: { cancelledAt: now, cancelledBy: actor.id, meetingNextAttemptAt: null },
+    set: { cancelledAt: now, cancelledBy: actor.id, },
     effects: async (tx, row, from) => {
       const refund = refundOnCancel({ by: actor.role, status: from, startsAt: row.startsAt, now, paid: Boolean(row.paidAt) });
       if (refund === 'full') {

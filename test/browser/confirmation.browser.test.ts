@@ -5,7 +5,7 @@ import { createPaidSession } from '../../src/booking/operator';
 import { meetingAccesses, sessions } from '../../src/db/schema';
 import type { Worker } from '../../src/jobs/worker';
 import { createMeetingProvider } from '../../src/meetings';
-import { createDueMeetings } from '../../src/meetings/create-due';
+import { createDueMeetings } from '../../src/sessions/rooms';
 import type { TestApp } from '../helpers/app';
 import { FakeSmtp } from '../fakes/smtp';
 import { eventually, startTestWorker } from '../helpers/worker';

@@ -68,7 +68,7 @@ describe('axe on the remaining pages, as each role', () => {
 
     const a = await browser.newPage();
     await logInThroughForm(a, admin.email);
-    for (const path of ['/admin', '/admin/payments', `/admin/sessions/${hold.sessionId}`, `/admin/sessions/${confirmed.sessionId}`]) {
+    for (const path of ['/admin', '/admin/payments', '/admin/jobs', `/admin/sessions/${hold.sessionId}`, `/admin/sessions/${confirmed.sessionId}`]) {
       expect((await a.goto(path))?.status(), path).toBe(200);
       await expectNoAxeViolations(a, `${path} as an admin`);
     }

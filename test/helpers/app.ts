@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { mentorProfiles, type Role } from '../../src/db/schema';
 import { createTestDatabase, type TestDatabase } from './db';
+import { wakeTestWorkers } from './worker';
 
 /** Cheap scrypt for tests (the production cost is asserted in its own test). */
 export const TEST_HASH_COST: HashCost = { logN: 10, r: 8, p: 1 };
@@ -35,7 +36,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; data
   const now = () => new Date(Date.now() + offset);
   const clock = { now, advance: (ms: number) => { offset += ms; } };
 
-  const app = await buildApp({ config, database, hasher, cookieSecret: 'test-cookie-secret-of-at-least-32-chars', now, onWorkQueued: options.onWorkQueued, logger: options.logger });
+  const app = await buildApp({ config, database, hasher, cookieSecret: 'test-cookie-secret-of-at-least-32-chars', now, onWorkQueued: options.onWorkQueued ?? (() => wakeTestWorkers(database)), logger: options.logger });
   await app.ready();
 
   const create: TestApp['createUser'] = async (role, overrides = {}) => {

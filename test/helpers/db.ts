@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../src/db/client';
 import { withDatabase } from '../setup/global';
 
@@ -50,4 +53,19 @@ async function adminQuery(url: string, text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+const migrations = fileURLToPath(new URL('../../src/db/migrations', import.meta.url));
+
+/** A copy of the migrations folder that stops just before the one whose tag ends with `_${name}`. */
+export function migrationsBefore(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+  cpSync(migrations, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag.endsWith(`_${name}`));
+  expect(at, `a migration named ${name}`).toBeGreaterThan(0);
+  journal.entries = journal.entries.slice(0, at);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openPglite, openPostgres } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
+import { entityQueues, installJobQueues } from '../../src/jobs/registry';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,12 @@ declare module 'vitest' {
 }
 
 const silent = { warn() {}, error() {} };
+
+/** Test databases retry a failed job after a second, not minutes later, so tests see retries (as before) in seconds. */
+async function migrateForTests(database: Parameters<typeof migrate>[0]) {
+  await migrate(database);
+  await installJobQueues(database, Object.fromEntries(entityQueues.map((name) => [name, { retryDelay: 1, retryBackoff: false }])));
+}
 
 /**
  * Migrates one database per run and lets every test start from a copy of it: a PGlite data-dir
@@ -31,7 +38,7 @@ export default async function setup(project: TestProject) {
     await admin.connect();
     await admin.query(`create database ${template}`);
     const database = openPostgres(withDatabase(url, template), silent);
-    await migrate(database);
+    await migrateForTests(database);
     await database.close();
     project.provide('pgTemplate', template);
     project.provide('pgPrefix', `cmh_t_${run}_`);
@@ -45,7 +52,7 @@ export default async function setup(project: TestProject) {
   }
   const dir = mkdtempSync(join(tmpdir(), 'cmh-test-'));
   const database = await openPglite({});
-  await migrate(database);
+  await migrateForTests(database);
   const client = (database.db as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client;
   const blob = await client.dumpDataDir('none');
   const file = join(dir, 'snapshot.tar');

@@ -1,0 +1,73 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { recordAudit } from '../audit/record';
+import type { Db } from '../db/client';
+import { sessions, users } from '../db/schema';
+import { createRoomJob } from '../jobs/definitions/create-room';
+import { runQueuedJobs } from '../jobs/queue';
+import type { MeetingProvider } from '../meetings/provider';
+import { queueConfirmationEmails } from './confirmation-emails';
+
+const mentor = alias(users, 'mentor');
+const mentee = alias(users, 'mentee');
+
+/**
+ * The room job (sessions.create-room): makes the meeting room of a confirmed session that has none
+ * yet. The link is stored only if none is (first write wins), in one transaction with the two
+ * confirmation emails. A provider failure is kept for the admin's session page and thrown, so the
+ * job is retried with its backoff.
+ */
+export async function createSessionRoom(options: { db: Db; meetings: MeetingProvider; sessionId: string }): Promise<'made' | 'none' | 'skipped'> {
+  const { db, meetings } = options;
+  const [s] = await db
+    .select({
+      id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, durationMinutes: sessions.durationMinutes, provider: sessions.meetingProvider,
+      meetingUrl: sessions.meetingUrl, mentorName: mentor.name, mentorEmail: mentor.email, menteeName: mentee.name, menteeEmail: mentee.email,
+    })
+    .from(sessions)
+    .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
+    .innerJoin(mentee, eq(mentee.id, sessions.menteeId))
+    .where(eq(sessions.id, options.sessionId));
+  // Cancelled meanwhile, or a room already made (a second worker, an admin's retry): nothing to do.
+  if (!s || s.meetingUrl || s.provider === 'none' || (s.status !== 'confirmed' && s.status !== 'completed')) return 'skipped';
+  let meeting: Awaited<ReturnType<MeetingProvider['createMeeting']>>;
+  try {
+    meeting = await meetings.createMeeting({
+      sessionId: s.id, start: s.startsAt, durationMinutes: s.durationMinutes,
+      title: `CodeMentorHub: ${s.mentorName} & ${s.menteeName}`,
+      participants: [{ name: s.mentorName, email: s.mentorEmail }, { name: s.menteeName, email: s.menteeEmail }],
+      roomName: s.mentorName,
+    });
+  } catch (err) {
+    await db.update(sessions)
+      .set({ meetingLastError: String((err as Error).message ?? err).slice(0, 500) })
+      .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl)));
+    throw err;
+  }
+  if (!meeting) {
+    // The integration was switched off after confirmation: send the emails without a link.
+    await db.transaction(async (tx) => {
+      const [row] = await tx.update(sessions).set({ meetingProvider: 'none' })
+        .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl))).returning({ id: sessions.id });
+      if (row) await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: null, provider: 'none' });
+    });
+    return 'none';
+  }
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(sessions)
+      .set({ meetingUrl: meeting.joinUrl, meetingExternalId: meeting.externalId, meetingProvider: meeting.provider, meetingLastError: null })
+      .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl)))
+      .returning({ id: sessions.id });
+    if (!row) return 'skipped' as const;
+    await recordAudit(tx, { actorId: null, action: 'session.meeting_created', subjectType: 'session', subjectId: s.id, data: { provider: meeting.provider, externalId: meeting.externalId } });
+    await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider });
+    return 'made' as const;
+  });
+}
+
+/** Runs the due room jobs in this process (scripts, tests); the worker does this on its own. */
+export async function createDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; max?: number }): Promise<number> {
+  const outcomes = await runQueuedJobs({ db: options.db, job: createRoomJob, services: { meetings: options.meetings }, now: options.now, limit: options.max ?? 10 });
+  return outcomes.filter((o) => o === 'made').length;
+}
