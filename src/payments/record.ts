@@ -5,7 +5,9 @@ import { exclusionConstraint } from '../db/errors';
 import { isUuid } from '../db/ids';
 import { lockPeople } from '../booking/locks';
 import { paymentProblems, refunds, sessions } from '../db/schema';
-import { enqueueEmail } from '../mail/outbox';
+import { AppError } from '../errors';
+import { queueParticipantEmails } from '../sessions/emails';
+import { transitionTx } from '../sessions/machine';
 import { loadSessionPeople } from '../sessions/participants';
 import { sendRefundJob } from '../jobs/definitions/send-refund';
 import { queueJob } from '../jobs/queue';
@@ -98,13 +100,12 @@ async function refundProblem(tx: Tx, options: {
     // The payer is told, when we know who they are: money taken and given back should never be a surprise.
     if (owed && sessionId) {
       const info = await loadSessionPeople(tx, sessionId);
-      await enqueueEmail({
-        tx, dedupeKey: `payment-refunded:${p.paymentRef}`, sessionId, template: 'payment-refunded',
-        to: { name: info.menteeName, address: info.menteeEmail },
-        payload: {
+      await queueParticipantEmails(tx, {
+        sessionId, people: info, template: 'payment-refunded', to: ['mentee'], dedupeKey: () => `payment-refunded:${p.paymentRef}`,
+        payload: () => ({
           menteeName: info.menteeName, mentorName: info.mentorName, startsAt: info.startsAt.toISOString(), timezone: info.menteeTimezone,
           amountCents: p.amountCents, currency: p.currency.toUpperCase(), mentorId: info.mentorId, reason, kind: 'mismatch',
-        },
+        }),
       });
     }
   }
@@ -123,62 +124,57 @@ export async function recordPayment(options: { db: Db; sessionId: string; paymen
 /** recordPayment inside the caller's transaction. */
 export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paymentRef: string; now: Date }): Promise<PaymentOutcome> {
   const { sessionId, paymentRef, now } = options;
-  const [paid] = await markPending(tx, sessionId, paymentRef, now, 'awaiting_payment');
-  if (paid) {
-    await afterPaid(tx, paid.id);
-    return 'pending' as const;
+  if (!isUuid(sessionId)) return 'not-found';
+  const read = async () => (await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, released: sessions.holdReleasedAt, paymentRef: sessions.paymentRef })
+    .from(sessions).where(eq(sessions.id, sessionId)))[0];
+  let current = await read();
+  if (!current) return 'not-found';
+  if (current.status === 'awaiting_payment') {
+    if (await pay(tx, { sessionId, menteeId: current.menteeId, paymentRef, now, verb: 'pay' })) return 'pending';
+    // A racing change won (the hold lapsed, an admin released it): decide on what it left.
+    current = await read();
+    if (!current) return 'not-found';
   }
-  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, released: sessions.holdReleasedAt, paymentRef: sessions.paymentRef })
-    .from(sessions).where(eq(sessions.id, sessionId));
-  if (!current) return 'not-found' as const;
   // The payment we already recorded, seen again (a second Pay, a second event for one checkout): it was
   // dealt with then. Treating it as a new late payment would refund a late cancellation that owes none.
-  if (current.paymentRef === paymentRef) return 'already-paid' as const;
-  if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid' as const;
+  if (current.paymentRef === paymentRef) return 'already-paid';
+  if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid';
   if (current.status === 'expired' && current.released) {
     await requestRefund(tx, sessionId, paymentRef, now, 'An administrator released the booking before the payment arrived.');
-    return 'refund-requested' as const;
+    return 'refund-requested';
   }
   if (current.status === 'expired') {
     // Reviving a lapsed hold takes its slot back: queued with bookings of the same people (see lockPeople).
     await lockPeople(tx, [current.mentorId, current.menteeId]);
     try {
-      const revived = await tx.transaction(async (sp) => markPending(sp, sessionId, paymentRef, now, 'expired'));
-      if (revived.length) {
-        await afterPaid(tx, sessionId);
-        return 'pending' as const;
-      }
+      const revived = await tx.transaction((sp) => pay(sp, { sessionId, menteeId: current.menteeId, paymentRef, now, verb: 'revive' }));
+      if (revived) return 'pending';
     } catch (err) {
       if (!exclusionConstraint(err)) throw err;
     }
   }
   await requestRefund(tx, sessionId, paymentRef, now, 'The time slot was no longer available when the payment arrived.');
-  return 'refund-requested' as const;
+  return 'refund-requested';
 }
 
-function markPending(tx: Tx, sessionId: string, paymentRef: string, now: Date, from: 'awaiting_payment' | 'expired') {
-  return tx
-    .update(sessions)
-    .set({ status: 'pending', paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now })
-    // Only a hold that lapsed unpaid can be revived: an expired request that was paid (and is being
-    // refunded) stays expired, so a second payment is refunded too rather than reopening it.
-    .where(and(eq(sessions.id, sessionId), eq(sessions.status, from), from === 'expired' ? and(isNull(sessions.paidAt), isNull(sessions.holdReleasedAt)) : undefined))
-    .returning({ id: sessions.id });
-}
-
-async function afterPaid(tx: Tx, sessionId: string) {
-  const info = await loadSessionPeople(tx, sessionId);
-  await recordAudit(tx, { actorId: info.menteeId, action: 'session.paid', subjectType: 'session', subjectId: sessionId, data: { to: 'pending' } });
-  await enqueueEmail({
-    tx,
-    dedupeKey: `session-request:${sessionId}`,
-    template: 'session-request',
-    to: { name: info.mentorName, address: info.mentorEmail },
-    payload: {
-      sessionId, mentorName: info.mentorName, menteeName: info.menteeName, startsAt: info.startsAt.toISOString(),
-      durationMinutes: info.durationMinutes, timezone: info.mentorTimezone,
+/** The mentee's payment moves the booking to pending (the state machine's pay or revive), and the mentor is asked. */
+async function pay(tx: Tx, options: { sessionId: string; menteeId: string; paymentRef: string; now: Date; verb: 'pay' | 'revive' }): Promise<boolean> {
+  const { sessionId, paymentRef, now } = options;
+  const result = await transitionTx(tx, {
+    sessionId, verb: options.verb, actor: { id: options.menteeId, role: 'mentee' }, now,
+    set: { paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now },
+    effects: async (t) => {
+      await queueParticipantEmails(t, {
+        sessionId, template: 'session-request', to: ['mentor'],
+        dedupeKey: () => `session-request:${sessionId}`,
+        payload: (mentor, p) => ({
+          sessionId, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
+          durationMinutes: p.durationMinutes, timezone: mentor.timezone,
+        }),
+      });
     },
   });
+  return !(result instanceof AppError);
 }
 
 /**
@@ -209,15 +205,11 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
   // The session shows its first payment; each payment is refunded by its own reference.
   await tx.update(sessions).set({ paymentRef, paidAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.paidAt)));
   if (!(await queueRefund(tx, { sessionId, paymentRef, amountCents: info.priceCents, currency: info.currency, reason, now }))) return;
-  await enqueueEmail({
-    tx,
-    dedupeKey: `payment-refunded:${sessionId}`,
-    sessionId,
-    template: 'payment-refunded',
-    to: { name: info.menteeName, address: info.menteeEmail },
-    payload: {
+  await queueParticipantEmails(tx, {
+    sessionId, people: info, template: 'payment-refunded', to: ['mentee'], dedupeKey: () => `payment-refunded:${sessionId}`,
+    payload: () => ({
       menteeName: info.menteeName, mentorName: info.mentorName, startsAt: info.startsAt.toISOString(), timezone: info.menteeTimezone,
       amountCents: info.priceCents, currency: info.currency, mentorId: info.mentorId, reason,
-    },
+    }),
   });
 }

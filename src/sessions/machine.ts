@@ -26,7 +26,7 @@ export interface TransitionRule {
   /** Who may. Asked only of those who can see the session (its two participants and admins). */
   may: (actor: AnyActor, session: Parties) => boolean;
   /** A rule beyond the status (e.g. time): an error message refuses the change, nothing changes. */
-  guard?: (session: { startsAt: Date; endsAt: Date }, context: { now: Date; reason?: string }) => string | null;
+  guard?: (session: { startsAt: Date; endsAt: Date; paidAt: Date | null; holdReleasedAt: Date | null }, context: { now: Date; reason?: string }) => string | null;
   /** The audit row's action, when it is not `session.<to>`. */
   action?: string;
   /** The refusal of a session in another status, when the general one does not fit. */
@@ -36,13 +36,23 @@ export interface TransitionRule {
 const admin = (actor: AnyActor) => actor.role === 'admin';
 const itsMentor = (actor: AnyActor, s: Parties) => actor.role === 'mentor' && s.mentorId === actor.id;
 const nobody = (actor: AnyActor) => actor.role === 'system';
+const itsMentee = (actor: AnyActor, s: Parties) => actor.role === 'mentee' && s.menteeId === actor.id;
 
 /**
- * The session state machine: every status change there is, by verb. Paying (awaiting_payment or a
- * lapsed hold → pending) is the payment's own path (payments/record.ts), which keeps its checks of
- * the money and the slot.
+ * The session state machine: every status change there is, by verb. Paying is the mentee's, on the
+ * provider's word: payments/record.ts checks the money before it asks for `pay` or `revive`.
  */
 export const MACHINE = {
+  /** The payment for an unpaid hold arrived: the request goes to the mentor. */
+  pay: { from: ['awaiting_payment'], to: 'pending', past: 'paid', may: itsMentee, action: 'session.paid' },
+  /**
+   * A payment for a hold that lapsed unpaid takes its slot back (the exclusion constraint refuses it if
+   * the slot was taken). An expired request that was paid, or a hold an admin released, stays expired.
+   */
+  revive: {
+    from: ['expired'], to: 'pending', past: 'paid', may: itsMentee, action: 'session.paid',
+    guard: (s) => (s.paidAt || s.holdReleasedAt ? 'This booking was closed, so a payment cannot reopen it.' : null),
+  },
   /** The mentor's "Accept session". The meeting room follows (see confirmSession). */
   accept: { from: ['pending'], to: 'confirmed', past: 'accepted', may: itsMentor },
   /** The admin's "Confirm", the same change. */
@@ -118,7 +128,10 @@ export async function transitionTx<E extends object = object>(tx: Tx, options: T
   if (!isUuid(sessionId)) return noSuchSession();
   // Locked: the status read here is the one the compare-and-swap below replaces, so effects (the refund
   // rule) and the audit's `from` can depend on it.
-  const [current] = await tx.select({ status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+  const [current] = await tx.select({
+    status: sessions.status, mentorId: sessions.mentorId, menteeId: sessions.menteeId, startsAt: sessions.startsAt, endsAt: sessions.endsAt,
+    paidAt: sessions.paidAt, holdReleasedAt: sessions.holdReleasedAt,
+  })
     .from(sessions).where(and(eq(sessions.id, sessionId), visibleTo(actor))).for('update');
   if (!current) return noSuchSession();
   if (!rule.may(actor, current)) return new AppError('forbidden', `You cannot ${options.verb} this session.`);
