@@ -50,6 +50,14 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
     return `${this.url}/token`;
   }
 
+  /** The app's variables for Google Meet through this fake. */
+  get appEnv(): Record<string, string> {
+    return {
+      MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: this.clientId, GOOGLE_CLIENT_SECRET: this.clientSecret,
+      GOOGLE_REFRESH_TOKEN: this.refreshToken, GOOGLE_MEET_API_URL: `${this.url}/`, GOOGLE_OAUTH_TOKEN_URL: this.tokenUrl,
+    };
+  }
+
   get spacesCreated(): number {
     return this.spaces.length;
   }
