@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { LoopbackFake, type LoopbackRequest, type Reply } from './loopback';
+import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure } from './loopback';
 
 /**
  * A fake Google on 127.0.0.1 for what we use, in Google's wire format:
@@ -9,9 +9,9 @@ import { LoopbackFake, type LoopbackRequest, type Reply } from './loopback';
  * - `POST /v2/spaces`: the Meet REST API's spaces.create; JSON Space in and out; requires
  *   `Authorization: Bearer <a token this fake issued and that has not expired>`, else 401; errors are
  *   Google JSON errors `{ error: { code, message, status } }`.
- * Tests can make the next requests answer 500 or 429, hang, or be processed with the reply lost.
+ * Tests can make the next requests answer 500 or 429, hang, be cut unprocessed, or be processed with the reply lost.
  */
-export type GoogleFailureMode = '500' | '429' | 'hang' | 'lose-reply';
+export type GoogleFailureMode = '500' | '429' | TransportFailure;
 
 export interface FakeSpace {
   name: string;

@@ -5,10 +5,11 @@ import type { AddressInfo, Socket } from 'node:net';
  * Failures every fake service can be told to produce, whatever its wire format:
  * - `hang`: the request is read and never answered (a timeout for the client);
  * - `lose-reply`: the request is processed, then the connection is cut before the answer (the client
- *   cannot know whether it took effect).
+ *   cannot know whether it took effect);
+ * - `close`: the connection is cut before the request is processed (nothing happened).
  * Failures answered with an HTTP status (`500`, `429`) are the fake's own, in its service's error shape.
  */
-export type TransportFailure = 'hang' | 'lose-reply';
+export type TransportFailure = 'hang' | 'lose-reply' | 'close';
 
 export interface LoopbackRequest {
   method: string;
@@ -97,6 +98,10 @@ export abstract class LoopbackFake<Recorded extends { path: string }, Failure ex
 
     const failure = this.failures.shift();
     if (failure === 'hang') return; // never answered; stop() destroys the socket
+    if (failure === 'close') {
+      res.socket?.destroy();
+      return;
+    }
     if (failure !== undefined && failure !== 'lose-reply') return this.send(res, this.failure(failure as Exclude<Failure, TransportFailure>));
 
     const reply = this.route(request, recorded);

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { LoopbackFake, type LoopbackRequest, type Reply } from './loopback';
+import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure } from './loopback';
 
 /**
  * A fake Stripe API on 127.0.0.1 speaking Stripe's wire format for what we use: form-encoded bodies
  * with bracket keys, Bearer auth, Idempotency-Key replay, Stripe-shaped errors, and JSON objects.
- * Tests can make the next requests fail (500), hang, or be processed with the reply lost.
+ * Tests can make the next requests fail (500), hang, be cut unprocessed, or be processed with the reply lost.
  */
-export type FailureMode = '500' | 'hang' | 'lose-reply';
+export type FailureMode = '500' | TransportFailure;
 
 export interface FakeCheckoutSession {
   id: string;
