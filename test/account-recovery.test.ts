@@ -1,48 +1,25 @@
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { THROTTLE } from '../src/accounts/throttle';
 import { hashToken } from '../src/accounts/tokens';
 import { accountTokens, auditLog, authSessions, emailOutbox, users } from '../src/db/schema';
-import { createMailTransport } from '../src/mail';
-import { deliverDueEmails } from '../src/mail/deliver';
-import type { MailTransport } from '../src/mail/transport';
 import { loggerOptions } from '../src/runtime';
-import { buildTestApp, TEST_PASSWORD, type Agent, type TestApp } from './helpers/app';
-import { FakeSmtp } from './fakes/smtp';
+import { TEST_PASSWORD, type Agent } from './helpers/app';
+import { mailsTo, useMailScenario } from './helpers/scenario';
 
 const RESET_SUBJECT = 'Reset your password - CodeMentorHub';
 const CHANGED_SUBJECT = 'Your password was changed - CodeMentorHub';
 const NEW_PASSWORD = 'a brand new password';
 
-let smtp: FakeSmtp;
-let t: TestApp;
-let transport: MailTransport;
 const logLines: string[] = [];
-beforeAll(async () => {
-  smtp = await new FakeSmtp().start();
-  // The real request logger (the app's pino options), writing into memory.
-  const logger = pino(loggerOptions('info'), { write: (line: string) => { logLines.push(line); } });
-  t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' }, logger });
-  transport = createMailTransport(t.config, t.database.db);
-});
-afterAll(async () => {
-  await transport.close();
-  await t.close();
-  await smtp.stop();
-});
-
-async function deliver() {
-  for (;;) {
-    const r = await deliverDueEmails({ db: t.database.db, transport, from: t.config.mailFrom, appUrl: t.config.appUrl });
-    expect(r.retried + r.failed, 'every email renders and is accepted').toBe(0);
-    if (r.sent === 0) break;
-  }
-}
+// The real request logger (the app's pino options), writing into memory.
+const scenario = useMailScenario({ logger: pino(loggerOptions('info'), { write: (line: string) => { logLines.push(line); } }) });
+const deliver = () => scenario.deliver();
 
 /** The path and query of the one link of this kind in the latest email with this subject, read off the SMTP server. */
 function linkIn(address: string, subject: string, path: string): string {
-  const mail = smtp.to(address).filter((m) => m.parsed.subject === subject).at(-1);
+  const mail = mailsTo(scenario.smtp, address, subject).at(-1);
   if (!mail) throw new Error(`no "${subject}" email to ${address}`);
   const m = new RegExp(`https?://[^\\s]+(${path}\\?token=[A-Za-z0-9_%-]+)`).exec(mail.parsed.text ?? '');
   if (!m) throw new Error(`no ${path} link in "${subject}"`);
@@ -53,7 +30,7 @@ const tokenOf = (link: string) => decodeURIComponent(new URL(link, 'http://x').s
 const alertOf = (body: string) => /role="(?:alert|status)">([^<]*)</.exec(body)?.[1]?.trim();
 const withoutCsrf = (body: string) => body.replace(/name="_csrf" value="[^"]*"/g, '');
 
-async function requestReset(email: string, agent: Agent = t.agent()) {
+async function requestReset(email: string, agent: Agent = scenario.t.agent()) {
   return agent.submit('/forgot-password', { email }, '/forgot-password');
 }
 
@@ -64,20 +41,20 @@ async function resetThroughEmail(email: string) {
 }
 
 async function canLogIn(email: string, password: string) {
-  return (await t.agent().submit('/login', { email, password })).statusCode === 303;
+  return (await scenario.t.agent().submit('/login', { email, password })).statusCode === 303;
 }
 
 describe('forgot password', () => {
   it('offers "Forgot password?" on the log-in page, leading to the form', async () => {
-    const login = await t.agent().get('/login');
+    const login = await scenario.t.agent().get('/login');
     expect(login.body).toMatch(/<a href="\/forgot-password">Forgot password\?<\/a>/);
-    const form = await t.agent().get('/forgot-password');
+    const form = await scenario.t.agent().get('/forgot-password');
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('action="/forgot-password"');
   });
 
   it('answers the same page for a known and an unknown address, and emails only the known one', async () => {
-    const user = await t.createUser('mentee', { email: 'known-reset@example.com' });
+    const user = await scenario.t.createUser('mentee', { email: 'known-reset@example.com' });
     const known = await requestReset(user.email);
     const unknown = await requestReset('nobody-here@example.com');
     expect(known.statusCode).toBe(200);
@@ -86,26 +63,26 @@ describe('forgot password', () => {
     expect(sameExceptAddress(unknown.body, 'nobody-here@example.com')).toBe(sameExceptAddress(known.body, user.email));
     expect(alertOf(known.body)).toContain('If an account exists for that address');
 
-    const mails = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.template, 'password-reset'));
+    const mails = await scenario.t.database.db.select().from(emailOutbox).where(eq(emailOutbox.template, 'password-reset'));
     expect(mails.map((m) => m.toAddress)).toEqual([user.email]);
     // Only the token's SHA-256 is stored, with a 30-minute expiry.
     const token = (mails[0]!.payload as { token: string }).token;
-    const [stored] = await t.database.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
+    const [stored] = await scenario.t.database.db.select().from(accountTokens).where(eq(accountTokens.userId, user.id));
     expect(stored!.tokenHash).toBe(hashToken(token));
     expect(stored!.tokenHash).not.toContain(token);
     expect(stored!.expiresAt.getTime() - stored!.createdAt.getTime()).toBe(30 * 60_000);
-    expect(await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, user.id), eq(auditLog.action, 'account.password_reset_requested')))).toHaveLength(1);
+    expect(await scenario.t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, user.id), eq(auditLog.action, 'account.password_reset_requested')))).toHaveLength(1);
   });
 
   it('sets the new password through the emailed link, ends every session, and the link works once', async () => {
-    const elsewhere = await t.loginAs('mentee', { email: 'reset-me@example.com' });
+    const elsewhere = await scenario.t.loginAs('mentee', { email: 'reset-me@example.com' });
     const link = await resetThroughEmail('reset-me@example.com');
     // Delivered: the outbox keeps no copy of the token.
-    const [row] = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, 'reset-me@example.com'), eq(emailOutbox.template, 'password-reset')));
+    const [row] = await scenario.t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, 'reset-me@example.com'), eq(emailOutbox.template, 'password-reset')));
     expect(row!.status).toBe('sent');
     expect(row!.payload).not.toHaveProperty('token');
 
-    const browser = t.agent();
+    const browser = scenario.t.agent();
     const page = await browser.get(link);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Choose a new password');
@@ -119,77 +96,77 @@ describe('forgot password', () => {
     const done = await browser.submit('/reset-password', { token: tokenOf(link), password: NEW_PASSWORD }, link);
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/login');
-    expect(await t.database.db.select().from(authSessions).where(eq(authSessions.userId, elsewhere.user.id))).toHaveLength(0);
+    expect(await scenario.t.database.db.select().from(authSessions).where(eq(authSessions.userId, elsewhere.user.id))).toHaveLength(0);
     expect((await elsewhere.get('/dashboard')).statusCode).toBe(302);
     expect(await canLogIn('reset-me@example.com', TEST_PASSWORD)).toBe(false);
     expect(await canLogIn('reset-me@example.com', NEW_PASSWORD)).toBe(true);
 
-    const again = await t.agent().get(link);
+    const again = await scenario.t.agent().get(link);
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('This link no longer works');
-    const reused = await t.agent().submit('/reset-password', { token: tokenOf(link), password: 'yet another password' }, '/forgot-password');
+    const reused = await scenario.t.agent().submit('/reset-password', { token: tokenOf(link), password: 'yet another password' }, '/forgot-password');
     expect(reused.statusCode).toBe(400);
     expect(await canLogIn('reset-me@example.com', NEW_PASSWORD)).toBe(true);
 
     await deliver();
-    expect(smtp.to('reset-me@example.com').filter((m) => m.parsed.subject === CHANGED_SUBJECT)).toHaveLength(1);
-    expect(await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, elsewhere.user.id), eq(auditLog.action, 'account.password_reset')))).toHaveLength(1);
+    expect(mailsTo(scenario.smtp, 'reset-me@example.com', CHANGED_SUBJECT)).toHaveLength(1);
+    expect(await scenario.t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, elsewhere.user.id), eq(auditLog.action, 'account.password_reset')))).toHaveLength(1);
   });
 
   it('refuses a link after 30 minutes', async () => {
-    await t.createUser('mentee', { email: 'slow-reader@example.com' });
+    await scenario.t.createUser('mentee', { email: 'slow-reader@example.com' });
     const link = await resetThroughEmail('slow-reader@example.com');
-    t.clock.advance(31 * 60_000);
+    scenario.t.clock.advance(31 * 60_000);
     try {
-      expect((await t.agent().get(link)).statusCode).toBe(400);
-      const late = await t.agent().submit('/reset-password', { token: tokenOf(link), password: NEW_PASSWORD }, '/forgot-password');
+      expect((await scenario.t.agent().get(link)).statusCode).toBe(400);
+      const late = await scenario.t.agent().submit('/reset-password', { token: tokenOf(link), password: NEW_PASSWORD }, '/forgot-password');
       expect(late.statusCode).toBe(400);
       expect(late.body).toContain('This link no longer works');
       expect(await canLogIn('slow-reader@example.com', TEST_PASSWORD)).toBe(true);
     } finally {
-      t.clock.advance(-31 * 60_000);
+      scenario.t.clock.advance(-31 * 60_000);
     }
   });
 
   it('refuses a made-up token without a database error', async () => {
     for (const token of ['', 'x', "'; drop table users; --", 'A'.repeat(43)]) {
-      expect((await t.agent().get(`/reset-password?token=${encodeURIComponent(token)}`)).statusCode).toBe(400);
-      expect((await t.agent().submit('/reset-password', { token, password: NEW_PASSWORD }, '/forgot-password')).statusCode).toBe(400);
+      expect((await scenario.t.agent().get(`/reset-password?token=${encodeURIComponent(token)}`)).statusCode).toBe(400);
+      expect((await scenario.t.agent().submit('/reset-password', { token, password: NEW_PASSWORD }, '/forgot-password')).statusCode).toBe(400);
     }
   });
 
   it('throttles requests for one address like log-in, known or not, with the same answer', async () => {
-    await t.createUser('mentee', { email: 'popular@example.com' });
+    await scenario.t.createUser('mentee', { email: 'popular@example.com' });
     for (const email of ['popular@example.com', 'never-registered@example.com']) {
       for (let i = 0; i < THROTTLE.perAccount; i++) expect((await requestReset(email)).statusCode).toBe(200);
       const blocked = await requestReset(email);
       expect(blocked.statusCode).toBe(429);
       expect(alertOf(blocked.body)).toMatch(/^Too many requests for a reset link/);
     }
-    const mails = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'popular@example.com'));
+    const mails = await scenario.t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'popular@example.com'));
     expect(mails).toHaveLength(THROTTLE.perAccount);
   });
 
   it('keeps the token out of the request log', async () => {
-    const link = await resetThroughEmail((await t.createUser('mentee')).email);
+    const link = await resetThroughEmail((await scenario.t.createUser('mentee')).email);
     logLines.length = 0;
-    await t.agent().get(link);
+    await scenario.t.agent().get(link);
     const log = logLines.join('');
     expect(log).toContain('/reset-password?token=[redacted]');
     expect(log).not.toContain(tokenOf(link));
   });
 
   it('gives a deactivated account no link, with the same answer', async () => {
-    const user = await t.createUser('mentee');
-    await t.database.db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id));
+    const user = await scenario.t.createUser('mentee');
+    await scenario.t.database.db.update(users).set({ deactivatedAt: new Date() }).where(eq(users.id, user.id));
     expect((await requestReset(user.email)).statusCode).toBe(200);
-    expect(await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, user.email), eq(emailOutbox.template, 'password-reset')))).toHaveLength(0);
+    expect(await scenario.t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, user.email), eq(emailOutbox.template, 'password-reset')))).toHaveLength(0);
   });
 });
 
 describe('change password on /account', () => {
   it('needs the current password and a valid new one, and changes nothing otherwise', async () => {
-    const me = await t.loginAs('mentee');
+    const me = await scenario.t.loginAs('mentee');
     const wrong = await me.submit('/account/password', { currentPassword: 'not my password', newPassword: NEW_PASSWORD }, '/account');
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('This is not your current password.');
@@ -200,32 +177,32 @@ describe('change password on /account', () => {
   });
 
   it('ends every other session of the user and keeps this one', async () => {
-    const me = await t.loginAs('mentor');
-    const other = t.agent();
+    const me = await scenario.t.loginAs('mentor');
+    const other = scenario.t.agent();
     expect((await other.submit('/login', { email: me.user.email, password: TEST_PASSWORD })).statusCode).toBe(303);
     const res = await me.submit('/account/password', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD }, '/account');
     expect(res.statusCode).toBe(303);
     expect((await me.get('/account')).statusCode).toBe(200);
     expect((await other.get('/account')).statusCode).toBe(302);
-    expect(await t.database.db.select().from(authSessions).where(eq(authSessions.userId, me.user.id))).toHaveLength(1);
+    expect(await scenario.t.database.db.select().from(authSessions).where(eq(authSessions.userId, me.user.id))).toHaveLength(1);
     expect(await canLogIn(me.user.email, NEW_PASSWORD)).toBe(true);
-    const [notice] = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, me.user.email), eq(emailOutbox.template, 'password-changed')));
+    const [notice] = await scenario.t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, me.user.email), eq(emailOutbox.template, 'password-changed')));
     expect(notice).toBeDefined();
-    expect(await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, me.user.id), eq(auditLog.action, 'account.password_changed')))).toHaveLength(1);
+    expect(await scenario.t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, me.user.id), eq(auditLog.action, 'account.password_changed')))).toHaveLength(1);
   });
 
   it('makes reset links sent before the change worthless', async () => {
-    const me = await t.loginAs('mentee');
+    const me = await scenario.t.loginAs('mentee');
     const link = await resetThroughEmail(me.user.email);
     await me.submit('/account/password', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD }, '/account');
-    expect((await t.agent().get(link)).statusCode).toBe(400);
+    expect((await scenario.t.agent().get(link)).statusCode).toBe(400);
   });
 });
 
 describe('email verification links by email', () => {
   it('puts a working link in the welcome email, and a resent one in "Confirm your email"', async () => {
     const email = 'inbox-verifier@example.com';
-    const agent = t.agent();
+    const agent = scenario.t.agent();
     expect((await agent.submit('/signup', { name: 'Ivy Inbox', email, password: TEST_PASSWORD }, '/signup')).statusCode).toBe(303);
     await deliver();
     const welcomeLink = linkIn(email, 'Welcome to CodeMentorHub', '/verify-email');
@@ -236,10 +213,10 @@ describe('email verification links by email', () => {
 
     expect((await agent.get(resentLink)).statusCode).toBe(200);
     expect((await agent.submit('/verify-email', { token: tokenOf(resentLink) }, resentLink)).statusCode).toBe(303);
-    const [user] = await t.database.db.select().from(users).where(eq(users.email, email));
+    const [user] = await scenario.t.database.db.select().from(users).where(eq(users.email, email));
     expect(user!.emailVerifiedAt).not.toBeNull();
     // Both emails are delivered: neither outbox row keeps its token.
-    for (const row of await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, email))) {
+    for (const row of await scenario.t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, email))) {
       expect(row.payload).not.toHaveProperty('token');
     }
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaidSession } from '../src/booking/operator';
 import { accountTokens, auditLog, authSessions, emailOutbox, refunds, sessions, users } from '../src/db/schema';
 import { createOpenMentor } from './helpers/mentors';
+import { bookableSlot, bookSlot, pendingSession, setStatusAsAdmin } from './helpers/scenario';
 import { buildTestApp, TEST_PASSWORD, type Agent, type TestApp } from './helpers/app';
 
 let t: TestApp;
@@ -12,16 +13,6 @@ afterAll(async () => { await t.close(); });
 type LoggedIn = Agent & { user: { id: string; email: string } };
 
 const openMentor = () => createOpenMentor(t);
-
-function slot(hoursAhead: number): Date {
-  const d = new Date(Date.now() + hoursAhead * 3_600_000);
-  d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
-  if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
-  return d;
-}
-
-const book = (agent: Agent, mentorId: string, start: Date) =>
-  agent.submit(`/mentors/${mentorId}/book`, { startsAt: start.toISOString(), durationMinutes: '60' }, `/mentors/${mentorId}`);
 
 /** Signs up through the form (an unverified mentee), returning the agent and the verification token the welcome email carries. */
 async function signUp(email: string) {
@@ -42,7 +33,7 @@ describe('email verification', () => {
     for (const path of ['/dashboard', '/mentors', `/mentors/${mentor.id}`, '/account']) expect((await agent.get(path)).statusCode).toBe(200);
     expect((await agent.get('/account')).body).toContain('Resend verification email');
 
-    const refused = await book(agent, mentor.id, slot(30));
+    const refused = await bookSlot(agent, mentor.id, bookableSlot(30));
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain('Confirm your email first');
     expect(refused.body).toContain('Resend verification email');
@@ -50,7 +41,7 @@ describe('email verification', () => {
 
     // A hold made some other way still cannot be paid for.
     const [hold] = await t.database.db.insert(sessions).values({
-      mentorId: mentor.id, menteeId: agent.user.id, startsAt: slot(60), endsAt: new Date(slot(60).getTime() + 3_600_000),
+      mentorId: mentor.id, menteeId: agent.user.id, startsAt: bookableSlot(60), endsAt: new Date(bookableSlot(60).getTime() + 3_600_000),
       durationMinutes: 60, priceCents: 6000, currency: 'USD', paymentProvider: 'test', holdExpiresAt: new Date(Date.now() + 600_000),
     }).returning();
     expect((await agent.get(`/checkout/test/${hold!.id}`)).statusCode).toBe(403);
@@ -79,7 +70,7 @@ describe('email verification', () => {
     expect((await agent.submit('/verify-email', { token }, '/account')).statusCode).toBe(400);
     expect((await agent.get(link)).statusCode).toBe(400);
 
-    const booked = await book(agent, mentor.id, slot(30));
+    const booked = await bookSlot(agent, mentor.id, bookableSlot(30));
     expect(booked.statusCode).toBe(303);
     expect(booked.headers.location).toMatch(/^\/checkout\/test\//);
   });
@@ -119,11 +110,10 @@ describe('deactivation by an admin', () => {
     const admin = await t.loginAs('admin');
     const mentee = await t.loginAs('mentee', { name: 'Dee Activated' });
     const mentor = await openMentor();
-    const pending = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: slot(40).toISOString(), duration: 60 }, now: new Date() });
-    const confirmed = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: slot(80).toISOString(), duration: 60 }, now: new Date() });
-    if (!pending.ok || !confirmed.ok) throw new Error('could not create sessions');
-    expect((await admin.submit(`/admin/sessions/${confirmed.sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions')).statusCode).toBe(303);
-    const held = await book(mentee, mentor.id, slot(120));
+    const pendingId = await pendingSession({ db: t.database.db, mentor, mentee, start: bookableSlot(40) });
+    const confirmedId = await pendingSession({ db: t.database.db, mentor, mentee, start: bookableSlot(80) });
+    await setStatusAsAdmin(admin, confirmedId, 'confirmed');
+    const held = await bookSlot(mentee, mentor.id, bookableSlot(120));
     expect(held.statusCode).toBe(303);
     const holdId = held.headers.location!.split('/').at(-1)!;
 
@@ -138,7 +128,7 @@ describe('deactivation by an admin', () => {
     expect((await mentee.get('/dashboard')).statusCode).toBe(302);
 
     const status = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
-    for (const id of [pending.sessionId, confirmed.sessionId]) {
+    for (const id of [pendingId, confirmedId]) {
       expect(await status(id)).toMatchObject({ status: 'cancelled', cancelledBy: admin.user.id });
       expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).toHaveLength(1);
     }
@@ -146,7 +136,7 @@ describe('deactivation by an admin', () => {
     expect(await status(holdId)).toMatchObject({ status: 'expired', holdReleasedAt: expect.any(Date) });
     expect(await audits(holdId, 'session.hold_released')).toHaveLength(1);
     expect(await audits(mentee.user.id, 'account.deactivated')).toHaveLength(1);
-    expect(await audits(pending.sessionId, 'session.cancelled')).toHaveLength(1);
+    expect(await audits(pendingId, 'session.cancelled')).toHaveLength(1);
 
     const refused = await t.agent().submit('/login', { email: mentee.user.email, password: TEST_PASSWORD });
     expect(refused.statusCode).toBe(403);
@@ -168,19 +158,18 @@ describe('deactivation by an admin', () => {
     const mentor = await openMentor();
     await t.database.db.update(users).set({ name: 'Quentin Quitting' }).where(eq(users.id, mentor.id));
     const mentee = await t.loginAs('mentee');
-    const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: slot(50).toISOString(), duration: 60 }, now: new Date() });
-    if (!made.ok) throw new Error(made.error);
+    const sessionId = await pendingSession({ db: t.database.db, mentor, mentee, start: bookableSlot(50) });
     expect((await t.agent().get('/mentors?q=Quentin')).body).toContain('Quentin Quitting');
 
     await admin.submit(`/admin/users/${mentor.id}/deactivate`, {}, '/admin/users');
-    expect((await t.database.db.select().from(sessions).where(eq(sessions.id, made.sessionId)))[0]!.status).toBe('cancelled');
-    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, made.sessionId))).toHaveLength(1);
+    expect((await t.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.status).toBe('cancelled');
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId))).toHaveLength(1);
     expect((await t.agent().get('/mentors?q=Quentin')).body).not.toContain('Quentin Quitting');
     expect((await t.agent().get('/')).body).not.toContain('Quentin Quitting');
     expect((await t.agent().get(`/mentors/${mentor.id}`)).statusCode).toBe(404);
-    expect((await book(mentee, mentor.id, slot(30))).statusCode).toBe(404);
+    expect((await bookSlot(mentee, mentor.id, bookableSlot(30))).statusCode).toBe(404);
     // Nor by an operator (cli session:create).
-    const byOperator = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: slot(60).toISOString(), duration: 60 }, now: new Date() });
+    const byOperator = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.user.email, start: bookableSlot(60).toISOString(), duration: 60 }, now: new Date() });
     expect(byOperator).toEqual({ ok: false, field: 'mentor', error: `the account ${mentor.email.toLowerCase()} is deactivated` });
     expect(await t.database.db.select().from(sessions).where(eq(sessions.mentorId, mentor.id))).toHaveLength(1);
   });

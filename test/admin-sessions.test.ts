@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../src/admin/sessions-queries';
-import { createPaidSession } from '../src/booking/operator';
 import { sessions } from '../src/db/schema';
 import { buildTestApp, type TestApp } from './helpers/app';
+import { pendingSession } from './helpers/scenario';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<TestApp['loginAs']>>;
@@ -22,9 +22,7 @@ beforeAll(async () => {
   for (let i = 0; i < 75; i++) {
     const mentor = i < 70 ? mentorA : mentorB;
     const start = new Date(Date.UTC(2030, 0, 1 + Math.floor(i / 10), 8 + (i % 10)));
-    const r = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-    if (!r.ok) throw new Error(r.error);
-    ids.push(r.sessionId);
+    ids.push(await pendingSession({ db: t.database.db, mentor, mentee, start }));
   }
   await t.database.db.update(sessions).set({ status: 'cancelled' }).where(eq(sessions.id, ids[3]!));
 }, 120_000);

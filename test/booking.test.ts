@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityWindows, emailOutbox, mentorProfiles, refunds, sessions } from '../src/db/schema';
 import { expireLapsedHolds } from '../src/booking/holds';
 import { buildTestApp, type TestApp } from './helpers/app';
+import { bookableSlot, bookSlot } from './helpers/scenario';
 
 let t: TestApp;
 /** What the test checkout's Pay form posts for a 60-minute session at 60.00 USD an hour. */
@@ -19,27 +20,15 @@ async function openMentor(overrides: { timezone?: string; windows?: { weekday: n
   return mentor;
 }
 
-function nextHalfHour(hoursAhead: number): Date {
-  const d = new Date(Date.now() + hoursAhead * 3_600_000);
-  d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
-  // Availability windows end at midnight: a 60-minute session cannot start at 23:30 (or later).
-  if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
-  return d;
-}
-
-async function book(agent: Awaited<ReturnType<TestApp['loginAs']>>, mentorId: string, start: Date, length = 60) {
-  return agent.submit(`/mentors/${mentorId}/book`, { startsAt: start.toISOString(), durationMinutes: String(length) }, `/mentors/${mentorId}`);
-}
-
 describe('booking and test payment', () => {
   it('holds the slot, takes the test payment through the real path, and tells the mentor', async () => {
     const mentor = await openMentor();
     const mentee = await t.loginAs('mentee');
-    const start = nextHalfHour(48);
+    const start = bookableSlot(48);
     const profile = await mentee.get(`/mentors/${mentor.id}`);
     expect(profile.body).toContain(`value="${start.toISOString()}"`);
 
-    const res = await book(mentee, mentor.id, start);
+    const res = await bookSlot(mentee, mentor.id, start);
     expect(res.statusCode).toBe(303);
     const [held] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.user.id));
     expect(held).toMatchObject({ status: 'awaiting_payment', priceCents: 6000, durationMinutes: 60, mentorId: mentor.id });
@@ -70,9 +59,9 @@ describe('booking and test payment', () => {
     const mentee = await t.loginAs('mentee');
     const cases: [Record<string, string>, number, string][] = [
       [{ startsAt: new Date(Date.now() - 3_600_000).toISOString(), durationMinutes: '60' }, 400, 'already passed'],
-      [{ startsAt: nextHalfHour(48).toISOString(), durationMinutes: '45' }, 400, 'offered session lengths: 30, 60'],
+      [{ startsAt: bookableSlot(48).toISOString(), durationMinutes: '45' }, 400, 'offered session lengths: 30, 60'],
       [{ startsAt: 'tomorrow', durationMinutes: '60' }, 400, 'Pick a time from the list'],
-      [{ startsAt: nextHalfHour(24 * 60).toISOString(), durationMinutes: '60' }, 400, 'up to 28 days ahead'],
+      [{ startsAt: bookableSlot(24 * 60).toISOString(), durationMinutes: '60' }, 400, 'up to 28 days ahead'],
     ];
     // Outside availability: a Sunday 03:00 UTC.
     const sunday = new Date(); sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7 || 7)); sunday.setUTCHours(3, 0, 0, 0);
@@ -82,7 +71,7 @@ describe('booking and test payment', () => {
       expect(res.statusCode, JSON.stringify(form)).toBe(status);
       expect(res.body).toContain(message);
     }
-    const unknown = await mentee.submit('/mentors/00000000-0000-4000-8000-000000000000/book', { startsAt: nextHalfHour(48).toISOString(), durationMinutes: '60' }, '/mentors');
+    const unknown = await mentee.submit('/mentors/00000000-0000-4000-8000-000000000000/book', { startsAt: bookableSlot(48).toISOString(), durationMinutes: '60' }, '/mentors');
     expect(unknown.statusCode).toBe(404);
     const huge = await mentee.post(`/mentors/${mentor.id}/book`, { _csrf: await mentee.csrfToken(`/mentors/${mentor.id}`), startsAt: 'x'.repeat(100_000) });
     expect(huge.statusCode).toBe(413);
@@ -96,9 +85,9 @@ describe('booking and test payment', () => {
 
   it('lets only mentees book; guests are sent to log in', async () => {
     const mentor = await openMentor();
-    const start = nextHalfHour(30);
+    const start = bookableSlot(30);
     const other = await t.loginAs('mentor');
-    const res = await book(other, mentor.id, start);
+    const res = await bookSlot(other, mentor.id, start);
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('Only mentee accounts can book');
     const guest = t.agent();
@@ -109,14 +98,14 @@ describe('booking and test payment', () => {
 
   it('expires unpaid holds and frees the slot; a payment that arrives after someone else took it is refunded once', async () => {
     const mentor = await openMentor();
-    const start = nextHalfHour(72);
+    const start = bookableSlot(72);
     const late = await t.loginAs('mentee');
-    await book(late, mentor.id, start);
+    await bookSlot(late, mentor.id, start);
     const [hold] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, late.user.id));
     t.clock.advance(36 * 60_000);
     expect(await expireLapsedHolds({ db: t.database.db, now: t.clock.now() })).toBeGreaterThanOrEqual(1);
     const other = await t.loginAs('mentee');
-    expect((await book(other, mentor.id, start)).statusCode).toBe(303);
+    expect((await bookSlot(other, mentor.id, start)).statusCode).toBe(303);
 
     const pay = await late.submit(`/checkout/test/${hold!.id}/pay`, PAY_6000, '/dashboard');
     expect(pay.statusCode).toBe(303);

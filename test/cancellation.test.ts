@@ -1,68 +1,20 @@
 import { eq, like } from 'drizzle-orm';
 import ical from 'node-ical';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
+import { describe, expect, it } from 'vitest';
 import { emailOutbox, refunds, sessions } from '../src/db/schema';
-import { createMailTransport } from '../src/mail';
-import { deliverDueEmails } from '../src/mail/deliver';
-import type { MailTransport } from '../src/mail/transport';
-import { createMeetingProvider } from '../src/meetings';
-import { createDueMeetings } from '../src/sessions/rooms';
-import type { MeetingProvider } from '../src/meetings/provider';
 import { formatDateTime } from '../src/web/time';
-import { buildTestApp, type TestApp } from './helpers/app';
-import { FakeSmtp, type ReceivedMail } from './fakes/smtp';
+import { HOUR, mailsTo, type Agent, useMailScenario } from './helpers/scenario';
+import type { ReceivedMail } from './fakes/smtp';
 
-const HOUR = 3_600_000;
+const scenario = useMailScenario();
+const deliver = () => scenario.deliver();
+const people = { mentor: { name: 'Grace Mentor' }, mentee: { name: 'Ada Mentee' } };
+const pendingSession = (hoursAhead: number) => scenario.pendingSession(hoursAhead, people);
+const confirmedSession = (hoursAhead: number) => scenario.confirmedSession(hoursAhead, people);
 
-let smtp: FakeSmtp;
-let t: TestApp;
-let transport: MailTransport;
-let meetings: MeetingProvider;
-beforeAll(async () => {
-  smtp = await new FakeSmtp().start();
-  t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
-  transport = createMailTransport(t.config, t.database.db);
-  meetings = createMeetingProvider(t.config);
-});
-afterAll(async () => {
-  await transport.close();
-  await t.close();
-  await smtp.stop();
-});
-
-/** What the worker does each tick, once: make due rooms (which queue confirmations), then send every due email over SMTP. */
-async function deliver() {
-  await createDueMeetings({ db: t.database.db, meetings });
-  for (;;) {
-    const r = await deliverDueEmails({ db: t.database.db, transport, from: t.config.mailFrom, appUrl: t.config.appUrl });
-    expect(r.retried + r.failed, 'every email renders and is accepted').toBe(0);
-    if (r.sent === 0) break;
-  }
-}
-
-type Agent = Awaited<ReturnType<TestApp['loginAs']>>;
-
-async function pendingSession(hoursAhead: number, zones: { mentor?: string; mentee?: string } = {}) {
-  const mentor = await t.loginAs('mentor', { timezone: zones.mentor ?? 'America/Los_Angeles', name: 'Grace Mentor' });
-  const mentee = await t.loginAs('mentee', { timezone: zones.mentee ?? 'Asia/Kathmandu', name: 'Ada Mentee' });
-  const start = new Date(Date.now() + hoursAhead * HOUR);
-  start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  return { mentor, mentee, sessionId: made.sessionId, start };
-}
-
-async function confirmedSession(hoursAhead: number, zones: { mentor?: string; mentee?: string } = {}) {
-  const s = await pendingSession(hoursAhead, zones);
-  expect((await s.mentor.submit(`/mentor/session/${s.sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
-  await deliver();
-  return s;
-}
-
-const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
-const owed = async (id: string) => t.database.db.select().from(refunds).where(eq(refunds.sessionId, id));
-const mails = (who: Agent, subject: string) => smtp.to(who.user.email).filter((m) => m.parsed.subject === subject);
+const row = async (id: string) => (await scenario.t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
+const owed = async (id: string) => scenario.t.database.db.select().from(refunds).where(eq(refunds.sessionId, id));
+const mails = (who: Agent, subject: string) => mailsTo(scenario.smtp, who, subject);
 const calendarOf = (m: ReceivedMail) => m.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString('utf8');
 const eventOf = (source: string) => Object.values(ical.sync.parseICS(source)).find((c) => c?.type === 'VEVENT') as ical.VEvent;
 /** The cancel form's refund sentence on the session page. */
@@ -89,7 +41,7 @@ describe('cancellation and decline emails', () => {
       expect(text).toContain(says[role]);
       expect(text).toContain('Refund: full refund ($60.00)');
       expect(text).toContain(role === 'mentee' ? 'You get a full refund of $60.00' : 'Ada Mentee gets a full refund of $60.00');
-      expect(text).toContain(`View the session: ${t.config.appUrl}/sessions/${sessionId}`);
+      expect(text).toContain(`View the session: ${scenario.t.config.appUrl}/sessions/${sessionId}`);
       expect(text).not.toContain('#cancel');
 
       const confirmation = mails(who, 'Session Confirmed - CodeMentorHub');
@@ -109,7 +61,7 @@ describe('cancellation and decline emails', () => {
       expect(new Date(after.start as Date).toISOString()).toBe(new Date(before.start as Date).toISOString());
     }
     expect(await owed(sessionId)).toHaveLength(1);
-    const keys = (await t.database.db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(like(emailOutbox.dedupeKey, `session-cancelled:${sessionId}:%`))).map((r) => r.key).sort();
+    const keys = (await scenario.t.database.db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(like(emailOutbox.dedupeKey, `session-cancelled:${sessionId}:%`))).map((r) => r.key).sort();
     expect(keys).toEqual([`session-cancelled:${sessionId}:mentee`, `session-cancelled:${sessionId}:mentor`]);
   });
 
@@ -130,7 +82,7 @@ describe('cancellation and decline emails', () => {
     const byMentor = await confirmedSession(12);
     expect((await byMentor.mentor.submit(`/sessions/${byMentor.sessionId}/cancel`, {}, `/sessions/${byMentor.sessionId}`)).statusCode).toBe(303);
     const byAdmin = await confirmedSession(72);
-    const admin = await t.loginAs('admin');
+    const admin = await scenario.t.loginAs('admin');
     expect((await admin.submit(`/admin/sessions/${byAdmin.sessionId}/set-status/`, { status: 'cancelled' }, '/admin/sessions')).statusCode).toBe(303);
     await deliver();
     const menteeMail = mails(byMentor.mentee, 'Session Cancelled - CodeMentorHub');
@@ -179,8 +131,8 @@ describe('links in emails', () => {
   it('the request and the confirmation carry absolute links to the session page and, while it can be, to cancelling it', async () => {
     const { mentor, mentee, sessionId } = await pendingSession(72);
     await deliver();
-    const view = `${t.config.appUrl}/sessions/${sessionId}`;
-    expect(t.config.appUrl).toMatch(/^https?:\/\//);
+    const view = `${scenario.t.config.appUrl}/sessions/${sessionId}`;
+    expect(scenario.t.config.appUrl).toMatch(/^https?:\/\//);
     const request = mails(mentor, 'New session request - CodeMentorHub');
     expect(request).toHaveLength(1);
     expect(request[0]!.parsed.text).toContain(`View the session: ${view}\n`);
@@ -200,16 +152,16 @@ describe('links in emails', () => {
 describe('the session page', () => {
   it('is for its mentor, its mentee and admins; 404 for everyone else; guests log in first', async () => {
     const { sessionId } = await pendingSession(72);
-    const admin = await t.loginAs('admin');
+    const admin = await scenario.t.loginAs('admin');
     expect((await admin.get(`/sessions/${sessionId}`)).statusCode).toBe(200);
-    for (const stranger of [await t.loginAs('mentee'), await t.loginAs('mentor')]) {
+    for (const stranger of [await scenario.t.loginAs('mentee'), await scenario.t.loginAs('mentor')]) {
       const res = await stranger.get(`/sessions/${sessionId}`);
       expect(res.statusCode).toBe(404);
       expect(res.body).not.toContain('Ada Mentee');
     }
     expect((await admin.get('/sessions/not-a-uuid')).statusCode).toBe(404);
     expect((await admin.get('/sessions/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
-    const guest = await t.agent().get(`/sessions/${sessionId}`);
+    const guest = await scenario.t.agent().get(`/sessions/${sessionId}`);
     expect(guest.statusCode).toBe(302);
     expect(guest.headers.location).toContain('/login');
   });
@@ -217,7 +169,7 @@ describe('the session page', () => {
   it('states the refund outcome for each viewer before the "Cancel session" button, in their own zone', async () => {
     const early = await confirmedSession(72);
     const late = await confirmedSession(12);
-    const admin = await t.loginAs('admin');
+    const admin = await scenario.t.loginAs('admin');
     const page = async (who: Agent, id: string) => {
       const res = await who.get(`/sessions/${id}`);
       expect(res.statusCode).toBe(200);
@@ -254,11 +206,11 @@ describe('the session page', () => {
     }
 
     // The same page later: as the start comes within 24 hours, the mentee's outcome changes.
-    t.clock.advance(49 * HOUR);
+    scenario.t.clock.advance(49 * HOUR);
     try {
       expect(outcomeOn(await page(early.mentee, early.sessionId))).toMatch(/^If you cancel now, you get no refund/);
     } finally {
-      t.clock.advance(-49 * HOUR);
+      scenario.t.clock.advance(-49 * HOUR);
     }
   });
 
@@ -292,7 +244,7 @@ describe('the session page', () => {
 describe('calendar download', () => {
   it('gives each participant the session as .ics with the invite UID; 404 for others and before confirmation', async () => {
     const { sessionId, mentor, mentee } = await pendingSession(96);
-    const stranger = await t.loginAs('mentee');
+    const stranger = await scenario.t.loginAs('mentee');
     expect((await mentee.get(`/sessions/${sessionId}/calendar.ics`)).statusCode).toBe(404);
     expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
     for (const who of [mentee, mentor]) {

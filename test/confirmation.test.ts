@@ -1,13 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import ical from 'node-ical';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
 import { auditLog, emailOutbox, meetingAccesses, refunds, sessions } from '../src/db/schema';
 import type { Worker } from '../src/jobs/worker';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { FakeSmtp } from './fakes/smtp';
 import { FakeGoogle } from './fakes/google';
-import { eventually, silentLogger, startTestWorker } from './helpers/worker';
+import { eventually, silentLogger } from './helpers/worker';
+import { mailsTo, onTheHour, pendingSession, pendingSessionOfNewPeople, runWorker, type Person } from './helpers/scenario';
 import { onPostgres } from './helpers/db';
 import { openPostgres } from '../src/db/client';
 
@@ -21,24 +21,16 @@ beforeAll(async () => {
 afterEach(async () => { await worker?.stop(); worker = undefined; });
 afterAll(async () => { await t.close(); await smtp.stop(); });
 
-/** A paid, pending session between a new mentor and mentee (through the operator path). */
-async function pendingSession(hoursAhead = 72, zones: { mentor?: string; mentee?: string } = {}) {
-  const mentor = await t.loginAs('mentor', { timezone: zones.mentor ?? 'Europe/London' });
-  const mentee = await t.loginAs('mentee', { timezone: zones.mentee ?? 'Asia/Kathmandu' });
-  const start = new Date(Date.now() + hoursAhead * 3_600_000);
-  start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  return { mentor, mentee, sessionId: made.sessionId, start };
-}
+const newPendingSession = (hoursAhead = 72) => pendingSessionOfNewPeople(t, hoursAhead, { mentor: { timezone: 'Europe/London' } });
+const confirmations = (who: Person) => mailsTo(smtp, who, 'Session Confirmed - CodeMentorHub');
 
-const confirmedTo = (address: string) => smtp.to(address).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub').length;
+const confirmedTo = (who: Person) => confirmations(who).length;
 const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
 const owedFor = async (id: string) => (await t.database.db.select().from(refunds).where(eq(refunds.sessionId, id))).length;
 
 describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
   it('confirms, creates a real room, and each participant gets exactly one "Session Confirmed" email with the link the dashboards show', async () => {
-    const { mentor, mentee, sessionId } = await pendingSession();
+    const { mentor, mentee, sessionId } = await newPendingSession();
     const dash = await mentor.get('/mentor/dashboard');
     expect(dash.body).toContain(`action="/mentor/session/${sessionId}/accept/"`);
     expect(dash.body).not.toContain('/join');
@@ -49,15 +41,15 @@ describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
     // Committed at once; until the worker has made the room, the dashboards say so and show no link.
     expect((await mentee.get('/dashboard')).body).toContain('Meeting link being prepared');
 
-    worker = await startTestWorker(t.config, t.database);
-    await smtp.waitFor(() => smtp.to(mentee.user.email).some((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub') && smtp.to(mentor.user.email).some((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub'));
+    worker = await runWorker(t);
+    await smtp.waitFor(() => confirmedTo(mentee) > 0 && confirmedTo(mentor) > 0);
     await new Promise((r) => setTimeout(r, 500));
     const s = await row(sessionId);
     expect(s.meetingProvider).toBe('jitsi');
     expect(s.meetingUrl).toMatch(/^https:\/\/meet\.jit\.si\/[a-z0-9-]+$/);
 
     for (const [who, other] of [[mentee, 'Test mentor'], [mentor, 'Test mentee']] as const) {
-      const mails = smtp.to(who.user.email).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub');
+      const mails = confirmations(who);
       expect(mails).toHaveLength(1);
       const text = mails[0]!.parsed.text!;
       expect(text).toContain(`Your session with ${other}`);
@@ -69,7 +61,7 @@ describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
     }
     // The calendar invite: METHOD:REQUEST, one stable UID per session, the right times and both attendees.
     for (const who of [mentee, mentor]) {
-      const mail = smtp.to(who.user.email).find((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub')!.parsed;
+      const mail = confirmations(who)[0]!.parsed;
       const cal = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
       expect(cal, 'text/calendar part').toBeDefined();
       const source = cal!.content.toString('utf8');
@@ -83,8 +75,8 @@ describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
       expect(String(parsed.location)).toBe(s.meetingUrl);
     }
     // Each in the recipient's own zone.
-    const menteeText = smtp.to(mentee.user.email).find((m) => m.parsed.subject?.startsWith('Session Confirmed'))!.parsed.text!;
-    const mentorText = smtp.to(mentor.user.email).find((m) => m.parsed.subject?.startsWith('Session Confirmed'))!.parsed.text!;
+    const menteeText = mailsTo(smtp, mentee, /^Session Confirmed/)[0]!.parsed.text!;
+    const mentorText = mailsTo(smtp, mentor, /^Session Confirmed/)[0]!.parsed.text!;
     expect(menteeText).toContain('(Asia/Kathmandu');
     expect(mentorText).toContain('(Europe/London');
 
@@ -101,14 +93,14 @@ describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
 
 describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine', () => {
   it('confirms from the Sessions page, shows "Join Meeting" in the Meeting Link column, then marks completed and keeps the link', async () => {
-    const { sessionId } = await pendingSession();
+    const { sessionId } = await newPendingSession();
     const admin = await t.loginAs('admin');
     const page = await admin.get('/admin/sessions');
     expect(page.body).toContain('<th scope="col">Meeting Link</th>');
     expect(page.body).toContain('>Confirm</button>');
     const res = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
     expect(res.statusCode).toBe(303);
-    worker = await startTestWorker(t.config, t.database);
+    worker = await runWorker(t);
     await eventually(async () => Boolean((await row(sessionId)).meetingUrl));
     const after = (await admin.get('/admin/sessions')).body;
     expect(after).toContain(`href="/sessions/${sessionId}/join"`);
@@ -125,7 +117,7 @@ describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine',
 
   it('answers 409 with a reason and changes nothing for invalid transitions', async () => {
     const admin = await t.loginAs('admin');
-    const { sessionId } = await pendingSession();
+    const { sessionId } = await newPendingSession();
     const complete = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, { status: 'completed' }, '/admin/sessions');
     expect(complete.statusCode).toBe(409);
     expect(complete.body).toContain('This session is pending, so it cannot be completed now.');
@@ -144,7 +136,7 @@ describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine',
   });
 
   it('lets only the session\'s own mentor accept; others get 404 or 403 and nothing changes', async () => {
-    const { sessionId, mentee } = await pendingSession();
+    const { sessionId, mentee } = await newPendingSession();
     const otherMentor = await t.loginAs('mentor');
     expect((await otherMentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(404);
     expect((await mentee.submit(`/mentor/session/${sessionId}/accept/`, {}, '/dashboard')).statusCode).toBe(403);
@@ -159,10 +151,10 @@ describe('admin "Confirm" (the seed\'s Test Scenario 1) and the status machine',
 
 describe('the join link', () => {
   it('redirects the two participants and admins, records each access, and is 404 for everyone else and before confirmation', async () => {
-    const { sessionId, mentor, mentee } = await pendingSession();
+    const { sessionId, mentor, mentee } = await newPendingSession();
     expect((await mentee.get(`/sessions/${sessionId}/join`)).statusCode).toBe(404);
     await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard');
-    worker = await startTestWorker(t.config, t.database);
+    worker = await runWorker(t);
     await eventually(async () => Boolean((await row(sessionId)).meetingUrl));
     const url = (await row(sessionId)).meetingUrl!;
     const admin = await t.loginAs('admin');
@@ -184,18 +176,18 @@ describe('the join link', () => {
 
 describe('cancellation and decline refunds (one rule)', () => {
   it('refunds in full when the mentor declines or cancels, the mentee cancels an unaccepted request, or a confirmed one more than 24 h ahead; not within 24 h', async () => {
-    const declined = await pendingSession(72);
+    const declined = await newPendingSession(72);
     await declined.mentor.submit(`/mentor/session/${declined.sessionId}/decline`, {}, '/mentor/dashboard');
     expect((await row(declined.sessionId)).status).toBe('declined');
-    const early = await pendingSession(72);
+    const early = await newPendingSession(72);
     await early.mentee.submit(`/sessions/${early.sessionId}/cancel`, {}, '/dashboard');
-    const late = await pendingSession(12);
+    const late = await newPendingSession(12);
     await late.mentor.submit(`/mentor/session/${late.sessionId}/accept/`, {}, '/mentor/dashboard');
     expect((await row(late.sessionId)).status).toBe('confirmed');
     const lateRes = await late.mentee.submit(`/sessions/${late.sessionId}/cancel`, {}, '/dashboard');
     expect(lateRes.statusCode).toBe(303);
     // Not accepted yet: the mentee walks away with a full refund, however close the start.
-    const unanswered = await pendingSession(12);
+    const unanswered = await newPendingSession(12);
     const page = await unanswered.mentee.get(`/sessions/${unanswered.sessionId}`);
     expect(page.body).toMatch(/<p id="cancel-outcome" data-refund="full">If you cancel now, you get a full refund of \$60\.00: the mentor has not accepted/);
     const unansweredRes = await unanswered.mentee.submit(`/sessions/${unanswered.sessionId}/cancel`, {}, '/dashboard');
@@ -204,7 +196,7 @@ describe('cancellation and decline refunds (one rule)', () => {
     expect(await owedFor(unanswered.sessionId)).toBe(1);
     const told = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, `session-cancelled:${unanswered.sessionId}:mentee`));
     expect(told[0]!.payload).toMatchObject({ refund: 'full', paid: true });
-    const byMentor = await pendingSession(12);
+    const byMentor = await newPendingSession(12);
     await byMentor.mentor.submit(`/sessions/${byMentor.sessionId}/cancel`, {}, '/mentor/dashboard');
     const owed = owedFor;
     expect(await owed(declined.sessionId)).toBe(1);
@@ -224,10 +216,8 @@ describe('MEETING_PROVIDER=none', () => {
     try {
       const mentor = await off.loginAs('mentor');
       const mentee = await off.loginAs('mentee');
-      const start = new Date(Date.now() + 3 * 86_400_000); start.setUTCMinutes(0, 0, 0);
-      const made = await createPaidSession({ db: off.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 30 }, now: new Date() });
-      if (!made.ok) throw new Error(made.error);
-      await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard');
+      const sessionId = await pendingSession({ db: off.database.db, mentor, mentee, start: onTheHour(72), duration: 30 });
+      await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard');
       const mails = await off.database.db.select().from(emailOutbox).where(eq(emailOutbox.template, 'session-confirmed'));
       expect(mails).toHaveLength(2);
       expect(mails.every((m) => (m.payload as { meetingUrl: unknown }).meetingUrl === null)).toBe(true);
@@ -244,10 +234,7 @@ describe('MEETING_PROVIDER=none', () => {
 describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)', () => {
   it('mentor "Accept session" and admin "Confirm" at once, x20: one confirmation, one Google space, one email per person', async () => {
     const google = await new FakeGoogle().start();
-    const env = {
-      SMTP_URL: smtp.url, MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_REFRESH_TOKEN: google.refreshToken, GOOGLE_MEET_API_URL: `${google.url}/`, GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-    };
+    const env = { SMTP_URL: smtp.url, ...google.appEnv };
     const a = await buildTestApp({ env });
     // The second instance: the same database through its own pool, as a second process would have.
     const pool = openPostgres(a.database.url!, silentLogger);
@@ -259,10 +246,7 @@ describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)
       for (let i = 0; i < 20; i++) {
         const mentor = await a.loginAs('mentor');
         const mentee = await a.createUser('mentee');
-        const start = new Date(Date.now() + (72 + i * 2) * 3_600_000); start.setUTCMinutes(0, 0, 0);
-        const made = await createPaidSession({ db: a.database.db, input: { mentor: mentor.user.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-        if (!made.ok) throw new Error(made.error);
-        cases.push({ sessionId: made.sessionId, mentor, mentee });
+        cases.push({ sessionId: await pendingSession({ db: a.database.db, mentor, mentee, start: onTheHour(72 + i * 2) }), mentor, mentee });
       }
       const adminToken = await admin.csrfToken();
       const tokens = await Promise.all(cases.map((c) => c.mentor.csrfToken()));
@@ -275,18 +259,18 @@ describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)
       expect(losers).toHaveLength(20);
       for (const l of losers) expect(l.body).toContain('This session is already confirmed.');
 
-      workers.push(await startTestWorker(a.config, a.database), await startTestWorker(b.config, b.database));
+      workers.push(await runWorker(a), await runWorker(b));
       for (const { sessionId, mentor, mentee } of cases) {
         await eventually(async () => Boolean((await a.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.meetingUrl), 20_000);
         const confirmed = await a.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.confirmed')));
         expect(confirmed).toHaveLength(1);
-        await smtp.waitFor(() => confirmedTo(mentee.email) === 1 && confirmedTo(mentor.user.email) === 1);
+        await smtp.waitFor(() => confirmedTo(mentee) === 1 && confirmedTo(mentor) === 1);
       }
       expect(google.spacesCreated).toBe(20);
       await new Promise((r) => setTimeout(r, 500));
       for (const { mentor, mentee } of cases) {
-        expect(confirmedTo(mentee.email)).toBe(1);
-        expect(confirmedTo(mentor.user.email)).toBe(1);
+        expect(confirmedTo(mentee)).toBe(1);
+        expect(confirmedTo(mentor)).toBe(1);
       }
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
@@ -300,23 +284,16 @@ describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)
 describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
   it('retries a failing Meet API with backoff, shows "being prepared" meanwhile, then one space, one email each, "Join Google Meet"', async () => {
     const google = await new FakeGoogle().start();
-    const g = await buildTestApp({
-      env: {
-        SMTP_URL: smtp.url, MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret,
-        GOOGLE_REFRESH_TOKEN: google.refreshToken, GOOGLE_MEET_API_URL: `${google.url}/`, GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-      },
-    });
+    const g = await buildTestApp({ env: { SMTP_URL: smtp.url, ...google.appEnv } });
     let w: Worker | undefined;
     try {
       const mentor = await g.loginAs('mentor');
       const mentee = await g.loginAs('mentee');
-      const start = new Date(Date.now() + 3 * 86_400_000); start.setUTCMinutes(0, 0, 0);
-      const made = await createPaidSession({ db: g.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-      if (!made.ok) throw new Error(made.error);
+      const sessionId = await pendingSession({ db: g.database.db, mentor, mentee, start: onTheHour(72) });
       google.failNext('500', 3);
-      expect((await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
-      w = await startTestWorker(g.config, g.database);
-      const get = async () => (await g.database.db.select().from(sessions).where(eq(sessions.id, made.sessionId)))[0]!;
+      expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
+      w = await runWorker(g);
+      const get = async () => (await g.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!;
       await eventually(async () => (await get()).meetingLastError !== null);
       expect((await mentee.get('/dashboard')).body).toContain('Meeting link being prepared');
       await eventually(async () => Boolean((await get()).meetingUrl), 20_000);
@@ -324,10 +301,10 @@ describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
       expect(s.meetingUrl).toBe(google.spaces[0]!.meetingUri);
       expect(s.meetingExternalId).toBe(google.spaces[0]!.name);
       expect(google.spacesCreated).toBe(1);
-      await smtp.waitFor(() => smtp.to(mentee.user.email).length > 0 && smtp.to(mentor.user.email).length > 0);
+      await smtp.waitFor(() => mailsTo(smtp, mentee).length > 0 && mailsTo(smtp, mentor).length > 0);
       await new Promise((r) => setTimeout(r, 500));
       for (const who of [mentee, mentor]) {
-        const mails = smtp.to(who.user.email).filter((m) => m.parsed.subject === 'Session Confirmed - CodeMentorHub');
+        const mails = confirmations(who);
         expect(mails).toHaveLength(1);
         expect(mails[0]!.parsed.text).toContain(`Meeting Link: ${s.meetingUrl}`);
       }

@@ -1,13 +1,12 @@
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
 import { auditLog, emailOutbox, mailboxMessages, mentorNotes, reviews, sessions } from '../src/db/schema';
 import { summarizeRatings } from '../src/feedback/reviews';
 import { listMentors } from '../src/mentors/directory';
 import type { Worker } from '../src/jobs/worker';
-import { endSessionInPast } from './helpers/sessions';
 import { buildTestApp, type Agent, type TestApp } from './helpers/app';
-import { eventually, startTestWorker } from './helpers/worker';
+import { eventually } from './helpers/worker';
+import { completeAsAdmin, pendingSession, runWorker, setStatusAsAdmin } from './helpers/scenario';
 
 /**
  * Feedback on completed sessions: the "Thanks for your session" emails, the mentee's rating (once,
@@ -36,20 +35,15 @@ async function confirmedSession(options: { mentor?: Person; mentee?: Person } = 
   const mentee = options.mentee ?? await t.loginAs('mentee', { name: `Ada Lovelace${++slot}`, timezone: 'Asia/Kathmandu' });
   const start = new Date(Date.now() + (48 + ++slot * 2) * 3_600_000);
   start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  const res = await admin.submit(`/admin/sessions/${made.sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
-  expect(res.statusCode).toBe(303);
-  return { mentor, mentee, sessionId: made.sessionId };
+  const sessionId = await pendingSession({ db: t.database.db, mentor, mentee, start });
+  await setStatusAsAdmin(admin, sessionId, 'confirmed');
+  return { mentor, mentee, sessionId };
 }
 
 /** A session the admin has marked completed (the "Mark completed" form). */
 async function completedSession(options: { mentor?: Person; mentee?: Person } = {}) {
   const s = await confirmedSession(options);
-  // A session is completed once it has taken place.
-  await endSessionInPast(t.database.db, s.sessionId);
-  const res = await admin.submit(`/admin/sessions/${s.sessionId}/set-status/`, { status: 'completed' }, '/admin/sessions');
-  expect(res.statusCode).toBe(303);
+  await completeAsAdmin(t, admin, s.sessionId);
   return s;
 }
 
@@ -72,7 +66,7 @@ describe('completing a session', () => {
     expect(again.statusCode).toBe(409);
     expect(await t.database.db.select().from(emailOutbox).where(like(emailOutbox.dedupeKey, `session-completed:${sessionId}:%`))).toHaveLength(2);
 
-    worker = await startTestWorker(t.config, t.database);
+    worker = await runWorker(t);
     const delivered = async (address: string) => t.database.db.select().from(mailboxMessages).where(and(eq(mailboxMessages.toAddress, address), eq(mailboxMessages.subject, SUBJECT)));
     await eventually(async () => (await delivered(mentee.user.email)).length > 0 && (await delivered(mentor.user.email)).length > 0);
     await new Promise((r) => setTimeout(r, 300));

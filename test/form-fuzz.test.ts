@@ -4,16 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSession, startSession } from '../src/accounts/sessions';
 import { bookSession } from '../src/booking/book';
-import { createPaidSession } from '../src/booking/operator';
-import { availabilityWindows, emailOutbox, mentorProfiles, type Role } from '../src/db/schema';
+import { emailOutbox, type Role } from '../src/db/schema';
 import { submitReview } from '../src/feedback/reviews';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
 import { createDueMeetings } from '../src/sessions/rooms';
-import { cancelSession, completeSession, confirmSession } from '../src/sessions/transitions';
-import { endSessionInPast } from './helpers/sessions';
 import { FakeStripe } from './fakes/stripe';
 import { buildTestApp, type TestApp } from './helpers/app';
+import { createOpenMentor } from './helpers/mentors';
+import { moveSession, pendingSession } from './helpers/scenario';
 
 /**
  * Random forms at every POST route and random query strings at every GET route, as each role and as
@@ -262,30 +261,21 @@ beforeAll(async () => {
   const db = t.database.db;
   const now = t.clock.now();
   const admin = await t.createUser('admin');
-  const mentor = await t.createUser('mentor');
+  const mentor = await createOpenMentor(t);
   const mentee = await t.createUser('mentee');
   const otherMentor = await t.createUser('mentor');
-  await db.update(mentorProfiles).set({ minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, mentor.id));
-  await db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: mentor.id, weekday, startMinute: 0, endMinute: 1440 })));
-  const start = (hours: number) => new Date(Math.ceil((now.getTime() + hours * 3_600_000) / 3_600_000) * 3_600_000).toISOString();
-  const paid = async (hours: number) => {
-    const made = await createPaidSession({ db, input: { mentor: mentor.email, mentee: mentee.email, start: start(hours), duration: 60 }, now });
-    if (!made.ok) throw new Error(made.error);
-    return made.sessionId;
-  };
-  const adminActor = { id: admin.id, role: 'admin' as const };
+  const start = (hours: number) => new Date(Math.ceil((now.getTime() + hours * 3_600_000) / 3_600_000) * 3_600_000);
+  const paid = (hours: number) => pendingSession({ db, mentor, mentee, start: start(hours), now });
+  const move = (sessionId: string, to: 'confirmed' | 'completed' | 'cancelled') => moveSession({ db, sessionId, to, actor: { id: admin.id, role: 'admin' }, now });
   const pending = [await paid(30), await paid(40), await paid(50)];
   const confirmed = await paid(60);
-  await confirmSession({ db, sessionId: confirmed, actor: adminActor, meetingProvider: 'jitsi', now });
+  await move(confirmed, 'confirmed');
   const completed = await paid(70);
-  await confirmSession({ db, sessionId: completed, actor: adminActor, meetingProvider: 'jitsi', now });
-  // Only a session that has taken place can be marked completed.
-  await endSessionInPast(db, completed);
-  const done = await completeSession({ db, sessionId: completed, actor: adminActor, now });
-  if (!done.ok) throw new Error(done.error);
+  await move(completed, 'confirmed');
+  await move(completed, 'completed');
   const cancelled = await paid(80);
-  await cancelSession({ db, sessionId: cancelled, actor: adminActor, now });
-  const held = await bookSession({ db, payments: t.app.services.payments, appUrl: t.config.appUrl, now, mentee: { id: mentee.id, email: mentee.email, name: 'Mentee' }, input: { mentorId: mentor.id, startsAt: start(90), durationMinutes: 60 } });
+  await move(cancelled, 'cancelled');
+  const held = await bookSession({ db, payments: t.app.services.payments, appUrl: t.config.appUrl, now, mentee: { id: mentee.id, email: mentee.email, name: 'Mentee' }, input: { mentorId: mentor.id, startsAt: start(90).toISOString(), durationMinutes: 60 } });
   if (!held.ok) throw new Error(held.error);
   const review = await submitReview({ db, sessionId: completed, menteeId: mentee.id, input: { rating: '4', comment: 'Useful' }, now });
   if (!review.ok) throw new Error('review');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
 import { text } from '../src/web/input';
 import { buildTestApp, TEST_PASSWORD, type Agent, type TestApp } from './helpers/app';
 import { endSessionInPast } from './helpers/sessions';
+import { onTheHour, pendingSession } from './helpers/scenario';
 
 /**
  * Text that must never reach the database raw: NUL (PostgreSQL refuses it: a 500 if it got there),
@@ -23,11 +23,7 @@ beforeAll(async () => {
   mentee = await t.loginAs('mentee');
   mentor = await t.loginAs('mentor');
   admin = await t.loginAs('admin');
-  const start = new Date(Date.now() + 72 * 3_600_000);
-  start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  sessionId = made.sessionId;
+  sessionId = await pendingSession({ db: t.database.db, mentor, mentee, start: onTheHour(72) });
   expect((await admin.submit(`/admin/sessions/${sessionId}/set-status`, { status: 'confirmed' }, '/admin/sessions')).statusCode).toBe(303);
   // Only a session that has taken place can be marked completed.
   await endSessionInPast(t.database.db, sessionId);

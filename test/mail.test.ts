@@ -6,7 +6,8 @@ import { enqueueEmail, messageIdFor } from '../src/mail/outbox';
 import { createSmtpTransport } from '../src/mail/smtp';
 import type { Worker } from '../src/jobs/worker';
 import { buildTestApp, type TestApp } from './helpers/app';
-import { startTestWorker, eventually, silentLogger } from './helpers/worker';
+import { eventually, silentLogger } from './helpers/worker';
+import { runWorker } from './helpers/scenario';
 import { openPostgres } from '../src/db/client';
 import { FakeSmtp } from './fakes/smtp';
 
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 const worker = async (opts?: { maxAttempts?: number }) => {
-  const w = await startTestWorker(t.config, t.database, opts);
+  const w = await runWorker(t, opts);
   workers.push(w);
   return w;
 };
@@ -108,7 +109,7 @@ describe('welcome email over SMTP', () => {
     });
     // On PostgreSQL the second worker has its own pool, as a second process would.
     const other = t.database.url ? openPostgres(t.database.url, silentLogger) : t.database;
-    const second = await startTestWorker(t.config, other);
+    const second = await runWorker({ config: t.config, database: other });
     await worker();
     workers.push({ wake: second.wake, stop: async () => { await second.stop(); if (other !== t.database) await other.close(); } });
     await smtp.waitFor(() => emails.every((e) => smtp.to(e).length > 0));
@@ -192,7 +193,7 @@ describe('addresses cannot be smuggled into headers', () => {
 describe('the built-in mailbox (no SMTP_URL)', () => {
   it('keeps each email once and shows it, with attachments, to admins only', async () => {
     const demo = await buildTestApp({ env: {} });
-    const w = await startTestWorker(demo.config, demo.database);
+    const w = await runWorker(demo);
     try {
       const email = `box${Date.now()}@example.com`;
       expect((await demo.agent().submit('/signup', { name: 'Box Tester', email, password: 'long enough password' })).statusCode).toBe(303);

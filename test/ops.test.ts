@@ -8,7 +8,8 @@ import pino from 'pino';
 import { loggerOptions } from '../src/runtime';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from './helpers/app';
 import { onPostgres } from './helpers/db';
-import { eventually, startTestWorker } from './helpers/worker';
+import { eventually } from './helpers/worker';
+import { runWorker } from './helpers/scenario';
 
 let t: TestApp;
 beforeAll(async () => { t = await buildTestApp(); });
@@ -61,7 +62,7 @@ describe('jobs (pg-boss on this database)', () => {
     const id = (await t.database.db.select().from(authSessions).where(eq(authSessions.userId, agent.user.id)))[0]!.id;
     await t.database.db.update(authSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(authSessions.id, id));
 
-    const worker = await startTestWorker(t.config, t.database, { jobs: true });
+    const worker = await runWorker(t, { jobs: true });
     try {
       const boss = createBoss(t.database);
       await boss.start();

@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
-import { confirmSession } from '../src/sessions/transitions';
 import { buildTestApp, type TestApp } from './helpers/app';
+import { moveSession, onTheHour, pendingSession } from './helpers/scenario';
 
 let t: TestApp;
 beforeAll(async () => { t = await buildTestApp(); });
@@ -16,15 +15,13 @@ it('every page, with its stylesheet and script, stays under 30 KB gzipped', asyn
   const mentee = await t.loginAs('mentee');
   const mentor = await t.loginAs('mentor');
   const admin = await t.loginAs('admin');
-  const start = new Date(Date.now() + 4 * 86_400_000); start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 30 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  await confirmSession({ db: t.database.db, sessionId: made.sessionId, actor: { id: mentor.user.id, role: 'mentor' }, meetingProvider: 'jitsi', now: new Date() });
+  const sessionId = await pendingSession({ db: t.database.db, mentor, mentee, start: onTheHour(96), duration: 30 });
+  await moveSession({ db: t.database.db, sessionId: sessionId, to: 'confirmed', actor: { id: mentor.user.id, role: 'mentor' } });
   const pages: [typeof mentee | null, string][] = [
     [null, '/'], [null, '/login'], [null, '/signup'], [null, '/mentors'], [null, `/mentors/${mentor.user.id}`],
-    [mentee, '/dashboard'], [mentee, '/account'], [mentee, `/sessions/${made.sessionId}`],
+    [mentee, '/dashboard'], [mentee, '/account'], [mentee, `/sessions/${sessionId}`],
     [mentor, '/mentor/dashboard'], [mentor, '/mentor/profile'], [mentor, '/mentor/availability'],
-    [admin, '/admin'], [admin, '/admin/sessions'], [admin, `/admin/sessions/${made.sessionId}`], [admin, '/admin/mail'], [admin, '/admin/outbox'],
+    [admin, '/admin'], [admin, '/admin/sessions'], [admin, `/admin/sessions/${sessionId}`], [admin, '/admin/mail'], [admin, '/admin/outbox'],
   ];
   const sizes: Record<string, number> = {};
   for (const [who, path] of pages) {

@@ -1,81 +1,26 @@
 import { and, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
+import { describe, expect, it } from 'vitest';
 import { recordPayment } from '../src/payments/record';
 import { auditLog, emailOutbox, refunds, sessions } from '../src/db/schema';
 import { jobs } from '../src/jobs/registry';
-import { createMailTransport } from '../src/mail';
-import { deliverDueEmails } from '../src/mail/deliver';
-import type { MailTransport } from '../src/mail/transport';
-import { createMeetingProvider } from '../src/meetings';
-import { createDueMeetings } from '../src/sessions/rooms';
-import type { MeetingProvider } from '../src/meetings/provider';
 import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
 import { confirmSession } from '../src/sessions/transitions';
-import { buildTestApp, type TestApp } from './helpers/app';
 import { onPostgres } from './helpers/db';
-import { FakeSmtp, type ReceivedMail } from './fakes/smtp';
+import { HOUR, MINUTE as MIN, mailsTo, pendingSession as paidSessionOf, type Agent, useMailScenario } from './helpers/scenario';
+import type { ReceivedMail } from './fakes/smtp';
 
-const HOUR = 3_600_000;
-const MIN = 60_000;
+const scenario = useMailScenario();
+const deliver = () => scenario.deliver();
+const pendingSession = (hoursAhead: number) => scenario.pendingSession(hoursAhead);
+const confirmedSession = (hoursAhead: number, zones: { mentor?: string; mentee?: string } = {}) =>
+  scenario.confirmedSession(hoursAhead, { mentor: { timezone: zones.mentor }, mentee: { timezone: zones.mentee } });
 
-let smtp: FakeSmtp;
-let t: TestApp;
-let transport: MailTransport;
-let meetings: MeetingProvider;
-beforeAll(async () => {
-  smtp = await new FakeSmtp().start();
-  t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
-  transport = createMailTransport(t.config, t.database.db);
-  meetings = createMeetingProvider(t.config);
-});
-afterAll(async () => {
-  await transport.close();
-  await t.close();
-  await smtp.stop();
-});
-
-/** What the worker does each tick, once: make due rooms (which queue confirmations), then send every due email over SMTP. */
-async function deliver() {
-  await createDueMeetings({ db: t.database.db, meetings });
-  for (;;) {
-    const r = await deliverDueEmails({ db: t.database.db, transport, from: t.config.mailFrom, appUrl: t.config.appUrl });
-    expect(r.retried + r.failed, 'every email renders and is accepted').toBe(0);
-    if (r.sent === 0) break;
-  }
-}
-
-type Agent = Awaited<ReturnType<TestApp['loginAs']>>;
-
-/** A paid, pending session between a new mentor and mentee, starting on the hour about `hoursAhead` from now. */
-async function pendingSession(hoursAhead: number, zones: { mentor?: string; mentee?: string } = {}) {
-  const mentor = await t.loginAs('mentor', { timezone: zones.mentor ?? 'America/Los_Angeles' });
-  const mentee = await t.loginAs('mentee', { timezone: zones.mentee ?? 'Asia/Kathmandu' });
-  const start = new Date(Date.now() + hoursAhead * HOUR);
-  start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  const paidAt = (await row(made.sessionId)).paidAt!;
-  return { mentor, mentee, sessionId: made.sessionId, start, paidAt };
-}
-
-/** Accepted by its mentor (the real route), its room made and both confirmations sent. */
-async function confirmedSession(hoursAhead: number, zones: { mentor?: string; mentee?: string } = {}) {
-  const s = await pendingSession(hoursAhead, zones);
-  const res = await s.mentor.submit(`/mentor/session/${s.sessionId}/accept/`, {}, '/mentor/dashboard');
-  expect(res.statusCode).toBe(303);
-  await deliver();
-  expect((await row(s.sessionId)).meetingUrl).toBeTruthy();
-  return s;
-}
-
-const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
+const row = async (id: string) => (await scenario.t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
 const outboxKeys = async (sessionId: string) =>
-  (await t.database.db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(like(emailOutbox.dedupeKey, `%${sessionId}%`))).map((r) => r.key).sort();
+  (await scenario.t.database.db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(like(emailOutbox.dedupeKey, `%${sessionId}%`))).map((r) => r.key).sort();
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
-const sweep = (now: Date) => sendDueReminders({ db: t.database.db, now });
-const mails = (who: Agent, subject: RegExp | string) =>
-  smtp.to(who.user.email).filter((m) => (typeof subject === 'string' ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? '')));
+const sweep = (now: Date) => sendDueReminders({ db: scenario.t.database.db, now });
+const mails = (who: Agent, subject: RegExp | string) => mailsTo(scenario.smtp, who, subject);
 const reminders = (who: Agent) => mails(who, /^Reminder: your session starts in /);
 
 describe('reminders 24 hours and 1 hour before a confirmed session', () => {
@@ -117,9 +62,9 @@ describe('reminders 24 hours and 1 hour before a confirmed session', () => {
         expect(text).toContain(`Meeting Link: ${s.meetingUrl}`);
         expect(text).toContain('Please join the meeting 5 minutes before the scheduled time.');
         expect(text).toContain('Duration: 60 minutes');
-        expect(text).toContain(`View the session: ${t.config.appUrl}/sessions/${sessionId}\n`);
-        expect(text).toContain(`Cancel the session: ${t.config.appUrl}/sessions/${sessionId}#cancel`);
-        expect(m.parsed.html).toContain(`href="${t.config.appUrl}/sessions/${sessionId}"`);
+        expect(text).toContain(`View the session: ${scenario.t.config.appUrl}/sessions/${sessionId}\n`);
+        expect(text).toContain(`Cancel the session: ${scenario.t.config.appUrl}/sessions/${sessionId}#cancel`);
+        expect(m.parsed.html).toContain(`href="${scenario.t.config.appUrl}/sessions/${sessionId}"`);
       }
     }
     expect((await outboxKeys(sessionId)).filter((k) => k.startsWith('reminder-'))).toEqual([
@@ -234,7 +179,7 @@ describe('time zones in every email', () => {
 });
 
 describe('unanswered requests', () => {
-  const expire = (now: Date) => expireUnansweredRequests({ db: t.database.db, now });
+  const expire = (now: Date) => expireUnansweredRequests({ db: scenario.t.database.db, now });
   const requestReminders = (who: Agent) => mails(who, 'Reminder: a session request is waiting for your answer - CodeMentorHub');
 
   it('reminds the mentor once 24 h after payment, and at 48 h expires the request with a full refund and tells both', async () => {
@@ -250,16 +195,16 @@ describe('unanswered requests', () => {
     const text = requestReminders(mentor)[0]!.parsed.text!;
     expect(text).toContain('Test mentee');
     expect(text).toContain('the request expires');
-    expect(text).toContain(`${t.config.appUrl}/sessions/${sessionId}`);
+    expect(text).toContain(`${scenario.t.config.appUrl}/sessions/${sessionId}`);
 
     await expire(at(paidAt, 48 * HOUR));
     await expire(at(paidAt, 49 * HOUR));
     const s = await row(sessionId);
     expect(s.status).toBe('expired');
-    const owed = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
+    const owed = await scenario.t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId));
     expect(owed).toHaveLength(1);
     expect(owed[0]!.amountCents).toBe(s.priceCents);
-    expect(await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.expired')))).toHaveLength(1);
+    expect(await scenario.t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, sessionId), eq(auditLog.action, 'session.expired')))).toHaveLength(1);
     await deliver();
     for (const [who, says] of [[mentee, 'did not answer your session request in time'], [mentor, 'You did not accept or decline the session request']] as const) {
       const got = mails(who, 'Session Request Expired - CodeMentorHub');
@@ -270,7 +215,7 @@ describe('unanswered requests', () => {
     }
     expect(requestReminders(mentor)).toHaveLength(1);
     // A payment arriving again for the expired, refunded request does not reopen it.
-    expect(await recordPayment({ db: t.database.db, sessionId, paymentRef: 'second_payment', now: at(paidAt, 50 * HOUR) })).toBe('refund-requested');
+    expect(await recordPayment({ db: scenario.t.database.db, sessionId, paymentRef: 'second_payment', now: at(paidAt, 50 * HOUR) })).toBe('refund-requested');
     expect((await row(sessionId)).status).toBe('expired');
   });
 
@@ -281,7 +226,7 @@ describe('unanswered requests', () => {
     expect((await row(sessionId)).status).toBe('pending');
     await expire(start);
     expect((await row(sessionId)).status).toBe('expired');
-    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId))).toHaveLength(1);
+    expect(await scenario.t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId))).toHaveLength(1);
     await deliver();
     expect(mails(mentee, 'Session Request Expired - CodeMentorHub')).toHaveLength(1);
   });
@@ -291,7 +236,7 @@ describe('unanswered requests', () => {
     expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
     for (const h of [24, 25, 48, 49, 200]) await expire(at(paidAt, h * HOUR));
     expect((await row(sessionId)).status).toBe('confirmed');
-    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId))).toHaveLength(0);
+    expect(await scenario.t.database.db.select().from(refunds).where(eq(refunds.sessionId, sessionId))).toHaveLength(0);
     const keys = await outboxKeys(sessionId);
     expect(keys.filter((k) => k.startsWith('request-reminder') || k.startsWith('session-cancelled'))).toEqual([]);
     await deliver();
@@ -306,12 +251,12 @@ describe('unanswered requests', () => {
     const deadline = new Date(Math.max(...cases.map((c) => c.paidAt.getTime())) + 48 * HOUR);
     const [swept, ...accepts] = await Promise.all([
       expire(deadline),
-      ...cases.map((c) => confirmSession({ db: t.database.db, sessionId: c.sessionId, actor: { id: c.mentor.user.id, role: 'mentor' }, meetingProvider: 'jitsi', now: new Date() })),
+      ...cases.map((c) => confirmSession({ db: scenario.t.database.db, sessionId: c.sessionId, actor: { id: c.mentor.user.id, role: 'mentor' }, meetingProvider: 'jitsi', now: new Date() })),
     ]);
     let expiredCount = 0;
     for (const [i, c] of cases.entries()) {
       const s = await row(c.sessionId);
-      const owed = await t.database.db.select().from(refunds).where(eq(refunds.sessionId, c.sessionId));
+      const owed = await scenario.t.database.db.select().from(refunds).where(eq(refunds.sessionId, c.sessionId));
       const told = (await outboxKeys(c.sessionId)).filter((k) => k.startsWith('session-cancelled'));
       if (accepts[i]!.ok) {
         expect(s.status).toBe('confirmed');
@@ -332,25 +277,23 @@ describe('unanswered requests', () => {
 
 describe('the scheduled jobs', () => {
   it('run both sweeps every minute through pg-boss (jobs/registry), at the current time', async () => {
-    const run = { db: t.database.db, lastAttempt: false };
+    const run = { db: scenario.t.database.db, lastAttempt: false };
     const reminderJob = jobs.find((j) => j.name === 'sessions.send-due-reminders');
     const expiryJob = jobs.find((j) => j.name === 'sessions.expire-unanswered-requests');
     expect(reminderJob?.cron).toBe('* * * * *');
     expect(expiryJob?.cron).toBe('* * * * *');
 
     // A confirmed session 40 minutes from now gets its 1-hour reminder from the job's handler.
-    const mentor = await t.loginAs('mentor');
-    const mentee = await t.loginAs('mentee');
-    const soon = new Date(Date.now() + 40 * MIN);
-    const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.user.email, mentee: mentee.user.email, start: soon.toISOString(), duration: 30 }, now: new Date() });
-    if (!made.ok) throw new Error(made.error);
-    await mentor.submit(`/mentor/session/${made.sessionId}/accept/`, {}, '/mentor/dashboard');
+    const mentor = await scenario.t.loginAs('mentor');
+    const mentee = await scenario.t.loginAs('mentee');
+    const soon = await paidSessionOf({ db: scenario.t.database.db, mentor, mentee, start: new Date(Date.now() + 40 * MIN), duration: 30 });
+    await mentor.submit(`/mentor/session/${soon}/accept/`, {}, '/mentor/dashboard');
     await reminderJob!.handler({}, run);
-    expect((await outboxKeys(made.sessionId)).filter((k) => k.startsWith('reminder-'))).toEqual([`reminder-1h:${made.sessionId}:mentee`, `reminder-1h:${made.sessionId}:mentor`]);
+    expect((await outboxKeys(soon)).filter((k) => k.startsWith('reminder-'))).toEqual([`reminder-1h:${soon}:mentee`, `reminder-1h:${soon}:mentor`]);
 
     // A request paid 49 hours ago is expired by the other job's handler.
     const stale = await pendingSession(120);
-    await t.database.db.update(sessions).set({ paidAt: new Date(Date.now() - 49 * HOUR) }).where(eq(sessions.id, stale.sessionId));
+    await scenario.t.database.db.update(sessions).set({ paidAt: new Date(Date.now() - 49 * HOUR) }).where(eq(sessions.id, stale.sessionId));
     await expiryJob!.handler({}, run);
     expect((await row(stale.sessionId)).status).toBe('expired');
   });

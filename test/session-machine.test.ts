@@ -72,8 +72,7 @@ async function setUp(kind: Provider) {
   google = await new FakeGoogle().start();
   const env = {
     ...(kind === 'stripe' ? { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_machine', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url } : { PAYMENT_PROVIDER: 'test' }),
-    MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_REFRESH_TOKEN: google.refreshToken, GOOGLE_MEET_API_URL: `${google.url}/`, GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+    ...google.appEnv,
   };
   const a = await buildTestApp({ env });
   closers = [() => a.close()];

@@ -1,9 +1,9 @@
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../src/booking/operator';
 import { auditLog, emailOutbox, paymentProblems, refunds, sessions } from '../src/db/schema';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from '../src/mail/templates/payment-refunded';
 import { createOpenMentor } from './helpers/mentors';
+import { bookSlot, pendingSession, setStatusAsAdmin, slotSequence } from './helpers/scenario';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 const HOUR = 3_600_000;
@@ -16,16 +16,8 @@ const row = async (id: string) => (await t.database.db.select().from(sessions).w
 
 const openMentor = () => createOpenMentor(t);
 
-let hoursAhead = 24;
-function freshSlot(): Date {
-  const d = new Date(Date.now() + (hoursAhead += 3) * HOUR);
-  d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
-  if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
-  return d;
-}
-
-const book = (agent: Agent, mentorId: string, start = freshSlot()) =>
-  agent.submit(`/mentors/${mentorId}/book`, { startsAt: start.toISOString(), durationMinutes: '60' }, `/mentors/${mentorId}`);
+const freshSlot = slotSequence();
+const book = (agent: Agent, mentorId: string, start = freshSlot()) => bookSlot(agent, mentorId, start);
 const heldId = (res: { headers: Record<string, unknown> }) => String(res.headers.location).split('/').pop()!;
 const pay = (agent: Agent, id: string, form: Record<string, string> = { amount_cents: '6000', currency: 'usd' }) =>
   agent.submit(`/checkout/test/${id}/pay`, form, `/checkout/test/${id}`);
@@ -36,10 +28,9 @@ async function confirmedSession(admin: Agent, hours: number) {
   const mentee = await t.createUser('mentee');
   const start = new Date(Date.now() + hours * HOUR);
   start.setUTCSeconds(0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  expect((await admin.submit(`/admin/sessions/${made.sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions')).statusCode).toBe(303);
-  return { sessionId: made.sessionId, start };
+  const sessionId = await pendingSession({ db: t.database.db, mentor, mentee, start });
+  await setStatusAsAdmin(admin, sessionId, 'confirmed');
+  return { sessionId, start };
 }
 
 describe('"Mark completed" only once the session has happened', () => {

@@ -5,6 +5,7 @@ import { processDueRefunds } from '../src/payments/refunds';
 import { createStripePaymentProvider } from '../src/payments/stripe';
 import { FakeStripe, parseForm, signedWebhook, type StripeEventPayload } from './fakes/stripe';
 import { createOpenMentor } from './helpers/mentors';
+import { bookSlot, slotSequence } from './helpers/scenario';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 const WEBHOOK_SECRET = 'whsec_test';
@@ -22,23 +23,9 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-type Mentee = Awaited<ReturnType<TestApp['loginAs']>>;
-
 const openMentor = () => createOpenMentor(t);
 
-let hoursAhead = 24;
-/** A different bookable slot for each call, so tests sharing one mentor never collide. */
-function freshSlot(): Date {
-  const d = new Date(Date.now() + (hoursAhead += 3) * 3_600_000);
-  d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
-  // Availability windows end at midnight: a 60-minute session cannot start at 23:30 (or later).
-  if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
-  return d;
-}
-
-async function book(agent: Mentee, mentorId: string, start: Date) {
-  return agent.submit(`/mentors/${mentorId}/book`, { startsAt: start.toISOString(), durationMinutes: '60' }, `/mentors/${mentorId}`);
-}
+const freshSlot = slotSequence();
 
 async function sessionOf(id: string) {
   const [row] = await t.database.db.select().from(sessions).where(eq(sessions.id, id));
@@ -50,7 +37,7 @@ async function bookHeld(options: { mentorId?: string; start?: Date } = {}) {
   const mentorId = options.mentorId ?? (await openMentor()).id;
   const start = options.start ?? freshSlot();
   const mentee = await t.loginAs('mentee');
-  const res = await book(mentee, mentorId, start);
+  const res = await bookSlot(mentee, mentorId, start);
   expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
   const [held] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.user.id));
   return { mentee, mentorId, start, session: held!, csId: held!.checkoutRef!, res };
@@ -104,7 +91,7 @@ describe('Stripe checkout', () => {
     const mentee = await t.loginAs('mentee');
     const made = fake.checkoutSessions.size;
     fake.failNext('500', 3); // the first try and the SDK's two retries
-    const res = await book(mentee, mentor.id, start);
+    const res = await bookSlot(mentee, mentor.id, start);
     expect(res.statusCode).toBe(502);
     expect(res.body).toContain('Payment could not be started, and nothing was charged');
     const [failed] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.user.id));
@@ -116,7 +103,7 @@ describe('Stripe checkout', () => {
     expect((await t.agent().get(`/mentors/${mentor.id}`)).body).toContain(`value="${start.toISOString()}"`);
 
     fake.failNext('500', 1);
-    const again = await book(mentee, mentor.id, start);
+    const again = await bookSlot(mentee, mentor.id, start);
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toContain(`${fake.url}/pay/cs_test_`);
     const rows = await t.database.db.select().from(sessions).where(and(eq(sessions.menteeId, mentee.user.id), eq(sessions.status, 'awaiting_payment')));

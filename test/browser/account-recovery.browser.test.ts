@@ -1,31 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '../../src/jobs/worker';
-import { FakeSmtp } from '../fakes/smtp';
-import { startTestWorker } from '../helpers/worker';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp, useBrowser } from './browser';
-import type { TestApp } from '../helpers/app';
+import { describe, expect, it } from 'vitest';
+import { mailsTo } from '../helpers/scenario';
+import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /**
  * "Forgot password?" end to end: the form, the worker sending the email over real SMTP, the link
  * followed in the browser, the new password set, and the link dead afterwards.
  */
-let smtp: FakeSmtp;
-let t: TestApp & { baseUrl: string };
-let worker: Worker | undefined;
-beforeAll(async () => {
-  smtp = await new FakeSmtp().start();
-  t = await serveApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
-});
-afterEach(async () => { await worker?.stop(); worker = undefined; });
-afterAll(async () => { await t?.close(); await smtp?.stop(); });
-const browser = useBrowser(() => t.baseUrl);
+const served = useServedApp({ smtp: true });
+const browser = useBrowser(() => served.t.baseUrl);
 
 const NEW_PASSWORD = 'my new browser password';
 
 describe('password reset in a real browser', () => {
   it('sends the link by email and sets the new password through it, once', async () => {
-    const user = await t.createUser('mentee', { name: 'Forgetful Fay' });
-    worker = await startTestWorker(t.config, t.database);
+    const user = await served.t.createUser('mentee', { name: 'Forgetful Fay' });
+    await served.runWorker();
     const page = await browser.newPage();
     await page.goto('/login');
     await clickAndLoad(page, page.getByRole('link', { name: 'Forgot password?', exact: true }));
@@ -38,8 +27,8 @@ describe('password reset in a real browser', () => {
     await expectNoAxeViolations(page, '/forgot-password, sent');
 
     const subject = 'Reset your password - CodeMentorHub';
-    await smtp.waitFor(() => smtp.to(user.email).some((m) => m.parsed.subject === subject));
-    const text = smtp.to(user.email).find((m) => m.parsed.subject === subject)!.parsed.text!;
+    await served.smtp.waitFor(() => mailsTo(served.smtp, user, subject).length > 0);
+    const text = mailsTo(served.smtp, user, subject)[0]!.parsed.text!;
     const link = /Choose a new password: (\S+)/.exec(text)?.[1];
     expect(link).toBeDefined();
     const url = new URL(link!);
@@ -63,7 +52,7 @@ describe('password reset in a real browser', () => {
     await again.goto(path);
     expect(await again.getByRole('heading', { level: 1 }).innerText()).toBe('This link no longer works');
     await expectNoAxeViolations(again, 'a used reset link');
-    await smtp.waitFor(() => smtp.to(user.email).some((m) => m.parsed.subject === 'Your password was changed - CodeMentorHub'));
+    await served.smtp.waitFor(() => mailsTo(served.smtp, user, 'Your password was changed - CodeMentorHub').length > 0);
   });
 });
 
@@ -91,8 +80,8 @@ describe('accessibility of the other account pages', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Confirm your email first');
     await expectNoAxeViolations(page, 'the unverified gate');
 
-    await t.createUser('mentor', { name: 'Gated Mentor' });
-    const admin = await t.createUser('admin');
+    await served.t.createUser('mentor', { name: 'Gated Mentor' });
+    const admin = await served.t.createUser('admin');
     const adminPage = await browser.newPage();
     await logInThroughForm(adminPage, admin.email);
     await clickAndLoad(adminPage, adminPage.getByRole('link', { name: 'Users', exact: true }));

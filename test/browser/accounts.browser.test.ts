@@ -1,16 +1,13 @@
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emailOutbox, users } from '../../src/db/schema';
 import { deliverDueEmails } from '../../src/mail/deliver';
 import { createMailboxTransport } from '../../src/mail/mailbox';
-import type { TestApp } from '../helpers/app';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp, useBrowser } from './browser';
+import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
-let t: TestApp & { baseUrl: string };
-beforeAll(async () => { t = await serveApp(); });
-afterAll(async () => { await t?.close(); });
-const browser = useBrowser(() => t.baseUrl);
+const served = useServedApp();
+const browser = useBrowser(() => served.t.baseUrl);
 
 const HOMES = [
   { role: 'mentee', path: '/dashboard', heading: 'My Sessions' },
@@ -39,14 +36,14 @@ function sameZone(a: string, b: string) {
  */
 async function fillMail() {
   for (const name of ['Failing Mail', 'Mailbox Reader']) {
-    const res = await t.agent().submit('/signup', { name, email: newEmail(), password: 'a long enough password' });
+    const res = await served.t.agent().submit('/signup', { name, email: newEmail(), password: 'a long enough password' });
     expect(res.statusCode).toBe(303);
   }
-  const from = t.config.mailFrom;
+  const from = served.t.config.mailFrom;
   const broken = { async send() { throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:587'), { code: 'ECONNREFUSED' }); }, async close() {} };
-  const failed = await deliverDueEmails({ db: t.database.db, transport: broken, from, appUrl: t.baseUrl, batchSize: 1, maxAttempts: 1 });
+  const failed = await deliverDueEmails({ db: served.t.database.db, transport: broken, from, appUrl: served.t.baseUrl, batchSize: 1, maxAttempts: 1 });
   expect(failed.failed).toBe(1);
-  const sent = await deliverDueEmails({ db: t.database.db, transport: createMailboxTransport(t.database.db), from, appUrl: t.baseUrl });
+  const sent = await deliverDueEmails({ db: served.t.database.db, transport: createMailboxTransport(served.t.database.db), from, appUrl: served.t.baseUrl });
   expect(sent.sent).toBeGreaterThanOrEqual(1);
 }
 
@@ -75,7 +72,7 @@ describe('accounts in a real browser', () => {
     expect(await heading(page)).toBe('My Sessions');
     expect(await page.getByRole('status').innerText()).toBe('Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
     expect(await page.locator('.who').innerText()).toBe('Browser Person');
-    const [user] = await t.database.db.select().from(users).where(eq(users.email, email));
+    const [user] = await served.t.database.db.select().from(users).where(eq(users.email, email));
     expect(user).toMatchObject({ role: 'mentee', name: 'Browser Person' });
     // Chromium (like Node) reports the zone by ICU's canonical name, the IANA alias Asia/Katmandu:
     // the same zone, so compare zones rather than spellings. Without app.js this would be UTC.
@@ -84,7 +81,7 @@ describe('accounts in a real browser', () => {
 
   it('logs each role in through the form, by accessible names, to its own home', async () => {
     for (const home of HOMES) {
-      const user = await t.createUser(home.role, { name: `Browser ${home.role}` });
+      const user = await served.t.createUser(home.role, { name: `Browser ${home.role}` });
       const page = await browser.newPage();
       expect(await logInThroughForm(page, user.email), home.role).toBe(home.path);
       expect(await heading(page)).toBe(home.heading);
@@ -93,7 +90,7 @@ describe('accounts in a real browser', () => {
   });
 
   it('shows a wrong password on the form and stays logged out', async () => {
-    const user = await t.createUser('mentee');
+    const user = await served.t.createUser('mentee');
     const page = await browser.newPage();
     expect(await logInThroughForm(page, user.email, 'not the password')).toBe('/login');
     expect(await page.getByRole('alert').innerText()).toBe('Email or password is incorrect.');
@@ -102,7 +99,7 @@ describe('accounts in a real browser', () => {
   });
 
   it('logs out with the "Log out" button, and the old session is dead on the server', async () => {
-    const user = await t.createUser('mentee');
+    const user = await served.t.createUser('mentee');
     const page = await browser.newPage();
     await logInThroughForm(page, user.email);
     const old = await sessionCookie(page);
@@ -164,7 +161,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
   });
 
   it('mentee pages: My Sessions, and the 403 page', async () => {
-    const user = await t.createUser('mentee');
+    const user = await served.t.createUser('mentee');
     const page = await browser.newPage();
     await logInThroughForm(page, user.email);
     expect(await heading(page)).toBe('My Sessions');
@@ -176,7 +173,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
   });
 
   it('mentor pages: Mentor Dashboard', async () => {
-    const user = await t.createUser('mentor');
+    const user = await served.t.createUser('mentor');
     const page = await browser.newPage();
     await logInThroughForm(page, user.email);
     expect(await heading(page)).toBe('Mentor Dashboard');
@@ -185,9 +182,9 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
 
   it('admin pages: Admin, Mail (with a message), one message, Outbox (with a failure)', async () => {
     await fillMail();
-    expect(await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.status, 'failed'))).toHaveLength(1);
+    expect(await served.t.database.db.select().from(emailOutbox).where(eq(emailOutbox.status, 'failed'))).toHaveLength(1);
 
-    const admin = await t.createUser('admin');
+    const admin = await served.t.createUser('admin');
     const page = await browser.newPage();
     await logInThroughForm(page, admin.email);
     expect(await heading(page)).toBe('Admin');
@@ -210,7 +207,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
     await page.goto('/admin/outbox?status=failed');
     await expectNoAxeViolations(page, '/admin/outbox?status=failed');
 
-    await t.createUser('mentor', { name: 'Axe Mentor' });
+    await served.t.createUser('mentor', { name: 'Axe Mentor' });
     await page.goto('/admin/mentors');
     expect(await page.getByRole('link', { name: 'Profile of Axe Mentor' }).count()).toBe(1);
     await expectNoAxeViolations(page, '/admin/mentors');
@@ -232,12 +229,12 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
     await expectNoAxeViolations(page, '/signup with errors (phone)');
     expect(await fitsWidth(page), 'sign-up scrolls sideways').toBe(true);
 
-    const mentee = await t.createUser('mentee');
+    const mentee = await served.t.createUser('mentee');
     await logInThroughForm(page, mentee.email);
     await expectNoAxeViolations(page, '/dashboard (phone)');
     expect(await fitsWidth(page), 'dashboard scrolls sideways').toBe(true);
 
-    const admin = await t.createUser('admin');
+    const admin = await served.t.createUser('admin');
     const adminPage = await browser.newPage(phone);
     await logInThroughForm(adminPage, admin.email);
     await adminPage.goto('/admin/mail');
@@ -255,7 +252,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA and best practice)', () => {
 describe('without JavaScript', () => {
   it('every role can log in, reach its home and log out', async () => {
     for (const home of HOMES) {
-      const user = await t.createUser(home.role);
+      const user = await served.t.createUser(home.role);
       const page = await browser.newPage({ javaScriptEnabled: false });
       expect(await logInThroughForm(page, user.email), home.role).toBe(home.path);
       expect(await heading(page)).toBe(home.heading);
@@ -275,7 +272,7 @@ describe('without JavaScript', () => {
     await clickAndLoad(page, page.getByRole('button', { name: 'Sign up', exact: true }));
     expect(new URL(page.url()).pathname).toBe('/dashboard');
     expect(await heading(page)).toBe('My Sessions');
-    const [user] = await t.database.db.select().from(users).where(eq(users.email, email));
+    const [user] = await served.t.database.db.select().from(users).where(eq(users.email, email));
     expect(user?.timezone).toBe('UTC');
   });
 });

@@ -1,20 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { availabilityWindows, mentorProfiles, sessions } from '../../src/db/schema';
-import type { TestApp } from '../helpers/app';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp, useBrowser } from './browser';
+import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
-let t: TestApp & { baseUrl: string };
-beforeAll(async () => { t = await serveApp(); });
-afterAll(async () => { await t?.close(); });
-const browser = useBrowser(() => t.baseUrl);
+const served = useServedApp();
+const browser = useBrowser(() => served.t.baseUrl);
 
 describe('a mentee books and pays in test mode; the mentor sees the request', () => {
   it('finds the mentor, picks a slot in their own zone, pays, and both dashboards show it', async () => {
-    const mentor = await t.createUser('mentor', { name: 'Grace Hopper', timezone: 'Europe/London' });
-    await t.database.db.update(mentorProfiles).set({ headline: 'Compilers and COBOL', skills: ['COBOL', 'Compilers'], minNoticeMinutes: 0, sessionLengths: [30, 60] }).where(eq(mentorProfiles.userId, mentor.id));
-    await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: mentor.id, weekday, startMinute: 9 * 60, endMinute: 17 * 60 })));
-    const mentee = await t.createUser('mentee', { name: 'Ada Mentee', timezone: 'Asia/Kathmandu' });
+    const mentor = await served.t.createUser('mentor', { name: 'Grace Hopper', timezone: 'Europe/London' });
+    await served.t.database.db.update(mentorProfiles).set({ headline: 'Compilers and COBOL', skills: ['COBOL', 'Compilers'], minNoticeMinutes: 0, sessionLengths: [30, 60] }).where(eq(mentorProfiles.userId, mentor.id));
+    await served.t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: mentor.id, weekday, startMinute: 9 * 60, endMinute: 17 * 60 })));
+    const mentee = await served.t.createUser('mentee', { name: 'Ada Mentee', timezone: 'Asia/Kathmandu' });
 
     const page = await browser.newPage({ timezoneId: 'Asia/Kathmandu' });
     await logInThroughForm(page, mentee.email);
@@ -50,7 +47,7 @@ describe('a mentee books and pays in test mode; the mentor sees the request', ()
     expect(body).toContain('Waiting for the mentor to confirm.');
     expect(body).toContain(`${expected} GMT+5:45`);
     await expectNoAxeViolations(page, 'mentee dashboard with a session');
-    const [row] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.id));
+    const [row] = await served.t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.id));
     expect(row).toMatchObject({ status: 'pending', startsAt: new Date(iso!), durationMinutes: 60 });
 
     const mentorPage = await browser.newPage({ timezoneId: 'Europe/London' });
@@ -64,10 +61,10 @@ describe('a mentee books and pays in test mode; the mentor sees the request', ()
   });
 
   it('books without JavaScript too, and the profile fits a phone', async () => {
-    const mentor = await t.createUser('mentor', { name: 'Linus Nojs' });
-    await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, mentor.id));
-    await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: mentor.id, weekday, startMinute: 8 * 60, endMinute: 20 * 60 })));
-    const mentee = await t.createUser('mentee');
+    const mentor = await served.t.createUser('mentor', { name: 'Linus Nojs' });
+    await served.t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, mentor.id));
+    await served.t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: mentor.id, weekday, startMinute: 8 * 60, endMinute: 20 * 60 })));
+    const mentee = await served.t.createUser('mentee');
     const phone = await browser.newPage({ viewport: PHONE });
     await logInThroughForm(phone, mentee.email);
     await phone.goto(`/mentors/${mentor.id}`);
@@ -82,7 +79,7 @@ describe('a mentee books and pays in test mode; the mentor sees the request', ()
     await clickAndLoad(page, page.getByRole('button', { name: 'Book and pay' }));
     await clickAndLoad(page, page.getByRole('button', { name: /^Pay / }));
     expect(new URL(page.url()).pathname).toBe('/dashboard');
-    const [row] = await t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.id));
+    const [row] = await served.t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.id));
     expect(row!.status).toBe('pending');
   });
 });

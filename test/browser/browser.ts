@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Worker } from '../../src/jobs/worker';
+import { FakeSmtp } from '../fakes/smtp';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
+import { freePort } from '../helpers/process';
+import { runWorker } from '../helpers/scenario';
 import { launchBrowser } from './chromium';
 
 export { launchBrowser };
@@ -10,13 +14,57 @@ export { launchBrowser };
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
 
-/** The app from buildTestApp() on a real loopback port, for a real browser. */
-export async function serveApp(options: Parameters<typeof buildTestApp>[0] = {}): Promise<TestApp & { baseUrl: string }> {
-  const t = await buildTestApp(options);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
+export type ServedTestApp = TestApp & { baseUrl: string };
+
+/**
+ * The app from buildTestApp() on a real loopback port, for a real browser. With `ownAppUrl`, APP_URL
+ * is that address, so links in emails can be followed as they are.
+ */
+export async function serveApp(options: Parameters<typeof buildTestApp>[0] = {}, { ownAppUrl = false } = {}): Promise<ServedTestApp> {
+  const port = ownAppUrl ? await freePort() : 0;
+  const env = ownAppUrl ? { ...options.env, APP_URL: `http://127.0.0.1:${port}` } : options.env;
+  const t = await buildTestApp({ ...options, env });
+  await t.app.listen({ port, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('the app is not listening on a TCP port');
   return Object.assign(t, { baseUrl: `http://127.0.0.1:${address.port}` });
+}
+
+export interface ServedApp {
+  /** The app, served from before the file's first test until after its last. */
+  readonly t: ServedTestApp;
+  /** The SMTP server the app sends to (only with `smtp: true`). */
+  readonly smtp: FakeSmtp;
+  /** Starts the real worker for this test; it is stopped after the test. */
+  runWorker(): Promise<Worker>;
+}
+
+/** One served app per test file, optionally sending over a real SMTP server, and a worker per test. */
+export function useServedApp(options: { smtp?: boolean; ownAppUrl?: boolean } = {}): ServedApp {
+  let t: ServedTestApp | undefined;
+  let smtp: FakeSmtp | undefined;
+  let worker: Worker | undefined;
+  beforeAll(async () => {
+    if (options.smtp) smtp = await new FakeSmtp().start();
+    t = await serveApp({ env: smtp ? { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } : {} }, { ownAppUrl: options.ownAppUrl });
+  });
+  afterEach(async () => { await worker?.stop(); worker = undefined; });
+  afterAll(async () => { await t?.close(); await smtp?.stop(); });
+  return {
+    get t() {
+      if (!t) throw new Error('the app is not served yet');
+      return t;
+    },
+    get smtp() {
+      if (!smtp) throw new Error('no SMTP server: useServedApp({ smtp: true })');
+      return smtp;
+    },
+    async runWorker() {
+      if (!t) throw new Error('the app is not served yet');
+      worker = await runWorker(t);
+      return worker;
+    },
+  };
 }
 
 export interface BrowserSession {

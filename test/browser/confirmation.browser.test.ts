@@ -1,16 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../../src/booking/operator';
+import { describe, expect, it } from 'vitest';
 import { meetingAccesses, sessions } from '../../src/db/schema';
-import type { Worker } from '../../src/jobs/worker';
-import { createMeetingProvider } from '../../src/meetings';
-import { createDueMeetings } from '../../src/sessions/rooms';
-import type { TestApp } from '../helpers/app';
-import { FakeSmtp } from '../fakes/smtp';
-import { eventually, startTestWorker } from '../helpers/worker';
+import { eventually } from '../helpers/worker';
 import { endSessionInPast } from '../helpers/sessions';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp, useBrowser } from './browser';
+import { makeDueRooms, mailsTo, onTheHour, pendingSession as paidPendingSession, setStatusAsAdmin } from '../helpers/scenario';
+import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /**
  * The seed's "Testing the Feature" in a real browser: Test Scenario 1 (admin "Confirm") and Test
@@ -18,16 +13,8 @@ import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp,
  * "Session Confirmed" emails over SMTP; the visibility rules; the copy control; axe on every page.
  * The meeting site itself is never loaded: meet.jit.si is answered by a route in the browser context.
  */
-let smtp: FakeSmtp;
-let t: TestApp & { baseUrl: string };
-let worker: Worker | undefined;
-beforeAll(async () => {
-  smtp = await new FakeSmtp().start();
-  t = await serveApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
-});
-afterEach(async () => { await worker?.stop(); worker = undefined; });
-afterAll(async () => { await t?.close(); await smtp?.stop(); });
-const browser = useBrowser(() => t.baseUrl);
+const served = useServedApp({ smtp: true });
+const browser = useBrowser(() => served.t.baseUrl);
 
 const SUBJECT = 'Session Confirmed - CodeMentorHub';
 const JITSI_URL = /^https:\/\/meet\.jit\.si\/[a-z0-9-]+$/;
@@ -38,28 +25,22 @@ async function pendingSession(label: string) {
   const k = ++people;
   const mentorName = `${label} Mentor ${k}`;
   const menteeName = `${label} Mentee ${k}`;
-  const mentor = { ...(await t.createUser('mentor', { name: mentorName, timezone: 'Europe/London' })), name: mentorName };
-  const mentee = { ...(await t.createUser('mentee', { name: menteeName, timezone: 'Asia/Kathmandu' })), name: menteeName };
-  const start = new Date(Date.now() + (72 + k) * 3_600_000);
-  start.setUTCMinutes(0, 0, 0);
-  const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-  if (!made.ok) throw new Error(made.error);
-  return { mentor, mentee, sessionId: made.sessionId };
+  const mentor = { ...(await served.t.createUser('mentor', { name: mentorName, timezone: 'Europe/London' })), name: mentorName };
+  const mentee = { ...(await served.t.createUser('mentee', { name: menteeName, timezone: 'Asia/Kathmandu' })), name: menteeName };
+  return { mentor, mentee, sessionId: await paidPendingSession({ db: served.t.database.db, mentor, mentee, start: onTheHour(72 + k) }) };
 }
 
 /** A confirmed session with its room made (admin "Confirm" over HTTP, then the worker's step run once). */
 async function confirmedSession(label: string) {
   const s = await pendingSession(label);
-  const admin = await t.loginAs('admin');
-  const res = await admin.submit(`/admin/sessions/${s.sessionId}/set-status/`, { status: 'confirmed' }, '/admin/sessions');
-  expect(res.statusCode).toBe(303);
-  await createDueMeetings({ db: t.database.db, meetings: createMeetingProvider(t.config) });
+  await setStatusAsAdmin(await served.t.loginAs('admin'), s.sessionId, 'confirmed');
+  await makeDueRooms(served.t);
   const url = (await row(s.sessionId)).meetingUrl;
   expect(url).toMatch(JITSI_URL);
   return { ...s, url: url! };
 }
 
-const row = async (id: string) => (await t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
+const row = async (id: string) => (await served.t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
 
 /** The admin Sessions table row of the session whose mentor has this (unique) name. */
 function adminRow(page: Page, mentorName: string): Locator {
@@ -111,8 +92,8 @@ async function expectJoinBox(page: Page, heading: string, sessionId: string, url
 }
 
 async function expectOneConfirmationEach(emails: string[], url: string) {
-  const confirmations = (to: string) => smtp.to(to).filter((m) => m.parsed.subject === SUBJECT);
-  await smtp.waitFor(() => emails.every((e) => confirmations(e).length >= 1));
+  const confirmations = (to: string) => mailsTo(served.smtp, to, SUBJECT);
+  await served.smtp.waitFor(() => emails.every((e) => confirmations(e).length >= 1));
   // Give a duplicate the time to show up, if there were one.
   await new Promise((r) => setTimeout(r, 700));
   for (const to of emails) {
@@ -138,7 +119,7 @@ describe("the seed's Test Scenario 1: admin confirmation", () => {
 
     // 1. Log in as admin. 2. Go to "Sessions". 3. Find the pending session.
     const admin = await browser.newPage();
-    const adminUser = await t.createUser('admin');
+    const adminUser = await served.t.createUser('admin');
     await logInThroughForm(admin, adminUser.email);
     await clickAndLoad(admin, admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions', exact: true }));
     expect(new URL(admin.url()).pathname).toBe('/admin/sessions');
@@ -162,7 +143,7 @@ describe("the seed's Test Scenario 1: admin confirmation", () => {
     await expectNoMeetingLink(r);
 
     // 5. With the worker running, the Meeting Link column shows "📹 Join Meeting" (the emoji is decoration).
-    worker = await startTestWorker(t.config, t.database);
+    await served.runWorker();
     const adminJoin = r.getByRole('link', { name: 'Join Meeting', exact: true });
     await reloadUntil(admin, async () => (await adminJoin.count()) === 1);
     const { meetingUrl: url } = await row(s.sessionId);
@@ -193,11 +174,11 @@ describe("the seed's Test Scenario 1: admin confirmation", () => {
     await popup.waitForURL(url!);
     expect(popup.url()).toBe(url);
     expect(await popup.locator('body').innerText()).toBe('meeting');
-    expect(menteePage.url()).toBe(`${t.baseUrl}/dashboard`);
-    const joinAt = asked.indexOf(`${t.baseUrl}/sessions/${s.sessionId}/join`);
+    expect(menteePage.url()).toBe(`${served.t.baseUrl}/dashboard`);
+    const joinAt = asked.indexOf(`${served.t.baseUrl}/sessions/${s.sessionId}/join`);
     expect(joinAt).toBeGreaterThanOrEqual(0);
     expect(asked.indexOf(url!)).toBeGreaterThan(joinAt);
-    const accesses = await t.database.db.select().from(meetingAccesses).where(eq(meetingAccesses.sessionId, s.sessionId));
+    const accesses = await served.t.database.db.select().from(meetingAccesses).where(eq(meetingAccesses.sessionId, s.sessionId));
     expect(accesses.map((a) => a.userId)).toEqual([s.mentee.id]);
   }, 60_000);
 });
@@ -231,7 +212,7 @@ describe("the seed's Test Scenario 2: mentor acceptance", () => {
     expect(await request.innerText()).toContain('Meeting link being prepared');
 
     // 5. With the worker running, the meeting link is generated and shown.
-    worker = await startTestWorker(t.config, t.database);
+    await served.runWorker();
     await reloadUntil(page, async () => (await request.getByRole('link', { name: 'Join meeting', exact: true }).count()) === 1);
     const { meetingUrl: url, meetingProvider } = await row(s.sessionId);
     expect(meetingProvider).toBe('jitsi');
@@ -247,7 +228,7 @@ describe("the seed's Test Scenario 2: mentor acceptance", () => {
     await expectJoinBox(mentee, `Mentor: ${s.mentor.name}`, s.sessionId, url!);
     expect(await card(mentee, `Mentor: ${s.mentor.name}`).innerText()).toContain('Confirmed ✓');
     const admin = await browser.newPage();
-    await logInThroughForm(admin, (await t.createUser('admin')).email);
+    await logInThroughForm(admin, (await served.t.createUser('admin')).email);
     await admin.goto('/admin/sessions');
     expect(await adminRow(admin, s.mentor.name).getByRole('link', { name: 'Join Meeting', exact: true }).getAttribute('href')).toBe(`/sessions/${s.sessionId}/join`);
   }, 60_000);
@@ -260,9 +241,9 @@ describe('visibility: pending shows no link, confirmed and completed show it, ev
     const waiting = await pendingSession('Echo');
 
     // The session to complete has taken place.
-    await endSessionInPast(t.database.db, done.sessionId);
+    await endSessionInPast(served.t.database.db, done.sessionId);
     const admin = await browser.newPage();
-    await logInThroughForm(admin, (await t.createUser('admin')).email);
+    await logInThroughForm(admin, (await served.t.createUser('admin')).email);
     await admin.goto('/admin/sessions');
     const doneRow = adminRow(admin, done.mentor.name);
     await clickAndLoad(admin, doneRow.getByRole('button', { name: 'Mark completed', exact: true }));
@@ -369,7 +350,7 @@ describe('a stale second tab', () => {
   it('confirming an already-confirmed session answers 409 with the reason, on a page that passes axe', async () => {
     const s = await pendingSession('Hotel');
     const first = await browser.newPage();
-    await logInThroughForm(first, (await t.createUser('admin')).email);
+    await logInThroughForm(first, (await served.t.createUser('admin')).email);
     await first.goto('/admin/sessions');
     const second = await first.context().newPage();
     await second.goto('/admin/sessions');

@@ -1,13 +1,11 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPaidSession } from '../../src/booking/operator';
+import { describe, expect, it } from 'vitest';
 import { mailboxMessages, reviews } from '../../src/db/schema';
-import type { Worker } from '../../src/jobs/worker';
-import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
-import { eventually, startTestWorker } from '../helpers/worker';
+import { TEST_PASSWORD } from '../helpers/app';
+import { eventually } from '../helpers/worker';
 import { endSessionInPast } from '../helpers/sessions';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser } from './browser';
+import { completeAsAdmin, onTheHour, pendingSession, setStatusAsAdmin } from '../helpers/scenario';
+import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /**
  * Feedback end to end in a real browser: the admin marks a session completed, the worker puts the
@@ -16,42 +14,19 @@ import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowse
  * mentor's public profile shows it. APP_URL is the test server's own address, so the link in the
  * email is followed as it is.
  */
-let t: TestApp & { baseUrl: string };
-let worker: Worker | undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-beforeAll(async () => {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const app = await buildTestApp({ env: { APP_URL: baseUrl } });
-  await app.app.listen({ port, host: '127.0.0.1' });
-  t = Object.assign(app, { baseUrl });
-});
-afterEach(async () => { await worker?.stop(); worker = undefined; });
-afterAll(async () => { await t?.close(); });
-const browser = useBrowser(() => t.baseUrl);
+const served = useServedApp({ ownAppUrl: true });
+const browser = useBrowser(() => served.t.baseUrl);
 
 const SUBJECT = 'Thanks for your session - CodeMentorHub';
 
 describe('a mentee rates a completed session from the completion email', () => {
   it('admin "Mark completed" → email with the feedback link → 5 stars → "★ 5.0 (1 review)" on the profile; a second new rating is refused; another mentee gets 404', async () => {
-    const mentor = { ...(await t.createUser('mentor', { name: 'Grace Feedback', timezone: 'Europe/London' })), name: 'Grace Feedback' };
-    const mentee = { ...(await t.createUser('mentee', { name: 'Ada Rater', timezone: 'Asia/Kathmandu' })), name: 'Ada Rater' };
-    const adminUser = await t.createUser('admin', { timezone: 'UTC' });
-    const start = new Date(Date.now() + 72 * 3_600_000);
-    start.setUTCMinutes(0, 0, 0);
-    const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-    if (!made.ok) throw new Error(made.error);
-    const sessionId = made.sessionId;
+    const mentor = { ...(await served.t.createUser('mentor', { name: 'Grace Feedback', timezone: 'Europe/London' })), name: 'Grace Feedback' };
+    const mentee = { ...(await served.t.createUser('mentee', { name: 'Ada Rater', timezone: 'Asia/Kathmandu' })), name: 'Ada Rater' };
+    const adminUser = await served.t.createUser('admin', { timezone: 'UTC' });
+    const sessionId = await pendingSession({ db: served.t.database.db, mentor, mentee, start: onTheHour(72) });
     // It has taken place by the time the admin marks it completed.
-    await endSessionInPast(t.database.db, sessionId);
+    await endSessionInPast(served.t.database.db, sessionId);
 
     // The admin confirms, then marks it completed, on the Sessions page.
     const admin = await browser.newPage();
@@ -63,8 +38,8 @@ describe('a mentee rates a completed session from the completion email', () => {
     expect(await admin.locator('main').innerText()).toContain('Session marked completed.');
 
     // The worker delivers both emails into the built-in mailbox; the admin reads the mentee's.
-    worker = await startTestWorker(t.config, t.database);
-    await eventually(async () => (await t.database.db.select({ id: mailboxMessages.id }).from(mailboxMessages)
+    await served.runWorker();
+    await eventually(async () => (await served.t.database.db.select({ id: mailboxMessages.id }).from(mailboxMessages)
       .where(and(eq(mailboxMessages.subject, SUBJECT), eq(mailboxMessages.toAddress, mentee.email)))).length === 1);
     await clickAndLoad(admin, admin.getByRole('link', { name: 'Mail', exact: true }));
     const mailRow = admin.getByRole('row').filter({ hasText: mentee.email });
@@ -73,7 +48,7 @@ describe('a mentee rates a completed session from the completion email', () => {
     expect(text).toContain('Hello Ada Rater,');
     expect(text).toMatch(/^Time: \d{2}:\d{2} \(Asia\/Kathmandu/m);
     const link = /(https?:\/\/\S+\/sessions\/\S+\/feedback)/.exec(text)?.[1];
-    expect(link).toBe(`${t.baseUrl}/sessions/${sessionId}/feedback`);
+    expect(link).toBe(`${served.t.baseUrl}/sessions/${sessionId}/feedback`);
 
     // A second tab, scripts off, loads the rating form now (a new rating) and sends it later.
     const noScript = await browser.newPage({ javaScriptEnabled: false });
@@ -122,11 +97,11 @@ describe('a mentee rates a completed session from the completion email', () => {
     await clickAndLoad(noScript, noScript.getByRole('button', { name: 'Submit rating' }));
     expect((await refused).status()).toBe(409);
     expect(await noScript.getByRole('alert').first().innerText()).toContain('You have already rated this session');
-    const stored = await t.database.db.select().from(reviews).where(eq(reviews.sessionId, sessionId));
+    const stored = await served.t.database.db.select().from(reviews).where(eq(reviews.sessionId, sessionId));
     expect(stored.map((r) => r.rating)).toEqual([5]);
 
     // Another mentee: the page does not exist for them.
-    const other = await t.createUser('mentee');
+    const other = await served.t.createUser('mentee');
     const stranger = await browser.newPage();
     await logInThroughForm(stranger, other.email);
     const response = await stranger.goto(link!);
@@ -148,34 +123,29 @@ describe('a mentee rates a completed session from the completion email', () => {
   }, 90_000); // A whole flow through several pages with axe: slow when the two cores are busy.
 
   it('the feedback and admin reviews pages fit a phone', async () => {
-    const mentor = await t.createUser('mentor', { name: 'Phone Mentor' });
-    const mentee = await t.createUser('mentee', { name: 'Phone Mentee' });
-    const start = new Date(Date.now() + 96 * 3_600_000);
-    start.setUTCMinutes(0, 0, 0);
-    const made = await createPaidSession({ db: t.database.db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 60 }, now: new Date() });
-    if (!made.ok) throw new Error(made.error);
-    const adminAgent = await t.loginAs('admin');
-    for (const status of ['confirmed', 'completed']) {
-      if (status === 'completed') await endSessionInPast(t.database.db, made.sessionId);
-      expect((await adminAgent.submit(`/admin/sessions/${made.sessionId}/set-status/`, { status }, '/admin/sessions')).statusCode).toBe(303);
-    }
+    const mentor = await served.t.createUser('mentor', { name: 'Phone Mentor' });
+    const mentee = await served.t.createUser('mentee', { name: 'Phone Mentee' });
+    const sessionId = await pendingSession({ db: served.t.database.db, mentor, mentee, start: onTheHour(96) });
+    const adminAgent = await served.t.loginAs('admin');
+    await setStatusAsAdmin(adminAgent, sessionId, 'confirmed');
+    await completeAsAdmin(served.t, adminAgent, sessionId);
     const page = await browser.newPage({ viewport: PHONE });
     await logInThroughForm(page, mentee.email);
-    await page.goto(`/sessions/${made.sessionId}/feedback`);
+    await page.goto(`/sessions/${sessionId}/feedback`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     // Nothing picked: the browser's own check keeps the form from being sent.
     await page.getByRole('button', { name: 'Submit rating' }).click();
-    expect(new URL(page.url()).pathname).toBe(`/sessions/${made.sessionId}/feedback`);
+    expect(new URL(page.url()).pathname).toBe(`/sessions/${sessionId}/feedback`);
     expect(await page.getByRole('radio', { name: '1 star', exact: true }).evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
     await page.locator('label.star-choice').filter({ hasText: '3 stars' }).click();
     await clickAndLoad(page, page.getByRole('button', { name: 'Submit rating' }));
     expect(new URL(page.url()).pathname).toBe('/dashboard');
-    await page.goto(`/sessions/${made.sessionId}/feedback`);
+    await page.goto(`/sessions/${sessionId}/feedback`);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Edit your rating');
     await expectNoAxeViolations(page, 'edit rating on a phone');
 
     const admin = await browser.newPage({ viewport: PHONE });
-    await logInThroughForm(admin, (await t.createUser('admin')).email);
+    await logInThroughForm(admin, (await served.t.createUser('admin')).email);
     await admin.goto('/admin/reviews');
     expect(await admin.getByRole('row').filter({ hasText: 'Phone Mentor' }).count()).toBe(1);
     expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);

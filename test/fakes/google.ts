@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure } from './loopback';
 
 /**
  * A fake Google on 127.0.0.1 for what we use, in Google's wire format:
@@ -10,9 +9,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `POST /v2/spaces`: the Meet REST API's spaces.create; JSON Space in and out; requires
  *   `Authorization: Bearer <a token this fake issued and that has not expired>`, else 401; errors are
  *   Google JSON errors `{ error: { code, message, status } }`.
- * Tests can make the next requests answer 500 or 429, hang, or be processed with the reply lost.
+ * Tests can make the next requests answer 500 or 429, hang, be cut unprocessed, or be processed with the reply lost.
  */
-export type GoogleFailureMode = '500' | '429' | 'hang' | 'lose-reply';
+export type GoogleFailureMode = '500' | '429' | TransportFailure;
 
 export interface FakeSpace {
   name: string;
@@ -29,8 +28,7 @@ export interface GoogleRecordedRequest {
   raw: string;
 }
 
-export class FakeGoogle {
-  port = 0;
+export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailureMode> {
   readonly clientId = 'fake-client-id.apps.googleusercontent.com';
   readonly clientSecret = 'fake-client-secret';
   readonly refreshToken = `1//fake-refresh-${randomBytes(8).toString('hex')}`;
@@ -40,91 +38,53 @@ export class FakeGoogle {
   defaultAccessType = 'OPEN';
   /** Like an account that cannot set the access type: a Space with `config` gets 400 INVALID_ARGUMENT. */
   rejectSpaceConfig = false;
-  /** Every request that reached the server, in order (including failed ones). */
-  requests: GoogleRecordedRequest[] = [];
   /** Every space Google would have created (including those whose reply was lost). */
   spaces: FakeSpace[] = [];
   /** Request bodies of every spaces.create that reached the API (authorised or not). */
   spaceRequests: unknown[] = [];
   tokenRequests = 0;
   private tokens = new Map<string, number>();
-  private failures: GoogleFailureMode[] = [];
-  private server?: Server;
-  private sockets = new Set<Socket>();
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
+  protected override contentType = 'application/json; charset=UTF-8';
 
   get tokenUrl(): string {
     return `${this.url}/token`;
+  }
+
+  /** The app's variables for Google Meet through this fake. */
+  get appEnv(): Record<string, string> {
+    return {
+      MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: this.clientId, GOOGLE_CLIENT_SECRET: this.clientSecret,
+      GOOGLE_REFRESH_TOKEN: this.refreshToken, GOOGLE_MEET_API_URL: `${this.url}/`, GOOGLE_OAUTH_TOKEN_URL: this.tokenUrl,
+    };
   }
 
   get spacesCreated(): number {
     return this.spaces.length;
   }
 
-  /** The next `count` requests (to any path) fail this way. */
-  failNext(mode: GoogleFailureMode, count = 1): void {
-    for (let i = 0; i < count; i++) this.failures.push(mode);
+  protected record(r: LoopbackRequest): GoogleRecordedRequest {
+    return { method: r.method, path: r.path, authorization: r.header('authorization'), contentType: r.header('content-type'), raw: r.raw };
   }
 
-  requestsTo(path: string): GoogleRecordedRequest[] {
-    return this.requests.filter((r) => r.path === path);
+  protected failure(mode: '500' | '429'): Reply {
+    return mode === '500'
+      ? reply(500, googleError(500, 'INTERNAL', 'Internal error encountered. (fake Google, injected)'))
+      : reply(429, googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota). (fake Google, injected)'));
   }
 
-  async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
-        if (!res.headersSent) sendJson(res, 500, googleError(500, 'INTERNAL', String(err)));
-      });
-    });
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-    return this;
+  protected crashed(err: unknown): Reply {
+    return reply(500, googleError(500, 'INTERNAL', String(err)));
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  protected route(r: LoopbackRequest, recorded: GoogleRecordedRequest): Reply {
+    if (r.method === 'POST' && r.path === '/token') return reply(...this.token(r.header('content-type'), r.raw));
+    if (r.method === 'POST' && r.path === '/v2/spaces') return reply(...this.createSpace(r.raw, recorded.authorization));
+    return reply(404, googleError(404, 'NOT_FOUND', `The requested URL ${r.path} was not found on this server.`));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
-    const raw = await readBody(req);
-    const path = (req.url ?? '/').split('?')[0]!;
-    const authorization = header(req, 'authorization');
-    this.requests.push({ method: req.method ?? 'GET', path, authorization, contentType: header(req, 'content-type'), raw });
-
-    const failure = this.failures.shift();
-    if (failure === 'hang') return; // never answer; stop() destroys the socket
-    if (failure === '500') return sendJson(res, 500, googleError(500, 'INTERNAL', 'Internal error encountered. (fake Google, injected)'));
-    if (failure === '429') {
-      return sendJson(res, 429, googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota). (fake Google, injected)'));
-    }
-
-    const [status, body] = this.route(req.method ?? 'GET', path, req, raw, authorization);
-    if (failure === 'lose-reply') {
-      // Processed (a space may now exist), but the answer never arrives.
-      res.socket?.destroy();
-      return;
-    }
-    sendJson(res, status, body);
-  }
-
-  private route(method: string, path: string, req: IncomingMessage, raw: string, authorization: string | undefined): [number, unknown] {
-    if (method === 'POST' && path === '/token') return this.token(req, raw);
-    if (method === 'POST' && path === '/v2/spaces') return this.createSpace(raw, authorization);
-    return [404, googleError(404, 'NOT_FOUND', `The requested URL ${path} was not found on this server.`)];
-  }
-
-  private token(req: IncomingMessage, raw: string): [number, unknown] {
+  private token(contentType: string | undefined, raw: string): [number, unknown] {
     this.tokenRequests++;
-    if (!header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded')) {
+    if (!contentType?.startsWith('application/x-www-form-urlencoded')) {
       return [400, { error: 'invalid_request', error_description: 'Bad Request' }];
     }
     const form = new URLSearchParams(raw);
@@ -198,21 +158,6 @@ function letters(n: number): string {
   return s;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8' });
-  res.end(JSON.stringify(body));
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function reply(status: number, body: unknown): Reply {
+  return { status, body };
 }

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import Stripe from 'stripe';
+import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure } from './loopback';
 
 /**
  * A fake Stripe API on 127.0.0.1 speaking Stripe's wire format for what we use: form-encoded bodies
  * with bracket keys, Bearer auth, Idempotency-Key replay, Stripe-shaped errors, and JSON objects.
- * Tests can make the next requests fail (500), hang, or be processed with the reply lost.
+ * Tests can make the next requests fail (500), hang, be cut unprocessed, or be processed with the reply lost.
  */
-export type FailureMode = '500' | 'hang' | 'lose-reply';
+export type FailureMode = '500' | TransportFailure;
 
 export interface FakeCheckoutSession {
   id: string;
@@ -54,52 +53,12 @@ export interface RecordedRequest {
 
 type Stored = { status: number; body: string; path: string; raw: string };
 
-export class FakeStripe {
-  port = 0;
-  /** Every request that reached the server, in order (including failed and retried ones). */
-  requests: RecordedRequest[] = [];
+export class FakeStripe extends LoopbackFake<RecordedRequest, FailureMode> {
   checkoutSessions = new Map<string, FakeCheckoutSession>();
   /** Each distinct refund Stripe would have made. */
   refunds: FakeRefund[] = [];
   private paymentIntents = new Map<string, { amount: number; currency: string; refunded: number }>();
   private idempotent = new Map<string, Stored>();
-  private failures: FailureMode[] = [];
-  private server?: Server;
-  private sockets = new Set<Socket>();
-
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  /** The next `count` requests fail this way (each retry of the SDK is a request). */
-  failNext(mode: FailureMode, count = 1): void {
-    for (let i = 0; i < count; i++) this.failures.push(mode);
-  }
-
-  requestsTo(path: string): RecordedRequest[] {
-    return this.requests.filter((r) => r.path === path);
-  }
-
-  async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
-        if (!res.headersSent) this.send(res, 500, apiError('api_error', String(err)));
-      });
-    });
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 
   /** The customer pays: the session becomes complete/paid with a new PaymentIntent. Returns the event. */
   completeCheckout(csId: string): StripeEventPayload {
@@ -151,31 +110,24 @@ export class FakeStripe {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
-    const raw = await readBody(req);
-    const path = (req.url ?? '/').split('?')[0]!;
-    const idempotencyKey = header(req, 'idempotency-key');
-    const authorization = header(req, 'authorization');
-    const params = parseForm(raw);
-    this.requests.push({ method: req.method ?? 'GET', path, idempotencyKey, authorization, params, raw });
-
-    const failure = this.failures.shift();
-    if (failure === 'hang') return; // never answer; stop() destroys the socket
-    if (failure === '500') return this.send(res, 500, apiError('api_error', 'An unknown error occurred (fake Stripe, injected).'));
-
-    const result = this.route(req.method ?? 'GET', path, params, raw, authorization, idempotencyKey);
-    if (failure === 'lose-reply') {
-      // Processed (and stored under the key), but the answer never arrives.
-      res.socket?.destroy();
-      return;
-    }
-    res.setHeader('Request-Id', `req_${token()}`);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.writeHead(result.status, { 'Content-Type': 'application/json' });
-    res.end(result.body);
+  protected record(r: LoopbackRequest): RecordedRequest {
+    return { method: r.method, path: r.path, idempotencyKey: r.header('idempotency-key'), authorization: r.header('authorization'), params: parseForm(r.raw), raw: r.raw };
   }
 
-  private route(method: string, path: string, params: Record<string, unknown>, raw: string, authorization: string | undefined, key: string | undefined): Stored & { replayed?: boolean } {
+  protected failure(): Reply {
+    return { status: 500, body: apiError('api_error', 'An unknown error occurred (fake Stripe, injected).') };
+  }
+
+  protected crashed(err: unknown): Reply {
+    return { status: 500, body: apiError('api_error', String(err)) };
+  }
+
+  protected route(_request: LoopbackRequest, r: RecordedRequest): Reply {
+    const result = this.respond(r.method, r.path, r.params, r.raw, r.authorization, r.idempotencyKey);
+    return { status: result.status, body: result.body, headers: { 'Request-Id': `req_${token()}`, ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}) } };
+  }
+
+  private respond(method: string, path: string, params: Record<string, unknown>, raw: string, authorization: string | undefined, key: string | undefined): Stored & { replayed?: boolean } {
     const answer = (status: number, body: unknown): Stored => ({ status, body: JSON.stringify(body), path, raw });
     if (!authorization?.startsWith('Bearer sk_')) {
       return answer(401, apiError('invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.'));
@@ -271,11 +223,6 @@ export class FakeStripe {
     this.refunds.push(refund);
     return { status: 200, body: refund };
   }
-
-  private send(res: ServerResponse, status: number, body: unknown) {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(body));
-  }
 }
 
 export interface StripeEventPayload {
@@ -306,20 +253,6 @@ function apiError(type: string, message: string, param?: string, code?: string) 
 
 function token(length = 14): string {
   return randomBytes(length).toString('base64url').replace(/[-_]/g, 'x').slice(0, length);
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**
