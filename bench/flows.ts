@@ -106,7 +106,8 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
     const loop = async (p: Awaited<ReturnType<typeof person>>) => {
       const tok = await p.agent.csrfToken();
       while (Date.now() < deadline) {
-        const start = new Date(Math.ceil((next += 3_600_000) / 1_800_000) * 1_800_000);
+        next += 3_600_000;
+        const start = new Date(Math.ceil(next / 1_800_000) * 1_800_000);
         const booked = await p.agent.post(`/mentors/${payMentor.id}/book`, { _csrf: tok, startsAt: start.toISOString(), durationMinutes: '30' });
         if (booked.statusCode !== 303) continue;
         const paid = await p.agent.post(`${booked.headers.location}/pay`, { _csrf: tok, amount_cents: String(payPrice), currency: 'usd' });

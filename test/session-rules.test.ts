@@ -18,7 +18,8 @@ const openMentor = () => createOpenMentor(t);
 
 let hoursAhead = 24;
 function freshSlot(): Date {
-  const d = new Date(Date.now() + (hoursAhead += 3) * HOUR);
+  hoursAhead += 3;
+  const d = new Date(Date.now() + hoursAhead * HOUR);
   d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
   if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
   return d;

@@ -29,7 +29,8 @@ const openMentor = () => createOpenMentor(t);
 let hoursAhead = 24;
 /** A different bookable slot for each call, so tests sharing one mentor never collide. */
 function freshSlot(): Date {
-  const d = new Date(Date.now() + (hoursAhead += 3) * 3_600_000);
+  hoursAhead += 3;
+  const d = new Date(Date.now() + hoursAhead * 3_600_000);
   d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60, 0, 0);
   // Availability windows end at midnight: a 60-minute session cannot start at 23:30 (or later).
   if (d.getUTCHours() >= 23) d.setUTCHours(d.getUTCHours() + 2);
@@ -81,7 +82,7 @@ describe('Stripe checkout', () => {
 
     const sent = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${session.id}`);
     expect(sent).toHaveLength(1);
-    const p = sent[0]!.params as Record<string, any>;
+    const p = sent[0]!.params as { line_items: { price_data: { product_data: { name: string } } }[]; success_url: string; expires_at: string };
     expect(sent[0]!.authorization).toBe('Bearer sk_test_x');
     // The wire format: form-encoded bracket keys.
     expect(sent[0]!.raw).toContain('line_items[0][price_data][currency]=usd');
@@ -89,7 +90,7 @@ describe('Stripe checkout', () => {
       mode: 'payment', client_reference_id: session.id, metadata: { session_id: session.id }, customer_email: mentee.user.email,
       line_items: [{ price_data: { currency: 'usd', unit_amount: '6000' }, quantity: '1' }],
     });
-    expect(p.line_items[0].price_data.product_data.name).toContain('60-minute mentoring session');
+    expect(p.line_items[0]!.price_data.product_data.name).toContain('60-minute mentoring session');
     expect(p.success_url).toBe(`http://localhost:3000/dashboard?paid=${session.id}`);
     const expiresAt = Number(p.expires_at);
     expect(expiresAt - before).toBeGreaterThanOrEqual(30 * 60);

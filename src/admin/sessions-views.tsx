@@ -40,6 +40,7 @@ export function AdminSessionsPage(props: {
   return (
     <Layout ctx={props.ctx} title="Sessions" wide>
       <h1>Sessions</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/admin/sessions" class="search filters-form" role="search">
         <div class="field"><label for="q">Name or email</label><input id="q" name="q" type="search" value={query.q ?? ''} /></div>
         <div class="field"><label for="from">Starting from</label><input id="from" name="from" type="date" value={query.from ?? ''} /></div>

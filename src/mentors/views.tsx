@@ -23,6 +23,7 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
   return (
     <Layout ctx={props.ctx} title="Find a mentor" wide>
       <h1>Find a mentor</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/mentors" class="search" role="search">
         <div class="field">
           <label for="q">Name or skill</label>

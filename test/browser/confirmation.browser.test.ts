@@ -8,7 +8,7 @@ import { createMeetingProvider } from '../../src/meetings';
 import { createDueMeetings } from '../../src/meetings/create-due';
 import type { TestApp } from '../helpers/app';
 import { FakeSmtp } from '../fakes/smtp';
-import { eventually, startTestWorker } from '../helpers/worker';
+import { startTestWorker } from '../helpers/worker';
 import { endSessionInPast } from '../helpers/sessions';
 import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, serveApp, useBrowser } from './browser';
 
