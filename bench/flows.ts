@@ -13,7 +13,7 @@ import { openPostgres } from '../src/db/client';
 import { availabilityWindows, mentorProfiles } from '../src/db/schema';
 import { startWorker } from '../src/jobs/worker';
 import { createMailTransport } from '../src/mail';
-import { Agent } from '../test/helpers/app';
+import { Agent } from '../tools/agent';
 import { generate } from './generate';
 
 const silent = { info() {}, warn() {}, error() {} };

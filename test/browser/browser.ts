@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
-import { launchBrowser } from './chromium';
+import { launchBrowser } from '../../tools/chromium';
 
 export { launchBrowser };
 
