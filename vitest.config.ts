@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     globalSetup: ['test/setup/global.ts'],
-    setupFiles: ['test/setup/console.ts'],
+    setupFiles: ['test/setup/console.ts', 'test/setup/isolation.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
