@@ -28,6 +28,8 @@ async function hold(options: { payments?: PaymentProvider; mentorId?: string } =
   const mentorId = options.mentorId ?? (await openMentor()).id;
   const mentee = await t.createUser('mentee');
   const start = new Date(Math.ceil((t.clock.now().getTime() + 48 * 3_600_000) / 1_800_000) * 1_800_000 + (slot++ % 6) * 1_800_000);
+  // Availability windows end at midnight, so a 60-minute session cannot start at 23:30: past midnight instead.
+  if (start.getUTCHours() === 23) start.setUTCHours(24);
   const result = await bookSession({
     db: t.database.db, payments: options.payments ?? t.app.services.payments, appUrl: t.config.appUrl, now: t.clock.now(),
     mentee: { id: mentee.id, email: mentee.email, name: 'Mentee' }, input: { mentorId, startsAt: start.toISOString(), durationMinutes: 60 },
