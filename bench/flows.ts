@@ -13,7 +13,7 @@ import { openPostgres } from '../src/db/client';
 import { availabilityWindows, mentorProfiles } from '../src/db/schema';
 import { startWorker } from '../src/jobs/worker';
 import { createMailTransport } from '../src/mail';
-import { Agent } from '../test/helpers/app';
+import { Agent } from '../tools/agent';
 import { generate } from './generate';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -106,7 +106,8 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
     const loop = async (p: Awaited<ReturnType<typeof person>>) => {
       const tok = await p.agent.csrfToken();
       while (Date.now() < deadline) {
-        const start = new Date(Math.ceil((next += 3_600_000) / 1_800_000) * 1_800_000);
+        next += 3_600_000;
+        const start = new Date(Math.ceil(next / 1_800_000) * 1_800_000);
         const booked = await p.agent.post(`/mentors/${payMentor.id}/book`, { _csrf: tok, startsAt: start.toISOString(), durationMinutes: '30' });
         if (booked.statusCode !== 303) continue;
         const paid = await p.agent.post(`${booked.headers.location}/pay`, { _csrf: tok, amount_cents: String(payPrice), currency: 'usd' });

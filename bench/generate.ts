@@ -35,7 +35,10 @@ export interface GeneratedData {
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 async function copyRows(client: pg.PoolClient, table: string, columns: string[], rows: Iterable<string[]>) {
@@ -44,9 +47,9 @@ async function copyRows(client: pg.PoolClient, table: string, columns: string[],
     let buf: string[] = [];
     for (const r of rows) {
       buf.push(r.map(esc).join('\t'));
-      if (buf.length >= 5000) { yield buf.join('\n') + '\n'; buf = []; }
+      if (buf.length >= 5000) { yield `${buf.join('\n')}\n`; buf = []; }
     }
-    if (buf.length) yield buf.join('\n') + '\n';
+    if (buf.length) yield `${buf.join('\n')}\n`;
   }
   await pipeline(Readable.from(lines()), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)));
 }

@@ -39,7 +39,7 @@ function pagesTable(ceiling: PageResult, pages: PageResult[]): string {
 
 function record(text: string) {
   console.log(text);
-  appendFileSync(RESULTS, text + '\n');
+  appendFileSync(RESULTS, `${text}\n`);
 }
 
 async function pagesAt(sessions: number) {

@@ -18,7 +18,7 @@ import { createMailboxTransport } from '../src/mail/mailbox';
 import { createMeetingProvider } from '../src/meetings';
 import { createDueMeetings } from '../src/sessions/rooms';
 import { confirmSession } from '../src/sessions/transitions';
-import { launchBrowser } from '../test/browser/chromium';
+import { launchBrowser } from '../tools/chromium';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;

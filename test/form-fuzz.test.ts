@@ -48,7 +48,7 @@ function routesOf(app: FastifyInstance): Route[] {
   const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
     const m = /^((?:[│ ] {3})*)(?:[├└]── )?(\S+)(?: \(([A-Z, ]+)\))?$/.exec(line.trimEnd());
-    if (!m || !m[2]) continue;
+    if (!m?.[2]) continue;
     const depth = m[1]!.length / 4;
     stack.length = depth;
     const parent = stack.at(-1) ?? '';
@@ -149,7 +149,7 @@ const encode = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-
 
 type Body = { kind: 'form' | 'json' | 'other'; csrf: 'valid' | 'missing' | 'wrong'; fields: [string, unknown][]; raw: string[]; contentType?: string };
 
-const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeHtml = (v: string) => v.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** What a browser could send for each field of a form: its values, its options, or one that fits its type. */
 function validValues(html: string): Map<string, string[]> {
@@ -160,16 +160,16 @@ function validValues(html: string): Map<string, string[]> {
     if (!name || name === '_csrf') continue;
     const type = /type="([^"]+)"/.exec(tag)?.[1] ?? 'text';
     const value = /value="([^"]*)"/.exec(tag)?.[1];
-    if (value !== undefined) add(name, unescape(value));
+    if (value !== undefined) add(name, unescapeHtml(value));
     if (type === 'email') add(name, 'someone.new@example.com');
     if (type === 'password') add(name, 'correct horse battery staple');
     if (type === 'number') add(name, /min="([^"]+)"/.exec(tag)?.[1] ?? '1');
     if (type === 'text' || type === 'search') add(name, 'Plain words');
   }
   for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    for (const o of m[2]!.matchAll(/<option[^>]*value="([^"]*)"/g)) add(m[1]!, unescape(o[1]!));
+    for (const o of m[2]!.matchAll(/<option[^>]*value="([^"]*)"/g)) add(m[1]!, unescapeHtml(o[1]!));
   }
-  for (const m of html.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) add(m[1]!, unescape(m[2]!) || 'Plain words');
+  for (const m of html.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) add(m[1]!, unescapeHtml(m[2]!) || 'Plain words');
   return out;
 }
 

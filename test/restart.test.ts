@@ -38,7 +38,7 @@ it('an email committed before the process was killed is delivered after restart,
   await smtp.up();
   const second = await spawnApp(env);
   try {
-    await smtp.waitFor(() => smtp.to(email).length > 0, 30_000).catch((e) => { throw new Error(e.message + '\n' + first.output() + '\n---\n' + second.output()); });
+    await smtp.waitFor(() => smtp.to(email).length > 0, 30_000).catch((e) => { throw new Error(`${e.message}\n${first.output()}\n---\n${second.output()}`); });
     await new Promise((r) => setTimeout(r, 1500)); // more polls: no second copy
     expect(smtp.to(email)).toHaveLength(1);
     expect(smtp.to(email)[0]!.parsed.subject).toBe('Welcome to CodeMentorHub');

@@ -11,7 +11,7 @@ import { processDueRefunds } from '../src/payments/refunds';
 import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
 import { FakeGoogle } from './fakes/google';
 import { FakeStripe, signedWebhook, type StripeEventPayload } from './fakes/stripe';
-import { Agent, buildTestApp, TEST_PASSWORD, type TestApp } from './helpers/app';
+import { type Agent, buildTestApp, TEST_PASSWORD, type TestApp } from './helpers/app';
 import { onPostgres } from './helpers/db';
 import { silentLogger } from './helpers/worker';
 
@@ -208,7 +208,7 @@ const pay = (s: number, deliverNow: boolean): Step => ({
     }
     const [row] = await db().select({ ref: sessions.checkoutRef }).from(sessions).where(eq(sessions.id, target.id));
     const cs = row?.ref ? stripe.checkoutSessions.get(row.ref) : undefined;
-    if (!cs || cs.status !== 'open') return; // Stripe's page no longer takes a payment
+    if (cs?.status !== 'open') return; // Stripe's page no longer takes a payment
     const payload = stripe.completeCheckout(cs.id);
     m.events.push({ payload, delivered: deliverNow });
     if (deliverNow) await deliverEvent(c, payload, 'pay');
@@ -222,7 +222,7 @@ const abandonCheckout = (s: number): Step => ({
     const { id } = pick(m.sessions, s);
     const [row] = await db().select({ ref: sessions.checkoutRef }).from(sessions).where(eq(sessions.id, id));
     const cs = row?.ref ? stripe.checkoutSessions.get(row.ref) : undefined;
-    if (!cs || cs.status !== 'open') return;
+    if (cs?.status !== 'open') return;
     const payload = stripe.expireCheckout(cs.id);
     m.events.push({ payload, delivered: true });
     await deliverEvent(c, payload, 'checkout expired');

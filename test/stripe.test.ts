@@ -68,7 +68,7 @@ describe('Stripe checkout', () => {
 
     const sent = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${session.id}`);
     expect(sent).toHaveLength(1);
-    const p = sent[0]!.params as Record<string, any>;
+    const p = sent[0]!.params as { line_items: { price_data: { product_data: { name: string } } }[]; success_url: string; expires_at: string };
     expect(sent[0]!.authorization).toBe('Bearer sk_test_x');
     // The wire format: form-encoded bracket keys.
     expect(sent[0]!.raw).toContain('line_items[0][price_data][currency]=usd');
@@ -76,7 +76,7 @@ describe('Stripe checkout', () => {
       mode: 'payment', client_reference_id: session.id, metadata: { session_id: session.id }, customer_email: mentee.user.email,
       line_items: [{ price_data: { currency: 'usd', unit_amount: '6000' }, quantity: '1' }],
     });
-    expect(p.line_items[0].price_data.product_data.name).toContain('60-minute mentoring session');
+    expect(p.line_items[0]!.price_data.product_data.name).toContain('60-minute mentoring session');
     expect(p.success_url).toBe(`http://localhost:3000/dashboard?paid=${session.id}`);
     const expiresAt = Number(p.expires_at);
     expect(expiresAt - before).toBeGreaterThanOrEqual(30 * 60);

@@ -33,7 +33,9 @@ export async function logIn(options: LogInOptions): Promise<LoginResult> {
 
   const user = email ? await findUserByEmail(db, email) : null;
   const password = options.password.slice(0, 200);
-  const valid = user ? await options.hasher.verify(password, user.passwordHash) : (await options.hasher.dummyVerify(password), false);
+  let valid = false;
+  if (user) valid = await options.hasher.verify(password, user.passwordHash);
+  else await options.hasher.dummyVerify(password);
   if (!user || !valid) {
     await recordLoginFailure({ db, email, ip, now });
     return { ok: false, reason: 'invalid' };

@@ -41,6 +41,7 @@ export function AdminSessionsPage(props: {
   return (
     <Layout ctx={props.ctx} title="Sessions" wide>
       <h1>Sessions</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/admin/sessions" class="search filters-form" role="search">
         <Field id="q" name="q" label="Name or email" type="search" value={query.q} />
         <Field id="from" name="from" label="Starting from" type="date" value={query.from} />

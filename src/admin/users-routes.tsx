@@ -59,6 +59,7 @@ function AdminUsers(props: { ctx: PageContext; rows: UserRow[]; q: string }) {
   return (
     <Layout ctx={props.ctx} title="Users" wide>
       <h1>Users</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/admin/users" class="search filters-form" role="search">
         <Field id="q" name="q" label="Name or email" type="search" value={props.q} />
         <button type="submit" class="btn">Search</button>

@@ -25,6 +25,7 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
   return (
     <Layout ctx={props.ctx} title="Find a mentor" wide>
       <h1>Find a mentor</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/mentors" class="search" role="search">
         <Field id="q" name="q" label="Name or skill" type="search" value={props.q} placeholder="e.g. TypeScript" />
         <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={props.max} inputmode="numeric" />

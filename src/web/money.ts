@@ -10,6 +10,9 @@ const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 export function formatMoney(cents: number, currency: string): string {
   if (!CURRENCY_CODE.test(currency)) return `${(cents / 100).toFixed(2)} (${currency.slice(0, 12) || 'no currency'})`;
   let f = moneyFormats.get(currency);
-  if (!f) moneyFormats.set(currency, (f = new Intl.NumberFormat('en-US', { style: 'currency', currency })));
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    moneyFormats.set(currency, f);
+  }
   return f.format(cents / 100);
 }

@@ -8,5 +8,5 @@ export function sendPage(reply: FastifyReply, page: VNode, status = 200): Fastif
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send('<!doctype html>' + render(page));
+    .send(`<!doctype html>${render(page)}`);
 }

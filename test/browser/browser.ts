@@ -7,7 +7,7 @@ import { FakeSmtp } from '../fakes/smtp';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
 import { freePort } from '../helpers/process';
 import { runWorker } from '../helpers/scenario';
-import { launchBrowser } from './chromium';
+import { launchBrowser } from '../../tools/chromium';
 
 export { launchBrowser };
 

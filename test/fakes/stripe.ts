@@ -52,6 +52,8 @@ export interface RecordedRequest {
 }
 
 type Stored = { status: number; body: string; path: string; raw: string };
+/** A decoded line item as a client sent it: any field may be missing or mistyped. */
+type LineItem = { quantity?: unknown; price_data?: { currency?: unknown; unit_amount?: unknown; product_data?: { name?: unknown } } } | undefined;
 
 export class FakeStripe extends LoopbackFake<RecordedRequest, FailureMode> {
   checkoutSessions = new Map<string, FakeCheckoutSession>();
@@ -160,7 +162,7 @@ export class FakeStripe extends LoopbackFake<RecordedRequest, FailureMode> {
     if (!Array.isArray(items) || items.length === 0) return invalid('Missing required param: line_items.', 'line_items');
     let total = 0;
     let currency = '';
-    for (const [i, item] of (items as Record<string, any>[]).entries()) {
+    for (const [i, item] of (items as LineItem[]).entries()) {
       const pd = item?.price_data;
       const unit = Number(pd?.unit_amount);
       const qty = Number(item?.quantity);
@@ -177,7 +179,7 @@ export class FakeStripe extends LoopbackFake<RecordedRequest, FailureMode> {
     let expiresAt = now + 24 * 3600;
     if (p.expires_at !== undefined) {
       expiresAt = Number(p.expires_at);
-      if (!Number.isInteger(expiresAt)) return invalid('Invalid integer: ' + String(p.expires_at), 'expires_at');
+      if (!Number.isInteger(expiresAt)) return invalid(`Invalid integer: ${String(p.expires_at)}`, 'expires_at');
       if (expiresAt < now + 30 * 60) return invalid('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
       if (expiresAt > now + 24 * 3600) return invalid('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
     }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openPglite, openPostgres } from '../../src/db/client';
@@ -50,18 +50,42 @@ export default async function setup(project: TestProject) {
       await admin.end();
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'cmh-test-'));
+  project.provide('pgliteSnapshot', await pgliteSnapshot());
+  project.provide('pgTemplate', '');
+  project.provide('pgPrefix', '');
+}
+
+/**
+ * The migrated PGlite data dir as a tar file. A fresh PGlite spends ~10 s in initdb, so the
+ * snapshot is kept between runs, named after what it is made of: the migrations, the code that
+ * opens and migrates the database, and the PGlite and Drizzle versions. A change to any makes a new one.
+ */
+async function pgliteSnapshot(): Promise<string> {
+  const migrations = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
+  const hash = createHash('sha256');
+  for (const file of ['node_modules/@electric-sql/pglite/package.json', 'node_modules/drizzle-orm/package.json', 'src/db/client.ts', 'src/db/migrate.ts']) {
+    hash.update(readFileSync(new URL(`../../${file}`, import.meta.url)));
+  }
+  for (const dir of [migrations, join(migrations, 'meta')]) {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.endsWith('.sql') || name.endsWith('.json')) hash.update(name).update(readFileSync(join(dir, name)));
+    }
+  }
+  const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/codementorhub/', import.meta.url));
+  const file = join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (existsSync(file)) return file;
+
   const database = await openPglite({});
   await migrateForTests(database);
   const client = (database.db as unknown as { $client: { dumpDataDir(c: 'none'): Promise<Blob> } }).$client;
   const blob = await client.dumpDataDir('none');
-  const file = join(dir, 'snapshot.tar');
-  writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
   await database.close();
-  project.provide('pgliteSnapshot', file);
-  project.provide('pgTemplate', '');
-  project.provide('pgPrefix', '');
-  return () => rmSync(dir, { recursive: true, force: true });
+  mkdirSync(cacheDir, { recursive: true });
+  // Written aside and renamed: a run that stops half-way never leaves half a snapshot behind.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+  renameSync(partial, file);
+  return file;
 }
 
 export function withDatabase(url: string, name: string): string {

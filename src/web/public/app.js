@@ -3,7 +3,7 @@
   'use strict';
   // Send the browser's time zone with forms that ask for it (sign-up, booking).
   var tz;
-  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { tz = ''; }
+  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (_e) { tz = ''; }
   document.querySelectorAll('input[data-detect-timezone]').forEach(function (input) {
     if (!input.value && tz) input.value = tz;
   });
