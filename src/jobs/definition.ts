@@ -32,6 +32,7 @@ export interface JobDefinition<P = unknown, S = object> {
   singletonKey?: (data: P) => string;
   /** Cron expression (UTC) for sweeps. */
   cron?: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler returns nothing, or a note kept as the job's output
   handler: (data: P, run: JobRun & S) => Promise<string | void>;
 }
 

@@ -12,6 +12,7 @@ import { sendRefundJob } from './definitions/send-refund';
 
 /** Every job the worker runs. A new kind of background work is one file in definitions/ and one line here. */
 // `any`: each definition needs its own services (providers, transport); the worker passes them all.
+// biome-ignore lint/suspicious/noExplicitAny: see above; each definition checks its own payload with zod
 export const jobs: JobDefinition<any, any>[] = [
   createRoomJob, sendRefundJob, deliverEmailJob,
   purgeExpiredSessionsJob, expireLapsedHoldsJob, sendDueRemindersJob, expireUnansweredRequestsJob,

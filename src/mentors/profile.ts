@@ -179,7 +179,7 @@ export async function lockMentorForEdit(tx: Tx, mentorId: string, actorId: strin
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(eq(mentorProfiles.userId, mentorId))
     .for('update', { of: mentorProfiles });
-  if (!mentor || mentor.role !== 'mentor') return notFound;
+  if (mentor?.role !== 'mentor') return notFound;
   if (actorId === mentorId) return { ok: true };
   const [actor] = await tx.select({ role: users.role }).from(users).where(eq(users.id, actorId));
   return actor?.role === 'admin' ? { ok: true } : forbidden;

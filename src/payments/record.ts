@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, } from 'drizzle-orm';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { exclusionConstraint } from '../db/errors';

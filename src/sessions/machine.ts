@@ -100,6 +100,7 @@ export interface TransitionOptions<E extends object> {
   /** Columns set with the status (confirmedAt, cancelledBy, …). */
   set?: Partial<typeof sessions.$inferInsert>;
   /** What the change causes (refunds, emails), written in its transaction; `from` is the status it replaced. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most effects add nothing to the result
   effects?: (tx: Tx, row: typeof sessions.$inferSelect, from: SessionStatus) => Promise<E | void>;
   /** Extra facts for the audit row (e.g. the reason given). */
   audit?: Record<string, unknown>;

@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { meetingAccesses, sessions } from '../../src/db/schema';
-import { eventually } from '../helpers/worker';
 import { endSessionInPast } from '../helpers/sessions';
 import { makeDueRooms, mailsTo, onTheHour, pendingSession as paidPendingSession, setStatusAsAdmin } from '../helpers/scenario';
 import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';

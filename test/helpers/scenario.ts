@@ -53,7 +53,11 @@ export function bookableSlot(hoursAhead: number): Date {
 
 /** A different bookable slot on each call, 3 hours apart, so tests sharing one mentor never collide. */
 export function slotSequence(hoursAhead = 24): () => Date {
-  return () => bookableSlot((hoursAhead += 3));
+  let ahead = hoursAhead;
+  return () => {
+    ahead += 3;
+    return bookableSlot(ahead);
+  };
 }
 
 /** A mentee books from the mentor's page, as its form does: a held, unpaid session (the answer redirects to the checkout). */

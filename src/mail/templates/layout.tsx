@@ -3,7 +3,7 @@ import { render } from 'preact-render-to-string';
 
 /** Email HTML: a table-free single column with inline styles, which every mail client renders. */
 export function renderEmailHtml(props: { title: string; footer: string; children: ComponentChildren }): string {
-  return '<!doctype html>' + render(
+  return `<!doctype html>${render(
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
@@ -19,5 +19,5 @@ export function renderEmailHtml(props: { title: string; footer: string; children
         <p style="max-width:560px;margin:16px auto 0;font-size:12px;color:#616e7c">{props.footer}</p>
       </body>
     </html>,
-  );
+  )}`;
 }
