@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { emailOutbox, sessions, type Role } from '../db/schema';
-import { queueParticipantEmails } from './emails';
+import { queueParticipantEmails, sessionFacts } from './emails';
 import { loadSessionPeople } from './participants';
 
 /**
@@ -32,10 +32,9 @@ export async function queueCancellationEmails(tx: Tx, options: {
     template: 'session-cancelled',
     dedupeKey: (person) => `session-cancelled:${sessionId}:${person.role}`,
     payload: (person) => ({
-      sessionId, kind: options.kind, role: person.role, recipientName: person.name, otherName: person.other,
+      ...sessionFacts(sessionId, person, p), kind: options.kind,
       mentorName: p.mentorName, menteeName: p.menteeName,
       by: !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other',
-      startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
       refund: options.refund, paid: Boolean(s?.paidAt), amountCents: p.priceCents, currency: p.currency,
       invite: invited.has(confirmationKey(person.role)) ? { meetingUrl: s?.meetingUrl ?? null, attendees } : null,
     }),

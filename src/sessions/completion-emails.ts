@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client';
-import { queueParticipantEmails } from './emails';
+import { queueParticipantEmails, sessionFacts } from './emails';
 
 /**
  * "Thanks for your session - CodeMentorHub" to each participant, in their own zone, written in the
@@ -11,8 +11,7 @@ export async function queueCompletionEmails(tx: Tx, options: { sessionId: string
     template: 'session-completed',
     dedupeKey: (person) => `session-completed:${options.sessionId}:${person.role}`,
     payload: (person, p) => ({
-      sessionId: options.sessionId, role: person.role, recipientName: person.name, otherName: person.other,
-      startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+      ...sessionFacts(options.sessionId, person, p),
     }),
   });
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client';
 import type { MeetingProviderName } from '../meetings/provider';
-import { queueParticipantEmails } from './emails';
+import { queueParticipantEmails, sessionFacts } from './emails';
 
 /**
  * "Session Confirmed - CodeMentorHub" to each participant, in their own zone, written in the
@@ -12,8 +12,7 @@ export async function queueConfirmationEmails(tx: Tx, options: { sessionId: stri
     template: 'session-confirmed',
     dedupeKey: (person) => `session-confirmed:${options.sessionId}:${person.role}`,
     payload: (person, p) => ({
-      sessionId: options.sessionId, role: person.role, recipientName: person.name, otherName: person.other,
-      startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+      ...sessionFacts(options.sessionId, person, p),
       meetingUrl: options.meetingUrl, provider: options.provider,
       attendees: [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }],
     }),

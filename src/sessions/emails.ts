@@ -28,3 +28,11 @@ export async function queueParticipantEmails<T extends TemplateName>(tx: Tx, opt
   }
   return recipients.length;
 }
+
+/** What every email about one session says of it, as this participant sees it (their name, zone, the other person). */
+export function sessionFacts(sessionId: string, person: Participant, people: SessionPeople) {
+  return {
+    sessionId, role: person.role, recipientName: person.name, otherName: person.other,
+    startsAt: people.startsAt.toISOString(), durationMinutes: people.durationMinutes, timezone: person.timezone,
+  };
+}

@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { emailOutbox, sessions } from '../db/schema';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
-import { queueParticipantEmails } from './emails';
+import { queueParticipantEmails, sessionFacts } from './emails';
 import { SYSTEM, transition } from './machine';
 
 const HOUR = 3_600_000;
@@ -58,8 +58,7 @@ export async function sendDueReminders(options: { db: Db; now: Date }): Promise<
         template: 'session-reminder',
         dedupeKey: (person) => reminderKey(candidate.kind, candidate.id, person.role),
         payload: (person, p) => ({
-          sessionId: candidate.id, kind: candidate.kind, role: person.role, recipientName: person.name, otherName: person.other,
-          startsAt: p.startsAt.toISOString(), durationMinutes: p.durationMinutes, timezone: person.timezone,
+          ...sessionFacts(candidate.id, person, p), kind: candidate.kind,
           leadMinutes: Math.round((p.startsAt.getTime() - now.getTime()) / 60_000),
           meetingUrl: s.meetingUrl, provider: s.meetingProvider,
         }),
