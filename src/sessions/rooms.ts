@@ -1,15 +1,25 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/record';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { createRoomJob } from '../jobs/definitions/create-room';
-import { runQueuedJobs } from '../jobs/queue';
-import type { MeetingProvider } from '../meetings/provider';
+import { queueJob, runQueuedJobs } from '../jobs/queue';
+import type { MeetingProvider, MeetingProviderName } from '../meetings/provider';
 import { queueConfirmationEmails } from './confirmation-emails';
 
 const mentor = alias(users, 'mentor');
 const mentee = alias(users, 'mentee');
+
+/**
+ * In the confirming transaction: the room job is queued with the confirmation (so a commit always has
+ * its room coming, even if this process dies next); with no provider there is no room to wait for, so
+ * the confirmation emails go in this transaction.
+ */
+export async function prepareRoom(tx: Tx, options: { sessionId: string; provider: MeetingProviderName }): Promise<void> {
+  if (options.provider === 'none') await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: null, provider: 'none' });
+  else await queueJob(tx, createRoomJob, { sessionId: options.sessionId });
+}
 
 /**
  * The room job (sessions.create-room): makes the meeting room of a confirmed session that has none

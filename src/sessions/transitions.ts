@@ -1,40 +1,26 @@
-import type { Db, Tx } from '../db/client';
-import type { sessions } from '../db/schema';
+import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import type { MeetingProviderName } from '../meetings/provider';
-import { createRoomJob } from '../jobs/definitions/create-room';
-import { queueJob } from '../jobs/queue';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
 import { queueCompletionEmails } from './completion-emails';
-import { queueConfirmationEmails } from './confirmation-emails';
 import { transition, type Actor, type TransitionResult } from './machine';
+import { prepareRoom } from './rooms';
 import { refundOnCancel } from './refund-policy';
 
 /** What people do to a session, each one verb of the state machine (machine.ts) with its effects. */
 
 /**
- * Mentor "Accept session" or admin "Confirm": pending → confirmed. The meeting room is made right
- * after by the room job (sessions/rooms.ts); with no provider, the emails go now.
+ * Mentor "Accept session" or admin "Confirm": pending → confirmed, and the session's meeting room
+ * (rooms.ts): made by the room job right after, or, with no provider, the emails go now.
  */
 export function confirmSession(options: { db: Db; sessionId: string; actor: Actor; meetingProvider: MeetingProviderName; now: Date; ip?: string | null }): Promise<TransitionResult> {
-  const { actor, now } = options;
+  const { actor, now, meetingProvider } = options;
   return transition({
     ...options, verb: actor.role === 'mentor' ? 'accept' : 'confirm',
-    set: { confirmedAt: now, confirmedBy: actor.id, ...meetingRoomOnConfirm(options) },
-    effects: (tx, row) => emailsOnConfirm(tx, row, options),
+    set: { confirmedAt: now, confirmedBy: actor.id, meetingProvider },
+    effects: (tx, row) => prepareRoom(tx, { sessionId: row.id, provider: meetingProvider }),
   });
-}
-
-// The meeting room of a confirmation: the session records which provider makes it and the room job is
-// queued with it; with no provider there is no room to wait for, so the emails go in this transaction.
-function meetingRoomOnConfirm(options: { meetingProvider: MeetingProviderName }): Partial<typeof sessions.$inferInsert> {
-  return { meetingProvider: options.meetingProvider };
-}
-
-async function emailsOnConfirm(tx: Tx, row: typeof sessions.$inferSelect, options: { meetingProvider: MeetingProviderName }): Promise<void> {
-  if (options.meetingProvider === 'none') await queueConfirmationEmails(tx, { sessionId: row.id, meetingUrl: null, provider: 'none' });
-  else await queueJob(tx, createRoomJob, { sessionId: row.id });
 }
 
 /**
