@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseMailbox, type Mailbox } from './mail/address';
+import { MEETING_PROVIDERS } from './meetings/provider';
 
 /**
  * The environment, parsed once into one typed Config. Every variable of the
@@ -55,7 +56,7 @@ export const envSchema = z.object({
       if (!box) ctx.addIssue({ code: 'custom', message: 'must be an address such as "Name <no-reply@example.com>"' });
       return box as Mailbox;
     }),
-  MEETING_PROVIDER: z.enum(['google-meet', 'jitsi', 'none']).default('jitsi'),
+  MEETING_PROVIDER: z.enum(MEETING_PROVIDERS).default('jitsi'),
   JITSI_BASE_URL: url(['http:', 'https:']).default('https://meet.jit.si'),
   JITSI_APP_ID: z.string().min(1).optional(),
   JITSI_APP_SECRET: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 /** What MEETING_PROVIDER names, and what a session stores as its meeting_provider. */
-export type MeetingProviderName = 'google-meet' | 'jitsi' | 'none';
+export const MEETING_PROVIDERS = ['google-meet', 'jitsi', 'none'] as const;
+export type MeetingProviderName = (typeof MEETING_PROVIDERS)[number];
 
 /** A meeting room provider, in our own terms. Google Meet, Jitsi and "none" implement it. */
 export interface MeetingProvider {
