@@ -5,6 +5,7 @@ import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
+import { loadAttendance } from '../sessions/attendance';
 import { countByStatus, listAdminSessions, loadSessionDetail, parseFilters } from './sessions-queries';
 import { AdminSessionDetail, AdminSessionsPage, type ListQuery } from './sessions-views';
 
@@ -29,7 +30,8 @@ export async function adminSessionRoutes(app: FastifyInstance) {
   app.get<{ Params: { id: string } }>('/admin/sessions/:id', admin, async (request, reply) => {
     const detail = await loadSessionDetail(db, request.params.id);
     if (!detail) return reply.callNotFound();
-    return sendPage(reply, <AdminSessionDetail ctx={pageContext(request, reply)} detail={detail} />);
+    const attendance = await loadAttendance({ db, now: now(), session: detail.session });
+    return sendPage(reply, <AdminSessionDetail ctx={pageContext(request, reply)} detail={detail} attendance={attendance} />);
   });
 
   // Release an unpaid hold: the slot is free at once, and the provider's checkout is closed if it can be.

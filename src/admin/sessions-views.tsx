@@ -1,5 +1,7 @@
 import type { SessionStatus } from '../db/schema';
 import { formatMoney } from '../web/money';
+import { bothAttended, type Attendance } from '../sessions/attendance';
+import { AttendanceCard } from '../sessions/attendance-views';
 import type { SessionRow } from '../sessions/queries';
 import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge } from '../sessions/views';
 import type { PageContext } from '../web/context';
@@ -102,7 +104,7 @@ export function AdminSessionsPage(props: {
 
 type Detail = NonNullable<Awaited<ReturnType<typeof loadSessionDetail>>>;
 
-export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) {
+export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; attendance?: Attendance | null }) {
   const { session: s, raw, audit, refunds, emails, accesses, problems } = props.detail;
   const tz = props.ctx.user!.timezone;
   const t = (d: Date | null | undefined) => (d ? formatDateTime(d, tz) : '—');
@@ -122,6 +124,9 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) 
           {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
           {s.status === 'awaiting_payment' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/release`} label="Release hold" quiet /> : null}
         </div>
+        {s.status === 'confirmed' && bothAttended(props.attendance ?? null) ? (
+          <p class="session-note" role="note">Both took part in the meeting (Google Meet's records): you can mark this session completed.</p>
+        ) : null}
         {s.status === 'confirmed' ? (
           <form method="post" action={`/admin/sessions/${s.id}/set-status/`} class="stack">
             <Csrf token={props.ctx.csrf} />
@@ -132,6 +137,7 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail }) 
           </form>
         ) : null}
       </section>
+      {props.attendance?.kind === 'meet-records' ? <AttendanceCard a={props.attendance} zone={tz} admin /> : null}
       <section aria-labelledby="payment">
         <h2 id="payment">Payment</h2>
         <dl class="meta">

@@ -291,3 +291,44 @@ export const mentorNotes = pgTable('mentor_notes', {
   note: text('note').notNull(),
   updatedAt: tz('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * The last read of a Google session's Meet records (conferenceRecords and what hangs off them): the
+ * sweep claims a session by moving last_read_at, so two workers never read the same one at once and
+ * Google is asked at most once per interval.
+ */
+export const meetingRecordReads = pgTable('meeting_record_reads', {
+  sessionId: uuid('session_id').primaryKey().references(() => sessions.id),
+  lastReadAt: tz('last_read_at').notNull(),
+  /** Set once a read has completed (the page shows attendance only after one). */
+  readAt: tz('read_at'),
+  reads: integer('reads').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+/** One stretch of one person in a session's meeting, as Google's participantSessions report it. */
+export const meetingParticipantSessions = pgTable('meeting_participant_sessions', {
+  /** Google's participantSession resource name: reading again never duplicates a stretch. */
+  name: text('name').primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  /** Google's participant resource name (conferenceRecords/…/participants/…). */
+  participant: text('participant').notNull(),
+  displayName: text('display_name').notNull(),
+  /** Our mentor or mentee, when the participant's Google display name is theirs. */
+  userId: uuid('user_id').references(() => users.id),
+  joinedAt: tz('joined_at').notNull(),
+  /** Null while they are still in the meeting. */
+  leftAt: tz('left_at'),
+}, (t) => [index('meeting_participant_sessions_session_idx').on(t.sessionId, t.joinedAt)]);
+
+/** Recordings and transcripts of a session's meeting, once Google has written their file. */
+export const meetingArtifacts = pgTable('meeting_artifacts', {
+  /** Google's recording or transcript resource name. */
+  name: text('name').primaryKey(),
+  sessionId: uuid('session_id').notNull().references(() => sessions.id),
+  kind: text('kind', { enum: ['recording', 'transcript'] }).notNull(),
+  /** The Drive (recording) or Docs (transcript) link. */
+  url: text('url').notNull(),
+  startedAt: tz('started_at'),
+  firstSeenAt: tz('first_seen_at').notNull(),
+}, (t) => [index('meeting_artifacts_session_idx').on(t.sessionId, t.firstSeenAt)]);

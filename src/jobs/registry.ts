@@ -6,6 +6,7 @@ import { createRoomJob } from './definitions/create-room';
 import { deliverEmailJob } from './definitions/deliver-email';
 import { expireLapsedHoldsJob } from './definitions/expire-lapsed-holds';
 import { expireUnansweredRequestsJob } from './definitions/expire-unanswered-requests';
+import { readMeetingRecordsJob } from './definitions/read-meeting-records';
 import { purgeExpiredSessionsJob } from './definitions/purge-expired-sessions';
 import { sendDueRemindersJob } from './definitions/send-due-reminders';
 import { sendRefundJob } from './definitions/send-refund';
@@ -16,6 +17,7 @@ import { sendRefundJob } from './definitions/send-refund';
 export const jobs: JobDefinition<any, any>[] = [
   createRoomJob, sendRefundJob, deliverEmailJob,
   purgeExpiredSessionsJob, expireLapsedHoldsJob, sendDueRemindersJob, expireUnansweredRequestsJob,
+  readMeetingRecordsJob,
 ];
 
 /** The queues that hold work for one thing (a session, a refund, an email): their jobs are listed for admins. */

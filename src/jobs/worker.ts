@@ -4,6 +4,7 @@ import type { Database, Logger } from '../db/client';
 import type { MailTransport } from '../mail/transport';
 import { createMeetingProvider } from '../meetings';
 import type { MeetingProvider } from '../meetings/provider';
+import { createMeetingRecords, type MeetingRecords } from '../meetings/records';
 import { createPaymentProvider } from '../payments';
 import type { PaymentProvider } from '../payments/provider';
 import { createBoss } from './boss';
@@ -18,6 +19,8 @@ export interface WorkerOptions {
   payments?: PaymentProvider;
   /** Defaults to the provider MEETING_PROVIDER names. */
   meetings?: MeetingProvider;
+  /** Defaults to the records reader of the provider MEETING_PROVIDER names (none for Jitsi and none). */
+  records?: MeetingRecords | null;
   logger: Logger & { info(obj: unknown, msg?: string): void };
   /** How often each queue is looked at when nothing woke it (pg-boss allows 0.5 s and up). */
   pollingIntervalSeconds?: number;
@@ -40,6 +43,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     db: database.db,
     payments: options.payments ?? createPaymentProvider(config),
     meetings: options.meetings ?? createMeetingProvider(config),
+    records: options.records === undefined ? createMeetingRecords(config) : options.records,
     transport, from: config.mailFrom, appUrl: config.appUrl, maxAttempts: options.maxEmailAttempts,
   };
   const schedule = options.schedule ?? true;

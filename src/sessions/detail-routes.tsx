@@ -6,8 +6,14 @@ import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { SessionPage, type SessionDetail } from './detail-views';
 import { sessionInvite } from '../mail/templates/invite';
+import { loadAttendance } from './attendance';
 import { findSession } from './queries';
 import { REQUEST_EXPIRES_AFTER } from './reminders';
+
+/** Attendance is worth showing once a confirmed (or completed) session has started. */
+function hasTakenPlace(s: { status: string; startsAt: Date }, now: Date): boolean {
+  return (s.status === 'confirmed' || s.status === 'completed') && s.startsAt <= now;
+}
 
 /** The participant's session page, where every email about a session links. */
 export async function sessionDetailRoutes(app: FastifyInstance) {
@@ -38,7 +44,8 @@ export async function sessionDetailRoutes(app: FastifyInstance) {
       answerBy: s.status === 'pending' && paidAt ? new Date(Math.min(paidAt.getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime())) : null,
       refund: refund ?? null,
     };
-    return sendPage(reply, <SessionPage ctx={pageContext(request, reply)} s={s} d={d} now={now()} />);
+    const attendance = hasTakenPlace(s, now()) ? await loadAttendance({ db, now: now(), session: s }) : null;
+    return sendPage(reply, <SessionPage ctx={pageContext(request, reply)} s={s} d={d} now={now()} attendance={attendance} />);
   });
 
   // The session as a calendar file, for its two participants only; same UID as the emailed invite.

@@ -3,6 +3,8 @@ import { formatMoney } from '../web/money';
 import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
+import type { Attendance } from './attendance';
+import { AttendanceCard } from './attendance-views';
 import type { SessionRow } from './queries';
 import { FREE_CANCELLATION_HOURS, refundOnCancel } from './refund-policy';
 import { JoinBox, StatusBadge } from './views';
@@ -69,7 +71,7 @@ function Ended(props: { s: SessionRow; d: SessionDetail; zone: string }) {
  * the join box once confirmed; and, while it can be cancelled, a form that says what cancelling
  * means for the viewer's money before the button.
  */
-export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: SessionDetail; now: Date }) {
+export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: SessionDetail; now: Date; attendance?: Attendance | null }) {
   const { ctx, s, d, now } = props;
   const user = ctx.user!;
   const zone = user.timezone;
@@ -112,6 +114,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           <Ended s={s} d={d} zone={zone} />
           <JoinBox s={s} />
         </article>
+        {props.attendance ? <AttendanceCard a={props.attendance} zone={zone} admin={as === 'admin'} /> : null}
         {answering ? (
           <section id="cancel" class="card" aria-labelledby="answer-heading">
             <h2 id="answer-heading">Answer this request</h2>

@@ -5,6 +5,7 @@ import { sessionCompletedEmail, type SessionCompletedPayload } from './session-c
 import { sessionCancelledEmail, type SessionCancelledPayload } from './session-cancelled';
 import { sessionConfirmedEmail, type SessionConfirmedPayload } from './session-confirmed';
 import { sessionReminderEmail, sessionRequestReminderEmail, type SessionReminderPayload, type SessionRequestReminderPayload } from './session-reminder';
+import { sessionRecordingReadyEmail, type SessionRecordingReadyPayload } from './session-recording-ready';
 import { sessionRequestEmail, type SessionRequestPayload } from './session-request';
 import { welcomeEmail, type WelcomePayload } from './welcome';
 
@@ -33,6 +34,7 @@ export interface TemplatePayloads {
   'session-reminder': SessionReminderPayload;
   'session-request-reminder': SessionRequestReminderPayload;
   'session-cancelled': SessionCancelledPayload;
+  'session-recording-ready': SessionRecordingReadyPayload;
   'password-reset': AccountLinkPayload;
   'email-verification': AccountLinkPayload;
   'password-changed': PasswordChangedPayload;
@@ -48,6 +50,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   'session-reminder': sessionReminderEmail,
   'session-request-reminder': sessionRequestReminderEmail,
   'session-cancelled': sessionCancelledEmail,
+  'session-recording-ready': sessionRecordingReadyEmail,
   'password-reset': passwordResetEmail,
   'email-verification': emailVerificationEmail,
   'password-changed': passwordChangedEmail,

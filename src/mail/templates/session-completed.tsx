@@ -10,12 +10,21 @@ export interface SessionCompletedPayload {
   startsAt: string;
   durationMinutes: number;
   timezone: string;
+  /** Google Meet recordings and transcripts that existed when the session was completed. */
+  artifacts?: { kind: 'recording' | 'transcript'; url: string }[];
 }
 
 /** The feedback page of a session, as an absolute link for emails. */
 export const feedbackUrl = (appUrl: string, sessionId: string) => `${appUrl}/sessions/${sessionId}/feedback`;
 /** The mentor's private notes on a session, as an absolute link for emails. */
 export const notesUrl = (appUrl: string, sessionId: string) => `${appUrl}/sessions/${sessionId}/notes`;
+
+const ARTIFACT_WORDS = { recording: 'Recording', transcript: 'Transcript' } as const;
+
+function artifactLines(artifacts: SessionCompletedPayload['artifacts']): string[] {
+  if (!artifacts?.length) return [];
+  return ['From the meeting (Google Drive; only the people they are shared with can open them):', ...artifacts.map((a, i) => `${ARTIFACT_WORDS[a.kind]} ${i + 1}: ${a.url}`), ''];
+}
 
 const BUTTON = 'display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none';
 
@@ -39,7 +48,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
     ask, `${actionLabel}: ${action}`, '',
     ...(mentee ? ['You can change your rating for 7 days after you first submit it.', ''] : []),
-    `Your sessions: ${dashboard}`, '',
+    ...artifactLines(p.artifacts), `Your sessions: ${dashboard}`, '',
     ...closing(footer),
   ].join('\n');
   const html = renderEmailHtml({
@@ -58,6 +67,11 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
         <p><a href={action} style={BUTTON}>{actionLabel}</a></p>
         <p style="font-size:13px;color:#52606d">Or open this link: <a href={action}>{action}</a></p>
         {mentee ? <p>You can change your rating for 7 days after you first submit it.</p> : null}
+        {p.artifacts?.length ? (
+          <p>From the meeting (Google Drive; only the people they are shared with can open them):<br />
+            {p.artifacts.map((a, i) => <span key={a.url}><a href={a.url}>{ARTIFACT_WORDS[a.kind]} {i + 1}</a><br /></span>)}
+          </p>
+        ) : null}
         <p><a href={dashboard}>Your sessions</a></p>
       </>
     ),

@@ -1,0 +1,51 @@
+import { closing, emailDateTime } from './format';
+import { renderEmailHtml } from './layout';
+import type { RenderContext, RenderedEmail } from './index';
+
+export interface SessionRecordingReadyPayload {
+  sessionId: string;
+  role: 'mentee' | 'mentor';
+  recipientName: string;
+  otherName: string;
+  startsAt: string;
+  durationMinutes: number;
+  timezone: string;
+  recordingUrl: string;
+}
+
+/**
+ * "Your session recording is ready": Google published a recording after the session was completed
+ * (the completion email listed those that existed then). Once per recording per participant.
+ */
+export function sessionRecordingReadyEmail(p: SessionRecordingReadyPayload, ctx: RenderContext): RenderedEmail {
+  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const page = `${ctx.appUrl}/sessions/${p.sessionId}`;
+  const footer = `You received this email because you had a session on CodeMentorHub (${ctx.recipient.address}) that Google Meet recorded.`;
+  const text = [
+    `Hello ${p.recipientName},`, '',
+    `The recording of your session with ${p.otherName} is ready.`, '',
+    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
+    `Recording: ${p.recordingUrl}`,
+    'It is stored in Google Drive; only the people it is shared with can open it.', '',
+    `Session page: ${page}`, '',
+    ...closing(footer),
+  ].join('\n');
+  const html = renderEmailHtml({
+    title: 'Your session recording is ready', footer,
+    children: (
+      <>
+        <p>Hello {p.recipientName},</p>
+        <p>The recording of your session with <strong>{p.otherName}</strong> is ready.</p>
+        <p>
+          <strong>Session Details:</strong><br />
+          Date: {date}<br />
+          Time: {time}<br />
+          Duration: {p.durationMinutes} minutes
+        </p>
+        <p><a href={p.recordingUrl}>Open the recording</a> (Google Drive; only the people it is shared with can open it)</p>
+        <p><a href={page}>Session page</a></p>
+      </>
+    ),
+  });
+  return { subject: 'Your session recording is ready - CodeMentorHub', text, html };
+}
