@@ -1,5 +1,5 @@
 import { formatDateTime } from '../web/time';
-import type { Attendance, Attendee, Stretch } from './attendance';
+import { numberOfKind, type Attendance, type Attendee, type Stretch } from './attendance';
 
 const ARTIFACT = { recording: { word: 'Recording', where: 'Google Drive' }, transcript: { word: 'Transcript', where: 'Google Docs' } } as const;
 
@@ -67,7 +67,7 @@ export function AttendanceCard(props: { a: Attendance; zone: string; admin?: boo
             <p class="muted small">None. If the meeting was recorded, Google publishes the files up to a few hours after it ends; they will appear here.</p>
           ) : (
             <ul>{a.artifacts.map((f, i) => (
-              <li key={f.url}><a href={f.url} rel="noopener">{ARTIFACT[f.kind].word} {i + 1}</a> ({ARTIFACT[f.kind].where}; only the people it is shared with can open it)</li>
+              <li key={f.url}><a href={f.url} rel="noopener">{ARTIFACT[f.kind].word} {numberOfKind(a.artifacts, i)}</a> ({ARTIFACT[f.kind].where}; only the people it is shared with can open it)</li>
             ))}</ul>
           )}
           <p class="muted small">From Google Meet's records, last read {formatDateTime(a.readAt, zone)} (times in {zone}).</p>

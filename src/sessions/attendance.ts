@@ -62,6 +62,11 @@ function overlap(x: Intervals, y: Intervals): Intervals {
   return out;
 }
 
+/** Recording 1, Recording 2, Transcript 1: each kind counted on its own. */
+export function numberOfKind(list: { kind: string }[], index: number): number {
+  return list.slice(0, index + 1).filter((x) => x.kind === list[index]!.kind).length;
+}
+
 /** Both attended: the admin may be offered to mark the session completed. */
 export function bothAttended(a: Attendance | null): boolean {
   return a?.kind === 'meet-records' && a.readAt !== null && a.mentor.stretches.length > 0 && a.mentee.stretches.length > 0;

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { FakeMeetRecords } from './google-meet-records';
 import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure } from './loopback';
 
 /**
@@ -9,6 +10,7 @@ import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure }
  * - `POST /v2/spaces`: the Meet REST API's spaces.create; JSON Space in and out; requires
  *   `Authorization: Bearer <a token this fake issued and that has not expired>`, else 401; errors are
  *   Google JSON errors `{ error: { code, message, status } }`.
+ * - `GET /v2/conferenceRecords…`: the Meet REST API's records (`records`, see google-meet-records.ts), same bearer check.
  * Tests can make the next requests answer 500 or 429, hang, be cut unprocessed, or be processed with the reply lost.
  */
 export type GoogleFailureMode = '500' | '429' | TransportFailure;
@@ -43,6 +45,8 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
   /** Request bodies of every spaces.create that reached the API (authorised or not). */
   spaceRequests: unknown[] = [];
   tokenRequests = 0;
+  /** Conference records, participants, recordings and transcripts that tests load. */
+  readonly records = new FakeMeetRecords();
   private tokens = new Map<string, number>();
   protected override contentType = 'application/json; charset=UTF-8';
 
@@ -79,6 +83,11 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
   protected route(r: LoopbackRequest, recorded: GoogleRecordedRequest): Reply {
     if (r.method === 'POST' && r.path === '/token') return reply(...this.token(r.header('content-type'), r.raw));
     if (r.method === 'POST' && r.path === '/v2/spaces') return reply(...this.createSpace(r.raw, recorded.authorization));
+    if (r.path.startsWith('/v2/conferenceRecords')) {
+      if (!this.authorized(recorded.authorization)) return reply(401, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'));
+      const answer = this.records.route(r.method, r.path, r.query);
+      if (answer) return reply(...answer);
+    }
     return reply(404, googleError(404, 'NOT_FOUND', `The requested URL ${r.path} was not found on this server.`));
   }
 
@@ -108,6 +117,12 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
         scope: 'https://www.googleapis.com/auth/meetings.space.created',
       },
     ];
+  }
+
+  private authorized(authorization: string | undefined): boolean {
+    const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    const expiry = bearer ? this.tokens.get(bearer) : undefined;
+    return expiry !== undefined && expiry > Date.now();
   }
 
   private createSpace(raw: string, authorization: string | undefined): [number, unknown] {

@@ -1,4 +1,5 @@
 import { emailDateTime, closing } from './format';
+import { numberOfKind } from '../../sessions/attendance';
 import { renderEmailHtml } from './layout';
 import type { RenderContext, RenderedEmail } from './index';
 
@@ -23,7 +24,7 @@ const ARTIFACT_WORDS = { recording: 'Recording', transcript: 'Transcript' } as c
 
 function artifactLines(artifacts: SessionCompletedPayload['artifacts']): string[] {
   if (!artifacts?.length) return [];
-  return ['From the meeting (Google Drive; only the people they are shared with can open them):', ...artifacts.map((a, i) => `${ARTIFACT_WORDS[a.kind]} ${i + 1}: ${a.url}`), ''];
+  return ['From the meeting (Google Drive; only the people they are shared with can open them):', ...artifacts.map((a, i) => `${ARTIFACT_WORDS[a.kind]} ${numberOfKind(artifacts, i)}: ${a.url}`), ''];
 }
 
 const BUTTON = 'display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none';
@@ -69,7 +70,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
         {mentee ? <p>You can change your rating for 7 days after you first submit it.</p> : null}
         {p.artifacts?.length ? (
           <p>From the meeting (Google Drive; only the people they are shared with can open them):<br />
-            {p.artifacts.map((a, i) => <span key={a.url}><a href={a.url}>{ARTIFACT_WORDS[a.kind]} {i + 1}</a><br /></span>)}
+            {p.artifacts.map((a, i) => <span key={a.url}><a href={a.url}>{ARTIFACT_WORDS[a.kind]} {numberOfKind(p.artifacts ?? [], i)}</a><br /></span>)}
           </p>
         ) : null}
         <p><a href={dashboard}>Your sessions</a></p>
