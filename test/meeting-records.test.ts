@@ -2,9 +2,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingArtifacts, meetingParticipantSessions, meetingRecordReads } from '../src/db/schema';
 import { readMeetingRecordsJob } from '../src/jobs/definitions/read-meeting-records';
+import { queueJob, runQueuedJobs } from '../src/jobs/queue';
 import { jobs } from '../src/jobs/registry';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
+import { createMeetingRecords } from '../src/meetings/records';
 import { meetingCodeOf } from '../src/sessions/meeting-records';
 import { FakeGoogle } from './fakes/google';
 import { FakeSmtp } from './fakes/smtp';
@@ -173,6 +175,35 @@ describe('after a Google Meet session', () => {
     expect(text((await s.mentee.get(`/sessions/${s.sessionId}`)).body)).toContain('They are not here yet.');
     await sweepMeetingRecords(t, new Date(Date.now() + 15 * MINUTE));
     expect(text((await s.mentee.get(`/sessions/${s.sessionId}`)).body)).toContain('Flaky Mentor (mentor) No-show');
+  });
+});
+
+describe('two workers at once', () => {
+  it('read each session once per interval, and email a recording once', async () => {
+    const s = await finishedSession(t, { mentor: { name: 'Twin Mentor' }, mentee: { name: 'Twin Mentee' } });
+    const conference = google.records.addConference({
+      meetingCode: s.meetingCode!, startTime: s.startsAt,
+      participants: [{ displayName: 'Twin Mentee', sessions: [{ start: s.startsAt, end: at(s.startsAt, 60) }] }],
+    });
+    const admin = await t.loginAs('admin');
+    await setStatusAsAdmin(admin, s.sessionId, 'completed');
+    const recording = google.records.addRecording(conference, { startTime: s.startsAt });
+    const filter = `space.meeting_code = "${s.meetingCode}"`;
+    const before = google.records.filters.filter((f) => f === filter).length;
+    // The cron job as the worker runs it, and a second sweep at the same moment.
+    await queueJob(t.database.db, readMeetingRecordsJob, {});
+    const [outcome] = await Promise.all([
+      runQueuedJobs({ db: t.database.db, job: readMeetingRecordsJob, services: { records: createMeetingRecords(t.config) } }),
+      sweepMeetingRecords(t),
+    ]);
+    expect(outcome).toHaveLength(1);
+    expect(google.records.filters.filter((f) => f === filter).length - before, 'one read of this session').toBe(1);
+    await deliver();
+    for (const person of [s.mentor, s.mentee]) {
+      const ready = mailsTo(smtp, person, 'Your session recording is ready - CodeMentorHub');
+      expect(ready).toHaveLength(1);
+      expect(ready[0]!.parsed.text).toContain(recording.exportUri);
+    }
   });
 });
 
