@@ -79,8 +79,8 @@ describe('after a Google Meet session', () => {
     const page = text((await s.mentee.get(`/sessions/${s.sessionId}`)).body);
     const when = (m: number) => formatDateTime(at(s.startsAt, m), 'UTC');
     expect(page).toContain('In the meeting');
-    expect(page).toContain(`Grace Meet (mentor) Joined ${when(-2)}, left ${when(50)} 52 min`);
-    expect(page).toContain(`Alan Meet (mentee) Joined ${when(5)}, left ${when(20)} Joined ${when(25)}, left ${when(55)} 45 min`);
+    expect(page).toContain(`Grace Meet (mentor): 52 minutes in the meeting. Joined ${when(-2)}, left ${when(50)}`);
+    expect(page).toContain(`Alan Meet (mentee): 45 minutes in the meeting. Joined ${when(5)}, left ${when(20)} Joined ${when(25)}, left ${when(55)}`);
     expect(page).toContain('Together for 40 minutes.');
     expect(page).toContain('Also in the meeting, as Google names them: Dial-in caller.');
     expect(page).not.toContain('No-show');
@@ -104,8 +104,8 @@ describe('after a Google Meet session', () => {
     });
     await sweepMeetingRecords(t);
     const page = text((await s.mentor.get(`/sessions/${s.sessionId}`)).body);
-    expect(page).toContain(`Solo Mentor (mentor) Joined ${formatDateTime(s.startsAt, 'UTC')}, left ${formatDateTime(at(s.startsAt, 30), 'UTC')} 30 min`);
-    expect(page).toContain('Absent Mentee (mentee) No-show: never joined the meeting');
+    expect(page).toContain(`Solo Mentor (mentor): 30 minutes in the meeting. Joined ${formatDateTime(s.startsAt, 'UTC')}, left ${formatDateTime(at(s.startsAt, 30), 'UTC')}`);
+    expect(page).toContain('Absent Mentee (mentee): No-show: never joined the meeting.');
     expect(page).toContain('Together for 0 minutes.');
     const admin = await t.loginAs('admin');
     expect(text((await admin.get(`/admin/sessions/${s.sessionId}`)).body)).not.toContain('Both took part in the meeting');
@@ -174,7 +174,7 @@ describe('after a Google Meet session', () => {
     expect(text((await admin.get(`/admin/sessions/${s.sessionId}`)).body)).toContain('Last read failed');
     expect(text((await s.mentee.get(`/sessions/${s.sessionId}`)).body)).toContain('They are not here yet.');
     await sweepMeetingRecords(t, new Date(Date.now() + 15 * MINUTE));
-    expect(text((await s.mentee.get(`/sessions/${s.sessionId}`)).body)).toContain('Flaky Mentor (mentor) No-show');
+    expect(text((await s.mentee.get(`/sessions/${s.sessionId}`)).body)).toContain('Flaky Mentor (mentor): No-show');
   });
 });
 

@@ -15,14 +15,13 @@ function Stretches(props: { stretches: Stretch[]; zone: string }) {
   );
 }
 
-function AttendeeRow(props: { p: Attendee; zone: string }) {
+function AttendeeItem(props: { p: Attendee; zone: string }) {
   const { p, zone } = props;
   return (
-    <tr data-role={p.role}>
-      <th scope="row">{p.name} ({p.role})</th>
-      <td>{p.stretches.length ? <Stretches stretches={p.stretches} zone={zone} /> : <strong>No-show: never joined the meeting</strong>}</td>
-      <td>{p.stretches.length ? `${p.minutes} min` : '—'}</td>
-    </tr>
+    <li data-role={p.role}>
+      <strong>{p.name} ({p.role}):</strong>{' '}
+      {p.stretches.length ? <>{p.minutes} minutes in the meeting.<Stretches stretches={p.stretches} zone={zone} /></> : 'No-show: never joined the meeting.'}
+    </li>
   );
 }
 
@@ -51,13 +50,11 @@ export function AttendanceCard(props: { a: Attendance; zone: string; admin?: boo
         <p>Attendance, recordings and transcripts are read from Google Meet after the meeting ends. They are not here yet.</p>
       ) : (
         <>
-          <div class="table-wrap"><table>
-            <thead><tr><th scope="col">Who</th><th scope="col">Joined and left</th><th scope="col">Time in the meeting</th></tr></thead>
-            <tbody>
-              <AttendeeRow p={a.mentor} zone={zone} />
-              <AttendeeRow p={a.mentee} zone={zone} />
-            </tbody>
-          </table></div>
+          {/* A list rather than a table: it reads the same on a phone, with nothing to scroll sideways. */}
+          <ul>
+            <AttendeeItem p={a.mentor} zone={zone} />
+            <AttendeeItem p={a.mentee} zone={zone} />
+          </ul>
           <p id="minutes-together"><strong>Together for {a.minutesTogether} minutes.</strong></p>
           {a.others.length ? (
             <p class="small">Also in the meeting, as Google names them: {a.others.map((o) => o.name).join(', ')}.</p>
