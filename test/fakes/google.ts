@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { FakeCalendar } from './google-calendar';
 import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure } from './loopback';
 
 /**
@@ -9,6 +10,7 @@ import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure }
  * - `POST /v2/spaces`: the Meet REST API's spaces.create; JSON Space in and out; requires
  *   `Authorization: Bearer <a token this fake issued and that has not expired>`, else 401; errors are
  *   Google JSON errors `{ error: { code, message, status } }`.
+ * - The Calendar API's events (test/fakes/google-calendar.ts), same authorisation and errors.
  * Tests can make the next requests answer 500 or 429, hang, be cut unprocessed, or be processed with the reply lost.
  */
 export type GoogleFailureMode = '500' | '429' | TransportFailure;
@@ -43,6 +45,8 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
   /** Request bodies of every spaces.create that reached the API (authorised or not). */
   spaceRequests: unknown[] = [];
   tokenRequests = 0;
+  /** The Calendar API: the sessions' events and their Meet conferences. */
+  readonly calendar = new FakeCalendar();
   private tokens = new Map<string, number>();
   protected override contentType = 'application/json; charset=UTF-8';
 
@@ -55,6 +59,7 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
     return {
       MEETING_PROVIDER: 'google-meet', GOOGLE_CLIENT_ID: this.clientId, GOOGLE_CLIENT_SECRET: this.clientSecret,
       GOOGLE_REFRESH_TOKEN: this.refreshToken, GOOGLE_MEET_API_URL: `${this.url}/`, GOOGLE_OAUTH_TOKEN_URL: this.tokenUrl,
+      GOOGLE_CALENDAR_API_URL: `${this.url}/calendar/v3/`,
     };
   }
 
@@ -79,7 +84,15 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
   protected route(r: LoopbackRequest, recorded: GoogleRecordedRequest): Reply {
     if (r.method === 'POST' && r.path === '/token') return reply(...this.token(r.header('content-type'), r.raw));
     if (r.method === 'POST' && r.path === '/v2/spaces') return reply(...this.createSpace(r.raw, recorded.authorization));
-    return reply(404, googleError(404, 'NOT_FOUND', `The requested URL ${r.path} was not found on this server.`));
+    if (r.path.startsWith('/calendar/v3/')) return this.authorised(recorded.authorization) ? (this.calendar.route(r) ?? notFound(r.path)) : reply(...unauthenticated());
+    return notFound(r.path);
+  }
+
+  /** A bearer token this fake issued and that has not expired. */
+  authorised(authorization: string | undefined): boolean {
+    const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    const expiry = bearer ? this.tokens.get(bearer) : undefined;
+    return expiry !== undefined && expiry > Date.now();
   }
 
   private token(contentType: string | undefined, raw: string): [number, unknown] {
@@ -146,6 +159,14 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
     this.spaces.push(space);
     return [200, space];
   }
+}
+
+function notFound(path: string): Reply {
+  return reply(404, googleError(404, 'NOT_FOUND', `The requested URL ${path} was not found on this server.`));
+}
+
+function unauthenticated(): [number, unknown] {
+  return [401, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.')];
 }
 
 function googleError(code: number, status: string, message: string) {

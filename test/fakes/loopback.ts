@@ -15,6 +15,8 @@ export interface LoopbackRequest {
   method: string;
   /** Without the query string. */
   path: string;
+  /** The query string's parameters. */
+  query: URLSearchParams;
   raw: string;
   header(name: string): string | undefined;
 }
@@ -87,6 +89,7 @@ export abstract class LoopbackFake<Recorded extends { path: string }, Failure ex
     const request: LoopbackRequest = {
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0]!,
+      query: new URL(req.url ?? '/', 'http://127.0.0.1').searchParams,
       raw: await readBody(req),
       header: (name) => {
         const v = req.headers[name.toLowerCase()];
