@@ -68,3 +68,51 @@ export async function retryJob(db: Db, name: string, id: string): Promise<number
   );
   return rows.length;
 }
+
+export interface JobState {
+  id: string;
+  state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+  /** Attempts made so far. */
+  attempts: number;
+  retryLimit: number;
+  /** When it runs next (created or retry); null otherwise. */
+  nextRunAt: Date | null;
+  /** The last failure's message, if the last attempt failed. */
+  lastError: string | null;
+}
+
+/** The latest job of a queue for one thing (its singleton key: a session, a refund), as pg-boss holds it. */
+export async function findLatestJob(db: Db, name: string, singletonKey: string): Promise<JobState | null> {
+  const { rows } = await executorOf(db).executeSql(
+    `select id, state, retry_count, retry_limit, start_after, coalesce(output->>'message', output->'value'->>'message') as error
+     from ${BOSS_SCHEMA}.job where name = $1 and singleton_key = $2 order by created_on desc limit 1`,
+    [name, singletonKey],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const state = String(r.state) as JobState['state'];
+  const waiting = state === 'created' || state === 'retry';
+  return {
+    id: String(r.id), state, attempts: Number(r.retry_count) + (state === 'created' ? 0 : 1), retryLimit: Number(r.retry_limit),
+    nextRunAt: waiting ? new Date(r.start_after as string) : null,
+    lastError: state === 'completed' || r.error == null ? null : String(r.error),
+  };
+}
+
+/**
+ * "Retry now": a job waiting out its retry delay becomes due now; a failed one is put back with one
+ * more attempt. Returns false when the job is neither (running, done, or gone).
+ */
+export async function runJobNow(db: Db, name: string, id: string): Promise<boolean> {
+  const { rows } = await executorOf(db).executeSql(
+    `update ${BOSS_SCHEMA}.job set start_after = now() where name = $1 and id = $2::uuid and state in ('created', 'retry') returning 1`,
+    [name, id],
+  );
+  if (rows.length > 0) return true;
+  try {
+    return (await retryJob(db, name, id)) === 1;
+  } catch {
+    // A job for the same thing is already queued (one per singleton key): that one runs instead.
+    return false;
+  }
+}

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { cancelRoomJob } from '../jobs/definitions/cancel-room';
 import { createRoomJob } from '../jobs/definitions/create-room';
-import { queueJob, runQueuedJobs } from '../jobs/queue';
+import { findLatestJob, queueJob, runJobNow, runQueuedJobs, type JobState } from '../jobs/queue';
 import type { Meeting, MeetingProvider, MeetingProviderName } from '../meetings/provider';
 import { queueConfirmationEmails } from './confirmation-emails';
 
@@ -118,4 +118,46 @@ export async function cancelDueMeetings(options: { db: Db; meetings: MeetingProv
 export async function createDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; max?: number }): Promise<number> {
   const outcomes = await runQueuedJobs({ db: options.db, job: createRoomJob, services: { meetings: options.meetings }, now: options.now, limit: options.max ?? 10 });
   return outcomes.filter((o) => o === 'made').length;
+}
+
+export interface RoomState {
+  /** made: the room exists; pending: the room job is queued, running or waiting to retry; failed: it gave up; none: no room is due. */
+  state: 'made' | 'pending' | 'failed' | 'none';
+  provider: string | null;
+  /** Google: the Calendar event id; Jitsi: the room name. */
+  externalId: string | null;
+  conferenceId: string | null;
+  meetingCode: string | null;
+  lastError: string | null;
+  job: JobState | null;
+}
+
+/** Where a session's room stands at its provider, for the admin's session page (from the session and its room job). */
+export async function findRoomState(options: { db: Db; sessionId: string }): Promise<RoomState | null> {
+  const [s] = await options.db
+    .select({
+      status: sessions.status, provider: sessions.meetingProvider, url: sessions.meetingUrl, externalId: sessions.meetingExternalId,
+      conferenceId: sessions.meetingConferenceId, meetingCode: sessions.meetingCode, lastError: sessions.meetingLastError,
+    })
+    .from(sessions).where(eq(sessions.id, options.sessionId));
+  if (!s) return null;
+  const job = await findLatestJob(options.db, createRoomJob.name, options.sessionId);
+  const state: RoomState['state'] = s.url
+    ? 'made'
+    : job?.state === 'failed'
+      ? 'failed'
+      : job && job.state !== 'completed' && job.state !== 'cancelled' && (s.status === 'confirmed' || s.status === 'completed')
+        ? 'pending'
+        : 'none';
+  return {
+    state, provider: s.provider, externalId: s.externalId, conferenceId: s.conferenceId, meetingCode: s.meetingCode,
+    lastError: state === 'made' ? null : (job?.lastError ?? s.lastError), job,
+  };
+}
+
+/** An admin's "Retry now": the session's room job runs at once (waiting or failed). False when there is nothing to retry. */
+export async function retryRoomNow(options: { db: Db; sessionId: string }): Promise<boolean> {
+  const room = await findRoomState(options);
+  if (!room?.job || (room.state !== 'pending' && room.state !== 'failed')) return false;
+  return runJobNow(options.db, createRoomJob.name, room.job.id);
 }
