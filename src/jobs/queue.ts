@@ -40,7 +40,9 @@ export async function runQueuedJobs<P, S>(options: { db: Db; job: JobDefinition<
   const executor = executorOf(db);
   if (options.now) {
     await executor.executeSql(
-      `update ${BOSS_SCHEMA}.job set start_after = now() where name = $1 and state in ('created', 'retry') and start_after > now() and start_after <= $2`,
+      // A second before now: pg-boss fetches jobs with start_after < now(), and a clock as coarse as PGlite's
+      // can give the next statement the same now().
+      `update ${BOSS_SCHEMA}.job set start_after = now() - interval '1 second' where name = $1 and state in ('created', 'retry') and start_after > now() and start_after <= $2`,
       [job.name, options.now.toISOString()],
     );
   }
@@ -63,7 +65,7 @@ export async function runQueuedJobs<P, S>(options: { db: Db; job: JobDefinition<
 /** Puts a failed job back in its queue, due now. Returns how many jobs moved (0 or 1). */
 export async function retryJob(db: Db, name: string, id: string): Promise<number> {
   const { rows } = await executorOf(db).executeSql(
-    `update ${BOSS_SCHEMA}.job set state = 'retry', retry_limit = retry_limit + 1, start_after = now() where name = $1 and id = $2::uuid and state = 'failed' returning 1`,
+    `update ${BOSS_SCHEMA}.job set state = 'retry', retry_limit = retry_limit + 1, start_after = now() - interval '1 second' where name = $1 and id = $2::uuid and state = 'failed' returning 1`,
     [name, id],
   );
   return rows.length;
@@ -105,7 +107,7 @@ export async function findLatestJob(db: Db, name: string, singletonKey: string):
  */
 export async function runJobNow(db: Db, name: string, id: string): Promise<boolean> {
   const { rows } = await executorOf(db).executeSql(
-    `update ${BOSS_SCHEMA}.job set start_after = now() where name = $1 and id = $2::uuid and state in ('created', 'retry') returning 1`,
+    `update ${BOSS_SCHEMA}.job set start_after = now() - interval '1 second' where name = $1 and id = $2::uuid and state in ('created', 'retry') returning 1`,
     [name, id],
   );
   if (rows.length > 0) return true;
