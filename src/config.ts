@@ -88,7 +88,7 @@ export interface GoogleMeetConfig {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
-  /** The calendar the sessions' events go into (Calendar rooms; read, not used yet). */
+  /** The calendar the sessions' events (and their Meet conferences) go into. */
   calendarId: string;
   calendarApiUrl: string;
   apiUrl: string;

@@ -10,6 +10,7 @@ import { eventually, silentLogger } from './helpers/worker';
 import { mailsTo, onTheHour, pendingSession, pendingSessionOfNewPeople, runWorker, type Person } from './helpers/scenario';
 import { onPostgres } from './helpers/db';
 import { openPostgres } from '../src/db/client';
+import { calendarEventId } from '../src/meetings/google-meet';
 
 let smtp: FakeSmtp;
 let t: TestApp;
@@ -232,7 +233,7 @@ describe('MEETING_PROVIDER=none', () => {
 
 // PGlite runs one transaction at a time: a race there proves nothing.
 describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)', () => {
-  it('mentor "Accept session" and admin "Confirm" at once, x20: one confirmation, one Google space, one email per person', async () => {
+  it('mentor "Accept session" and admin "Confirm" at once, x20: one confirmation, one Google Calendar event, one email per person', async () => {
     const google = await new FakeGoogle().start();
     const env = { SMTP_URL: smtp.url, ...google.appEnv };
     const a = await buildTestApp({ env });
@@ -266,7 +267,14 @@ describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)
         expect(confirmed).toHaveLength(1);
         await smtp.waitFor(() => confirmedTo(mentee) === 1 && confirmedTo(mentor) === 1);
       }
-      expect(google.spacesCreated).toBe(20);
+      // One event per session, each inserted once (the fake counts what it actually created, by id).
+      expect(google.calendar.created.size).toBe(20);
+      expect([...google.calendar.created.values()].every((n) => n === 1)).toBe(true);
+      for (const { sessionId } of cases) {
+        const s = (await a.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!;
+        expect(s.meetingExternalId).toBe(calendarEventId(sessionId));
+        expect(s.meetingUrl).toBe(google.calendar.event(calendarEventId(sessionId))!.hangoutLink);
+      }
       await new Promise((r) => setTimeout(r, 500));
       for (const { mentor, mentee } of cases) {
         expect(confirmedTo(mentee)).toBe(1);
@@ -282,7 +290,7 @@ describe.runIf(onPostgres)('racing confirmations (PostgreSQL, two app instances)
 });
 
 describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
-  it('retries a failing Meet API with backoff, shows "being prepared" meanwhile, then one space, one email each, "Join Google Meet"', async () => {
+  it('retries a failing Calendar API (500 x3 on events.insert) with backoff, shows "being prepared" meanwhile, then one event, one email each, "Join Google Meet"', async () => {
     const google = await new FakeGoogle().start();
     const g = await buildTestApp({ env: { SMTP_URL: smtp.url, ...google.appEnv } });
     let w: Worker | undefined;
@@ -290,7 +298,7 @@ describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
       const mentor = await g.loginAs('mentor');
       const mentee = await g.loginAs('mentee');
       const sessionId = await pendingSession({ db: g.database.db, mentor, mentee, start: onTheHour(72) });
-      google.failNext('500', 3);
+      google.failNext('500', 3, '/calendar/v3/calendars/primary/events');
       expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
       w = await runWorker(g);
       const get = async () => (await g.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!;
@@ -298,9 +306,12 @@ describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
       expect((await mentee.get('/dashboard')).body).toContain('Meeting link being prepared');
       await eventually(async () => Boolean((await get()).meetingUrl), 20_000);
       const s = await get();
-      expect(s.meetingUrl).toBe(google.spaces[0]!.meetingUri);
-      expect(s.meetingExternalId).toBe(google.spaces[0]!.name);
-      expect(google.spacesCreated).toBe(1);
+      const event = google.calendar.event(calendarEventId(sessionId))!;
+      expect(s.meetingUrl).toBe(event.hangoutLink);
+      expect(s.meetingExternalId).toBe(event.id);
+      expect(s.meetingCode).toBe(event.conferenceData!.conferenceId);
+      expect(google.requestsTo('/calendar/v3/calendars/primary/events').filter((r) => r.method === 'POST')).toHaveLength(4);
+      expect([...google.calendar.created.values()]).toEqual([1]);
       await smtp.waitFor(() => mailsTo(smtp, mentee).length > 0 && mailsTo(smtp, mentor).length > 0);
       await new Promise((r) => setTimeout(r, 500));
       for (const who of [mentee, mentor]) {

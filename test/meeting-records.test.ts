@@ -45,7 +45,8 @@ async function deliver() {
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;|&#39;/g, "'").replace(/\s+/g, ' ');
 
 describe('meeting code', () => {
-  it('is the last part of a Meet link, and nothing for any other link', () => {
+  it('is the one stored with the Calendar event, else the last part of a Meet link, and nothing for any other link', () => {
+    expect(meetingCodeOf({ meetingCode: 'xyz-abcd-efg', meetingUrl: 'https://meet.google.com/xyz-abcd-efg' })).toBe('xyz-abcd-efg');
     expect(meetingCodeOf({ meetingUrl: 'https://meet.google.com/abc-defg-hij' })).toBe('abc-defg-hij');
     expect(meetingCodeOf({ meetingUrl: 'https://meet.google.com/abc-defg-hij?authuser=0' })).toBe('abc-defg-hij');
     expect(meetingCodeOf({ meetingUrl: 'https://meet.jit.si/CodeMentorHub-abc' })).toBeNull();

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config';
-import { createGoogleMeetProvider, GoogleMeetError } from '../src/meetings/google-meet';
+import { calendarEventId, createGoogleMeetProvider, GoogleMeetError } from '../src/meetings/google-meet';
 import { createMeetingProvider } from '../src/meetings/index';
 import { createJitsiMeetingProvider, JITSI_ROOM_PREFIX_MAX } from '../src/meetings/jitsi';
 import { createNoMeetingProvider } from '../src/meetings/none';
@@ -34,46 +34,71 @@ async function rejection(promise: Promise<unknown>): Promise<{ error: GoogleMeet
   throw new Error('expected a rejection, got a meeting');
 }
 
-describe('google-meet against a fake Google (real SDK, real HTTP)', () => {
+describe('google-meet on Calendar events, against a fake Google (real SDK, real HTTP)', () => {
   let google: FakeGoogle;
   let provider: MeetingProvider;
-  let warnings: string[];
+  const eventId = calendarEventId(input.sessionId);
+  const eventsPath = '/calendar/v3/calendars/primary/events';
 
-  beforeEach(async () => {
-    google = await new FakeGoogle().start();
-    warnings = [];
-    provider = createGoogleMeetProvider({
+  function makeProvider(overrides: Partial<Parameters<typeof createGoogleMeetProvider>[0]> = {}): MeetingProvider {
+    return createGoogleMeetProvider({
       clientId: google.clientId,
       clientSecret: google.clientSecret,
       refreshToken: google.refreshToken,
-      apiUrl: google.url,
+      calendarId: 'primary',
+      calendarApiUrl: `${google.url}/calendar/v3/`,
       tokenUrl: google.tokenUrl,
+      appUrl: 'https://cmh.example.test',
       timeoutMs: 500,
-      warn: (m) => warnings.push(m),
+      pendingPollDelaysMs: [1, 1],
+      ...overrides,
     });
+  }
+  const inserts = () => google.calendar.writes.filter((w) => w.method === 'insert');
+  /** Every events.insert that reached the server, answered or not. */
+  const insertRequests = () => google.requestsTo(eventsPath).filter((r) => r.method === 'POST');
+
+  beforeEach(async () => {
+    google = await new FakeGoogle().start();
+    provider = makeProvider();
   });
   afterEach(async () => {
     vi.useRealTimers();
     await google.stop();
   });
 
-  it('creates a TRUSTED space and returns its meetingUri and name; one token serves two creations', async () => {
-    const first = (await provider.createMeeting(input))!;
-    const second = (await provider.createMeeting(input))!;
+  it('derives a base32hex event id from the session id', () => {
+    expect(eventId).toBe('6f1c2d3e000040008000000000000001');
+    expect(calendarEventId('not a uuid: Ünïcode')).toMatch(/^[0-9a-v]{5,1024}$/);
+    expect(calendarEventId('not a uuid: Ünïcode')).toBe(calendarEventId('not a uuid: Ünïcode'));
+  });
 
-    expect(google.spacesCreated).toBe(2);
-    expect(first).toEqual({ provider: 'google-meet', joinUrl: google.spaces[0]!.meetingUri, externalId: google.spaces[0]!.name });
-    expect(second).toEqual({ provider: 'google-meet', joinUrl: google.spaces[1]!.meetingUri, externalId: google.spaces[1]!.name });
-    expect(first.joinUrl).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
-    expect(first.externalId).toMatch(/^spaces\/\w+$/);
-    expect(second.joinUrl).not.toBe(first.joinUrl);
+  it('inserts one event with a Meet conference on GOOGLE_CALENDAR_ID and returns its link, event id, conference id and meeting code', async () => {
+    const meeting = (await provider.createMeeting(input))!;
+    const event = google.calendar.event(eventId)!;
+    expect(meeting).toEqual({
+      provider: 'google-meet', joinUrl: event.hangoutLink, externalId: eventId,
+      conferenceId: event.conferenceData!.conferenceId, meetingCode: event.conferenceData!.conferenceId,
+    });
+    expect(meeting.joinUrl).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+    expect(meeting.meetingCode).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
 
-    // The access type went over the wire as JSON, and Google applied it.
-    expect(google.spaceRequests).toEqual([{ config: { accessType: 'TRUSTED' } }, { config: { accessType: 'TRUSTED' } }]);
-    expect(google.spaces.map((s) => s.config.accessType)).toEqual(['TRUSTED', 'TRUSTED']);
-    expect(google.requestsTo('/v2/spaces')[0]!.contentType).toMatch(/^application\/json/);
+    const [write] = inserts();
+    expect(write!.query).toEqual({ conferenceDataVersion: '1', sendUpdates: 'none' });
+    expect(write!.body).toEqual({
+      id: eventId,
+      summary: 'Mentoring session',
+      description: `Mentoring session\n\nSession page: https://cmh.example.test/sessions/${input.sessionId}`,
+      start: { dateTime: '2026-12-01T14:00:00.000Z', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-01T15:00:00.000Z', timeZone: 'UTC' },
+      attendees: [{ email: 'mia@example.test', displayName: 'Mia Mentor' }, { email: 'max@example.test', displayName: 'Max Mentee' }],
+      guestsCanInviteOthers: false,
+      guestsCanSeeOtherGuests: true,
+      conferenceData: { createRequest: { requestId: input.sessionId, conferenceSolutionKey: { type: 'hangoutsMeet' } } },
+    });
+    expect(google.requestsTo(eventsPath)[0]!.contentType).toMatch(/^application\/json/);
 
-    // One refresh-token grant; its access token authorised both creations.
+    // One refresh-token grant; its access token authorised the insert.
     expect(google.tokenRequests).toBe(1);
     const grant = new URLSearchParams(google.requestsTo('/token')[0]!.raw);
     expect(Object.fromEntries(grant)).toEqual({
@@ -82,14 +107,23 @@ describe('google-meet against a fake Google (real SDK, real HTTP)', () => {
       client_id: google.clientId,
       client_secret: google.clientSecret,
     });
-    const auths = google.requestsTo('/v2/spaces').map((r) => r.authorization);
-    expect(auths[0]).toMatch(/^Bearer ya29\.fake-/);
-    expect(auths[1]).toBe(auths[0]);
-    expect(warnings).toEqual([]);
+    expect(google.requestsTo(eventsPath)[0]!.authorization).toMatch(/^Bearer ya29\.fake-/);
+  });
+
+  it('the same session twice is the same event and the same link (409 → events.get); another session is another event', async () => {
+    const first = (await provider.createMeeting(input))!;
+    const again = (await provider.createMeeting(input))!;
+    const other = (await provider.createMeeting({ ...input, sessionId: '6f1c2d3e-0000-4000-8000-000000000002' }))!;
+    expect(again).toEqual(first);
+    expect(other.joinUrl).not.toBe(first.joinUrl);
+    expect([...google.calendar.created.values()]).toEqual([1, 1]);
+    expect(google.requestsTo(`${eventsPath}/${eventId}`).map((r) => r.method)).toEqual(['GET']);
+    expect(google.tokenRequests).toBe(1);
   });
 
   it('concurrent creations share one token request', async () => {
-    const meetings = await Promise.all([provider.createMeeting(input), provider.createMeeting(input), provider.createMeeting(input)]);
+    const ids = ['01', '02', '03'].map((n) => `6f1c2d3e-0000-4000-8000-0000000000${n}`);
+    const meetings = await Promise.all(ids.map((sessionId) => provider.createMeeting({ ...input, sessionId })));
     expect(new Set(meetings.map((m) => m!.externalId)).size).toBe(3);
     expect(google.tokenRequests).toBe(1);
   });
@@ -103,38 +137,39 @@ describe('google-meet against a fake Google (real SDK, real HTTP)', () => {
     vi.setSystemTime(Date.now() + 11 * 60_000); // past its expiry
     await provider.createMeeting(input);
     expect(google.tokenRequests).toBe(2);
-    const auths = google.requestsTo('/v2/spaces').map((r) => r.authorization);
+    const auths = insertRequests().map((r) => r.authorization);
     expect(auths[2]).not.toBe(auths[0]);
-    expect(google.spacesCreated).toBe(3); // the fake refused nothing: the new token was used
+    expect(inserts()).toHaveLength(3); // the fake refused nothing: the new token was used
   });
 
   it.each([
     ['500', 500, 'INTERNAL'],
     ['429', 429, 'RESOURCE_EXHAUSTED'],
-  ] as const)('a %s answer rejects at once, retryable, and the SDK does not repeat the POST', async (mode, status, googleStatus) => {
-    await provider.createMeeting(input); // the token is cached: the next request is spaces.create
+  ] as const)('a %s answer rejects at once, retryable, the SDK does not repeat the POST, and the retry makes no second event', async (mode, status, googleStatus) => {
+    await provider.createMeeting({ ...input, sessionId: '6f1c2d3e-0000-4000-8000-000000000009' }); // the token is cached
     google.failNext(mode);
     const { error, ms } = await rejection(provider.createMeeting(input));
     expect(error).toBeInstanceOf(GoogleMeetError);
     expect(error.status).toBe(status);
     expect(error.retryable).toBe(true);
-    expect(error.message).toContain(`spaces.create failed: ${status} ${googleStatus}`);
+    expect(error.message).toContain(`events.insert failed: ${status} ${googleStatus}`);
     expect(ms).toBeLessThan(2000);
-    expect(google.requestsTo('/v2/spaces')).toHaveLength(2); // one per createMeeting, none hidden
-    await expect(provider.createMeeting(input)).resolves.toMatchObject({ provider: 'google-meet' }); // the caller's retry works
+    expect(insertRequests()).toHaveLength(2); // one per createMeeting, none hidden
+    await expect(provider.createMeeting(input)).resolves.toMatchObject({ provider: 'google-meet', externalId: eventId });
+    expect(google.calendar.created.get(`primary/${eventId}`)).toBe(1);
   });
 
-  it('a hanging spaces.create rejects after the timeout instead of holding the worker', async () => {
-    await provider.createMeeting(input);
+  it('a hanging events.insert rejects after the timeout instead of holding the worker', async () => {
+    await provider.createMeeting({ ...input, sessionId: '6f1c2d3e-0000-4000-8000-000000000009' });
     google.failNext('hang');
     const { error, ms } = await rejection(provider.createMeeting(input));
     expect(error).toBeInstanceOf(GoogleMeetError);
-    expect(error.message).toBe('Google Meet spaces.create failed: no answer within 500 ms');
+    expect(error.message).toBe('Google Calendar events.insert failed: no answer within 500 ms');
     expect(error.status).toBeUndefined();
     expect(error.retryable).toBe(true);
     expect(ms).toBeGreaterThanOrEqual(450);
     expect(ms).toBeLessThan(3000);
-    expect(google.requestsTo('/v2/spaces')).toHaveLength(2);
+    expect(insertRequests()).toHaveLength(2);
   });
 
   it('a hanging token endpoint rejects after the timeout too', async () => {
@@ -143,33 +178,77 @@ describe('google-meet against a fake Google (real SDK, real HTTP)', () => {
     expect(error.message).toBe(`Google OAuth token request to ${google.tokenUrl} failed: no answer within 500 ms`);
     expect(ms).toBeLessThan(3000);
     expect(google.requestsTo('/token')).toHaveLength(1);
-    expect(google.requestsTo('/v2/spaces')).toHaveLength(0);
+    expect(google.requestsTo(eventsPath)).toHaveLength(0);
   });
 
-  it('a lost reply rejects; the space Google made is orphaned and a retry makes another (spaces.create has no request id)', async () => {
-    await provider.createMeeting(input);
+  it('a lost reply rejects; the retry inserts the same id, gets 409 and reads the event Google made: one event, one link', async () => {
+    await provider.createMeeting({ ...input, sessionId: '6f1c2d3e-0000-4000-8000-000000000009' });
     google.failNext('lose-reply');
     const { error, ms } = await rejection(provider.createMeeting(input));
     expect(error.status).toBeUndefined();
     expect(error.retryable).toBe(true);
     expect(ms).toBeLessThan(3000);
-    expect(google.spacesCreated).toBe(2); // created, but we never learnt its name
-    expect(google.requestsTo('/v2/spaces')).toHaveLength(2); // and the SDK did not silently POST again
+    expect(google.calendar.event(eventId)).toBeDefined(); // made, but we never learnt its link
+    expect(insertRequests()).toHaveLength(2); // and the SDK did not silently POST again
     const retried = (await provider.createMeeting(input))!;
-    expect(google.spacesCreated).toBe(3);
-    expect(retried.externalId).toBe(google.spaces[2]!.name);
-    expect(retried.externalId).not.toBe(google.spaces[1]!.name);
+    expect(google.calendar.created.get(`primary/${eventId}`)).toBe(1);
+    expect(retried.joinUrl).toBe(google.calendar.event(eventId)!.hangoutLink);
+  });
+
+  it('a pending conference is polled with events.get until it succeeds', async () => {
+    google.calendar.pendingPolls = 1;
+    const meeting = (await provider.createMeeting(input))!;
+    expect(google.requestsTo(`${eventsPath}/${eventId}`).map((r) => r.method)).toEqual(['GET', 'GET']);
+    expect(meeting.joinUrl).toBe(google.calendar.event(eventId)!.hangoutLink);
+  });
+
+  it('a conference still pending after the polls of one attempt rejects, retryable; the next attempt finds it', async () => {
+    google.calendar.pendingPolls = 3;
+    const { error } = await rejection(provider.createMeeting(input));
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('pending');
+    const meeting = (await provider.createMeeting(input))!; // 409 → the third read is pending no more
+    expect(meeting.joinUrl).toBe(google.calendar.event(eventId)!.hangoutLink);
+    expect(google.calendar.created.get(`primary/${eventId}`)).toBe(1);
+  });
+
+  it('a failed conference rejects, retryable; the retry asks for a new conference on the same event', async () => {
+    google.calendar.conferenceOutcome = 'failure';
+    const { error } = await rejection(provider.createMeeting(input));
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('could not create the Meet conference');
+    google.calendar.conferenceOutcome = 'success';
+    const meeting = (await provider.createMeeting(input))!;
+    const patch = google.calendar.writes.find((w) => w.method === 'patch')!;
+    expect(patch.query).toEqual({ conferenceDataVersion: '1', sendUpdates: 'none' });
+    expect(meeting.joinUrl).toBe(google.calendar.event(eventId)!.hangoutLink);
+    expect(google.calendar.created.get(`primary/${eventId}`)).toBe(1);
+  });
+
+  it('cancelMeeting deletes the event; twice, or after Google lost it, is fine', async () => {
+    const meeting = (await provider.createMeeting(input))!;
+    await provider.cancelMeeting(meeting);
+    expect(google.calendar.event(eventId)!.status).toBe('cancelled');
+    expect(google.calendar.writes.at(-1)).toMatchObject({ method: 'delete', eventId, query: { sendUpdates: 'none' } });
+    await expect(provider.cancelMeeting(meeting)).resolves.toBeUndefined(); // 410 Gone
+    google.calendar.forget(eventId);
+    await expect(provider.cancelMeeting(meeting)).resolves.toBeUndefined(); // 404
+    google.failNext('500');
+    await expect(provider.cancelMeeting(meeting)).rejects.toMatchObject({ status: 500, retryable: true });
+  });
+
+  it('updateMeeting moves the event; the link stays the same', async () => {
+    const meeting = (await provider.createMeeting(input))!;
+    await provider.updateMeeting(meeting, { start: new Date('2026-12-02T09:30:00Z'), durationMinutes: 45 });
+    const event = google.calendar.event(eventId)!;
+    expect(event.start).toEqual({ dateTime: '2026-12-02T09:30:00.000Z', timeZone: 'UTC' });
+    expect(event.end).toEqual({ dateTime: '2026-12-02T10:15:00.000Z', timeZone: 'UTC' });
+    expect(event.hangoutLink).toBe(meeting.joinUrl);
+    expect(google.calendar.writes.at(-1)).toMatchObject({ method: 'patch', query: { sendUpdates: 'none' } });
   });
 
   it('a wrong refresh token gives a clear, non-retryable error without leaking secrets', async () => {
-    const bad = createGoogleMeetProvider({
-      clientId: google.clientId,
-      clientSecret: google.clientSecret,
-      refreshToken: '1//revoked-token',
-      apiUrl: google.url,
-      tokenUrl: google.tokenUrl,
-      timeoutMs: 500,
-    });
+    const bad = makeProvider({ refreshToken: '1//revoked-token' });
     const { error } = await rejection(bad.createMeeting(input));
     expect(error).toBeInstanceOf(GoogleMeetError);
     expect(error.message).toBe(
@@ -178,18 +257,11 @@ describe('google-meet against a fake Google (real SDK, real HTTP)', () => {
     expect(error.retryable).toBe(false);
     expect(error.message).not.toContain('revoked-token');
     expect(error.message).not.toContain(google.clientSecret);
-    expect(google.requestsTo('/v2/spaces')).toHaveLength(0);
+    expect(google.requestsTo(eventsPath)).toHaveLength(0);
   });
 
   it('a wrong client secret names the client variables', async () => {
-    const bad = createGoogleMeetProvider({
-      clientId: google.clientId,
-      clientSecret: 'wrong-secret',
-      refreshToken: google.refreshToken,
-      apiUrl: google.url,
-      tokenUrl: google.tokenUrl,
-      timeoutMs: 500,
-    });
+    const bad = makeProvider({ clientSecret: 'wrong-secret' });
     const { error } = await rejection(bad.createMeeting(input));
     expect(error.status).toBe(401);
     expect(error.message).toContain('401 invalid_client');
@@ -197,18 +269,7 @@ describe('google-meet against a fake Google (real SDK, real HTTP)', () => {
     expect(error.message).not.toContain('wrong-secret');
   });
 
-  it('falls back to a space without config when the account cannot set the access type, and says so', async () => {
-    google.rejectSpaceConfig = true;
-    const meeting = (await provider.createMeeting(input))!;
-    expect(google.spaceRequests).toEqual([{ config: { accessType: 'TRUSTED' } }, {}]);
-    expect(google.spacesCreated).toBe(1);
-    expect(meeting.externalId).toBe(google.spaces[0]!.name);
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('refused accessType TRUSTED');
-    expect(warnings[1]).toContain('has access type OPEN');
-  });
-
-  it('joinUrlFor gives every participant the space link', async () => {
+  it('joinUrlFor gives every participant the event\'s Meet link', async () => {
     const meeting = (await provider.createMeeting(input))!;
     await expect(provider.joinUrlFor(meeting, mentee, { expiresAt })).resolves.toBe(meeting.joinUrl);
   });
@@ -301,7 +362,7 @@ describe('jitsi', () => {
     });
 
     it('never attaches a token to a link that is not one of its own rooms', async () => {
-      const google: Meeting = { provider: 'google-meet', joinUrl: 'https://meet.google.com/abc-mnop-xyz', externalId: 'spaces/abc' };
+      const google: Meeting = { provider: 'google-meet', joinUrl: 'https://meet.google.com/abc-mnop-xyz', externalId: 'abc0123456789' };
       await expect(jitsi.joinUrlFor(google, mentor, { expiresAt })).resolves.toBe(google.joinUrl);
       const elsewhere: Meeting = { provider: 'jitsi', joinUrl: 'https://meet.jit.si/room-x', externalId: 'room-x' };
       await expect(jitsi.joinUrlFor(elsewhere, mentor, { expiresAt })).resolves.toBe(elsewhere.joinUrl);
@@ -349,7 +410,7 @@ describe('createMeetingProvider picks the adapter from MEETING_PROVIDER', () => 
     await expect(provider.createMeeting(input)).resolves.toBeNull();
   });
 
-  it('google-meet, with the API and token URLs from the config', async () => {
+  it('google-meet, with the calendar, the Calendar API and token URLs from the config', async () => {
     const google = await new FakeGoogle().start();
     try {
       const provider = createMeetingProvider(
@@ -358,13 +419,17 @@ describe('createMeetingProvider picks the adapter from MEETING_PROVIDER', () => 
           GOOGLE_CLIENT_ID: google.clientId,
           GOOGLE_CLIENT_SECRET: google.clientSecret,
           GOOGLE_REFRESH_TOKEN: google.refreshToken,
-          GOOGLE_MEET_API_URL: `${google.url}/`,
+          GOOGLE_CALENDAR_ID: 'sessions@group.calendar.google.com',
+          GOOGLE_CALENDAR_API_URL: `${google.url}/calendar/v3/`,
           GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+          APP_URL: 'https://cmh.example.test/',
         }),
       );
       expect(provider.name).toBe('google-meet');
       const meeting = await provider.createMeeting(input);
-      expect(meeting).toEqual({ provider: 'google-meet', joinUrl: google.spaces[0]!.meetingUri, externalId: google.spaces[0]!.name });
+      const event = google.calendar.event(calendarEventId(input.sessionId), 'sessions@group.calendar.google.com')!;
+      expect(meeting).toMatchObject({ provider: 'google-meet', joinUrl: event.hangoutLink, externalId: event.id });
+      expect(event.description).toContain(`https://cmh.example.test/sessions/${input.sessionId}`);
       expect(google.tokenRequests).toBe(1);
     } finally {
       await google.stop();

@@ -380,7 +380,8 @@ async function checkInvariants() {
   for (const s of linked) byUrl.set(s.meeting_url, [...(byUrl.get(s.meeting_url) ?? []), s.id]);
   expect([...byUrl.values()].filter((ids) => ids.length > 1), 'sessions sharing a room').toEqual([]);
   expect(linked.filter((s) => !s.confirmed_at), 'rooms of sessions never confirmed').toEqual([]);
-  expect(google.spaces.filter((space) => !byUrl.has(space.meetingUri)).map((x) => x.meetingUri), 'rooms made but linked to no session (a second room)').toEqual([]);
+  const rooms = [...google.calendar.events.values()].filter((e) => e.status !== 'cancelled' && e.hangoutLink);
+  expect(rooms.filter((e) => !byUrl.has(e.hangoutLink!)).map((e) => e.hangoutLink), 'rooms made but linked to no session (a second room)').toEqual([]);
 
   // Exactly one "Session Confirmed" email per participant per confirmation.
   const confirmations = await query<{ id: string; has_room: boolean; confirmations: number; mentee: number; mentor: number; other: number }>(sql`
@@ -510,5 +511,5 @@ describe.each(['stripe', 'test'] as const)('the session state machine under rand
 async function printStats() {
   console.log(provider, await query(sql`select status, count(*)::int as n, count(paid_at)::int as paid, count(meeting_url)::int as rooms from sessions group by status`));
   console.log(await query(sql`select action, count(*)::int as n from audit_log group by action order by action`));
-  console.log({ refunds: await query(sql`select status, count(*)::int as n from refunds group by status`), stripeRefunds: stripe.refunds.length, rooms: google.spaces.length });
+  console.log({ refunds: await query(sql`select status, count(*)::int as n from refunds group by status`), stripeRefunds: stripe.refunds.length, rooms: google.calendar.events.size });
 }

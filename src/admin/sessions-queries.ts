@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
 import { auditLog, emailOutbox, meetingAccesses, paymentProblems, refunds, sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
 import { selectSessions, type SessionRow } from '../sessions/queries';
+import { findRoomState } from '../sessions/rooms';
 
 export const PAGE_SIZE = 50;
 
@@ -89,14 +90,15 @@ export async function countByStatus(options: { db: Db; filters: AdminSessionFilt
   return { counts, cachedAt: where.length === 0 ? now : null };
 }
 
-/** Everything the admin's session page shows: the audit trail, payment and refund, emails, link accesses. */
+/** Everything the admin's session page shows: the room at its provider, the audit trail, payment and refund, emails, link accesses. */
 export async function loadSessionDetail(db: Db, id: string) {
   if (!isUuid(id)) return null;
   const [session] = await selectSessions(db).where(eq(sessions.id, id));
   if (!session) return null;
   const [raw] = await db.select().from(sessions).where(eq(sessions.id, id));
   const actor = users;
-  const [audit, refundRows, emails, accesses, problems] = await Promise.all([
+  const [room, audit, refundRows, emails, accesses, problems] = await Promise.all([
+    findRoomState({ db, sessionId: id }),
     db.select({ action: auditLog.action, data: auditLog.data, ip: auditLog.ip, createdAt: auditLog.createdAt, actorName: actor.name, actorRole: actor.role })
       .from(auditLog).leftJoin(actor, eq(actor.id, auditLog.actorId))
       .where(and(eq(auditLog.subjectType, 'session'), eq(auditLog.subjectId, id))).orderBy(auditLog.createdAt, auditLog.id),
@@ -108,5 +110,5 @@ export async function loadSessionDetail(db: Db, id: string) {
       .where(eq(meetingAccesses.sessionId, id)).orderBy(meetingAccesses.at),
     db.select().from(paymentProblems).where(eq(paymentProblems.sessionId, id)).orderBy(paymentProblems.createdAt),
   ]);
-  return { session, raw: raw!, audit, refunds: refundRows, emails, accesses, problems };
+  return { session, raw: raw!, room, audit, refunds: refundRows, emails, accesses, problems };
 }

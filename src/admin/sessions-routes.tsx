@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { releaseHold } from '../booking/holds';
 import { httpStatusOf } from '../errors';
+import { retryRoomNow } from '../sessions/rooms';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
@@ -11,7 +12,7 @@ import { AdminSessionDetail, AdminSessionsPage, type ListQuery } from './session
 
 /** The admin Sessions page (filters, counts, keyset pages) and each session's own page. */
 export async function adminSessionRoutes(app: FastifyInstance) {
-  const { database, payments, now } = app.services;
+  const { database, payments, now, wakeWorker } = app.services;
   const db = database.db;
   const admin = { preHandler: requireRole('admin') };
 
@@ -32,6 +33,16 @@ export async function adminSessionRoutes(app: FastifyInstance) {
     if (!detail) return reply.callNotFound();
     const attendance = await loadAttendance({ db, now: now(), session: detail.session });
     return sendPage(reply, <AdminSessionDetail ctx={pageContext(request, reply)} detail={detail} attendance={attendance} />);
+  });
+
+  // "Retry now" for the meeting room: the room job runs at once instead of after its backoff (or again, after it gave up).
+  app.post<{ Params: { id: string } }>('/admin/sessions/:id/retry-room', admin, async (request, reply) => {
+    const detail = await loadSessionDetail(db, request.params.id);
+    if (!detail) return reply.callNotFound();
+    const retried = await retryRoomNow({ db, sessionId: detail.session.id });
+    if (retried) wakeWorker();
+    setFlash(reply, retried ? 'The meeting room is being made again now.' : 'There is no waiting or failed meeting room to retry.');
+    return reply.redirect(`/admin/sessions/${detail.session.id}`, 303);
   });
 
   // Release an unpaid hold: the slot is free at once, and the provider's checkout is closed if it can be.

@@ -104,8 +104,34 @@ export function AdminSessionsPage(props: {
 
 type Detail = NonNullable<Awaited<ReturnType<typeof loadSessionDetail>>>;
 
+const ROOM_WORDS = { made: 'Created', pending: 'Pending', failed: 'Failed', none: 'None' } as const;
+
+/** The room at its provider: ids, the room job's state, its last error and next retry, and "Retry now". */
+function RoomState(props: { room: Detail['room']; csrf: string; sessionId: string; t: (d: Date | null | undefined) => string }) {
+  const { room, t } = props;
+  if (!room || (room.state === 'none' && !room.externalId)) return null;
+  return (
+    <section aria-labelledby="room">
+      <h2 id="room">Meeting room</h2>
+      <dl class="meta">
+        <dt>Provider</dt><dd>{room.provider ?? '—'}</dd>
+        <dt>State</dt><dd><span class={`badge badge-room-${room.state}`}>{ROOM_WORDS[room.state]}</span>
+          {room.job && room.state !== 'made' ? <span class="muted small"> · {room.job.attempts} of {room.job.retryLimit + 1} attempts</span> : null}</dd>
+        {room.externalId ? <><dt>{room.provider === 'google-meet' ? 'Calendar event' : 'Room'}</dt><dd><code>{room.externalId}</code></dd></> : null}
+        {room.conferenceId ? <><dt>Conference</dt><dd><code>{room.conferenceId}</code></dd></> : null}
+        {room.meetingCode ? <><dt>Meeting code</dt><dd><code>{room.meetingCode}</code></dd></> : null}
+        {room.lastError ? <><dt>Last error</dt><dd class="error-text">{room.lastError}</dd></> : null}
+        {room.state === 'pending' && room.job?.nextRunAt ? <><dt>Next attempt</dt><dd>{t(room.job.nextRunAt)}</dd></> : null}
+      </dl>
+      {room.state === 'pending' || room.state === 'failed' ? (
+        <ActionButton csrf={props.csrf} action={`/admin/sessions/${props.sessionId}/retry-room`} label="Retry now" />
+      ) : null}
+    </section>
+  );
+}
+
 export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; attendance?: Attendance | null }) {
-  const { session: s, raw, audit, refunds, emails, accesses, problems } = props.detail;
+  const { session: s, raw, room, audit, refunds, emails, accesses, problems } = props.detail;
   const tz = props.ctx.user!.timezone;
   const t = (d: Date | null | undefined) => (d ? formatDateTime(d, tz) : '—');
   return (
@@ -137,6 +163,7 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; at
           </form>
         ) : null}
       </section>
+      <RoomState room={room} csrf={props.ctx.csrf} sessionId={s.id} t={t} />
       {props.attendance?.kind === 'meet-records' ? <AttendanceCard a={props.attendance} zone={tz} admin /> : null}
       <section aria-labelledby="payment">
         <h2 id="payment">Payment</h2>

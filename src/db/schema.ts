@@ -120,7 +120,12 @@ export const sessions = pgTable('sessions', {
   holdReleasedAt: tz('hold_released_at'),
   meetingProvider: text('meeting_provider'),
   meetingUrl: text('meeting_url'),
+  /** Google: the Calendar event id; Jitsi: the room name. */
   meetingExternalId: text('meeting_external_id'),
+  /** Google: the event's Meet conference id. */
+  meetingConferenceId: text('meeting_conference_id'),
+  /** Google: the Meet meeting code (abc-mnop-xyz); the Meet REST API finds the conference records by it. */
+  meetingCode: text('meeting_code'),
   /** The last failure of the room job (sessions.create-room), shown on the admin's session page. */
   meetingLastError: text('meeting_last_error'),
   createdAt: tz('created_at').notNull().defaultNow(),

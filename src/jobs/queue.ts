@@ -40,7 +40,9 @@ export async function runQueuedJobs<P, S>(options: { db: Db; job: JobDefinition<
   const executor = executorOf(db);
   if (options.now) {
     await executor.executeSql(
-      `update ${BOSS_SCHEMA}.job set start_after = now() where name = $1 and state in ('created', 'retry') and start_after > now() and start_after <= $2`,
+      // A second before now: pg-boss fetches jobs with start_after < now(), and a clock as coarse as PGlite's
+      // can give the next statement the same now().
+      `update ${BOSS_SCHEMA}.job set start_after = now() - interval '1 second' where name = $1 and state in ('created', 'retry') and start_after > now() and start_after <= $2`,
       [job.name, options.now.toISOString()],
     );
   }
@@ -63,8 +65,56 @@ export async function runQueuedJobs<P, S>(options: { db: Db; job: JobDefinition<
 /** Puts a failed job back in its queue, due now. Returns how many jobs moved (0 or 1). */
 export async function retryJob(db: Db, name: string, id: string): Promise<number> {
   const { rows } = await executorOf(db).executeSql(
-    `update ${BOSS_SCHEMA}.job set state = 'retry', retry_limit = retry_limit + 1, start_after = now() where name = $1 and id = $2::uuid and state = 'failed' returning 1`,
+    `update ${BOSS_SCHEMA}.job set state = 'retry', retry_limit = retry_limit + 1, start_after = now() - interval '1 second' where name = $1 and id = $2::uuid and state = 'failed' returning 1`,
     [name, id],
   );
   return rows.length;
+}
+
+export interface JobState {
+  id: string;
+  state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+  /** Attempts made so far. */
+  attempts: number;
+  retryLimit: number;
+  /** When it runs next (created or retry); null otherwise. */
+  nextRunAt: Date | null;
+  /** The last failure's message, if the last attempt failed. */
+  lastError: string | null;
+}
+
+/** The latest job of a queue for one thing (its singleton key: a session, a refund), as pg-boss holds it. */
+export async function findLatestJob(db: Db, name: string, singletonKey: string): Promise<JobState | null> {
+  const { rows } = await executorOf(db).executeSql(
+    `select id, state, retry_count, retry_limit, start_after, coalesce(output->>'message', output->'value'->>'message') as error
+     from ${BOSS_SCHEMA}.job where name = $1 and singleton_key = $2 order by created_on desc limit 1`,
+    [name, singletonKey],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const state = String(r.state) as JobState['state'];
+  const waiting = state === 'created' || state === 'retry';
+  return {
+    id: String(r.id), state, attempts: Number(r.retry_count) + (state === 'created' ? 0 : 1), retryLimit: Number(r.retry_limit),
+    nextRunAt: waiting ? new Date(r.start_after as string) : null,
+    lastError: state === 'completed' || r.error == null ? null : String(r.error),
+  };
+}
+
+/**
+ * "Retry now": a job waiting out its retry delay becomes due now; a failed one is put back with one
+ * more attempt. Returns false when the job is neither (running, done, or gone).
+ */
+export async function runJobNow(db: Db, name: string, id: string): Promise<boolean> {
+  const { rows } = await executorOf(db).executeSql(
+    `update ${BOSS_SCHEMA}.job set start_after = now() - interval '1 second' where name = $1 and id = $2::uuid and state in ('created', 'retry') returning 1`,
+    [name, id],
+  );
+  if (rows.length > 0) return true;
+  try {
+    return (await retryJob(db, name, id)) === 1;
+  } catch {
+    // A job for the same thing is already queued (one per singleton key): that one runs instead.
+    return false;
+  }
 }

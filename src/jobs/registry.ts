@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/client';
 import { createBoss } from './boss';
 import type { JobDefinition, RetryPolicy } from './definition';
+import { cancelRoomJob } from './definitions/cancel-room';
 import { createRoomJob } from './definitions/create-room';
 import { deliverEmailJob } from './definitions/deliver-email';
 import { expireLapsedHoldsJob } from './definitions/expire-lapsed-holds';
@@ -15,7 +16,7 @@ import { sendRefundJob } from './definitions/send-refund';
 // `any`: each definition needs its own services (providers, transport); the worker passes them all.
 // biome-ignore lint/suspicious/noExplicitAny: see above; each definition checks its own payload with zod
 export const jobs: JobDefinition<any, any>[] = [
-  createRoomJob, sendRefundJob, deliverEmailJob,
+  createRoomJob, cancelRoomJob, sendRefundJob, deliverEmailJob,
   purgeExpiredSessionsJob, expireLapsedHoldsJob, sendDueRemindersJob, expireUnansweredRequestsJob,
   readMeetingRecordsJob,
 ];

@@ -1,72 +1,66 @@
-import { auth as googleAuth, meet, type meet_v2 } from '@googleapis/meet';
-import type { MeetingProvider } from './provider';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import { createGoogleAuth } from './google-auth';
+import type { Meeting, MeetingProvider } from './provider';
 
 /**
- * Google Meet rooms through the Meet REST API (`spaces.create`, POST /v2/spaces) with Google's own
- * SDK (@googleapis/meet). Only the base URLs are configurable (GOOGLE_MEET_API_URL,
- * GOOGLE_OAUTH_TOKEN_URL), so tests run the same SDK, serialisation and error paths against a fake
- * Google on 127.0.0.1.
+ * Google Meet rooms as Google Calendar events with a Meet conference (`events.insert` with
+ * `conferenceDataVersion=1`), through Google's own SDK (@googleapis/calendar), on the platform
+ * account's calendar (GOOGLE_CALENDAR_ID). Only the base URLs are configurable
+ * (GOOGLE_CALENDAR_API_URL, GOOGLE_OAUTH_TOKEN_URL), so tests run the same SDK, serialisation and
+ * error paths against a fake Google on 127.0.0.1.
  *
- * Authentication: the platform's Google account's refresh token (user OAuth, scope
- * https://www.googleapis.com/auth/meetings.space.created). The OAuth2 client is made once per
- * provider: it exchanges the refresh token at the token endpoint (grant_type=refresh_token) and keeps
- * the access token until shortly before it expires (the library refreshes 5 minutes early);
- * concurrent calls share one refresh.
+ * Why Calendar and not Meet's spaces.create: an event can be made idempotent, and it carries the two
+ * participants as attendees, so Google lets them in without an organiser present to admit them.
  *
- * Time and retries: every HTTP request (token and API) is one attempt bounded by `timeoutMs`; the SDK
- * retries nothing. A createMeeting makes at most three requests (token, create, create without
- * config), so it settles within about 3 × timeoutMs however Google behaves. Errors propagate as
- * GoogleMeetError; the caller (the job worker) retries with backoff.
+ * Idempotency: the event id is ours, derived from the session id. A lost reply, a timeout or a 5xx
+ * leaves us not knowing whether the event exists; the room job's retry inserts the same id again, and
+ * Google's 409 "already exists" means it does, so we `events.get` it. The conference inside is
+ * requested with `createRequest.requestId` = the session id, so a repeated request never makes a
+ * second conference. One session → one event → one Meet link.
  *
- * Idempotency — there is no supported way to make spaces.create idempotent:
- * - Its request body is a Space and nothing else; the Space's `name` is a server-generated id. There
- *   is no request id / idempotency key field or header (unlike Calendar's
- *   `conferenceData.createRequest.requestId`, or Stripe's Idempotency-Key).
- * - The spaces resource has create, get, patch and endActiveConference — no list — so a space whose
- *   reply was lost cannot be found afterwards either; conferenceRecords only lists meetings that
- *   have taken place.
- * So when Google creates a space and the reply is lost (timeout, dropped connection, a 5xx after the
- * commit), the retry creates a second space and the first is orphaned. An orphaned space is inert:
- * nobody has its link, it holds no conference, and it costs nothing. We keep everything else
- * idempotent on our side: the SDK makes exactly one attempt per call (no hidden duplicate POSTs), and
- * the caller stores the first result it gets for a session once and never creates again for a
- * session that has a meeting. (The one API with a creation request id is Calendar's events.insert
- * with conferenceData; it would need a Calendar event per session and another scope.)
+ * Conference creation can be asynchronous (`createRequest.status.statusCode = "pending"`): we poll
+ * `events.get` with backoff a few times within one job attempt, then throw so the job retries later.
+ * `failure` throws too; the retry asks for a new conference on the same event (events.patch with a
+ * new request id), and when retries run out the last error is on the admin's session page.
+ *
+ * `sendUpdates=none` on every write: Google sends no invitations or updates of its own; our emails
+ * and their iCalendar invites are the source of truth.
+ *
+ * Authentication: the platform account's refresh token (user OAuth, scope
+ * https://www.googleapis.com/auth/calendar.events). The OAuth2 client is made once per provider; it
+ * refreshes the access token shortly before it expires, and concurrent calls share one refresh.
+ *
+ * Time: every HTTP request is one attempt bounded by `timeoutMs`; the SDK retries nothing (the job's
+ * backoff is the one retry loop), so an attempt settles within a bounded time however Google behaves.
  */
 export interface GoogleMeetOptions {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
-  /** GOOGLE_MEET_API_URL, e.g. https://meet.googleapis.com/ */
-  apiUrl: string;
+  /** GOOGLE_CALENDAR_ID, e.g. primary */
+  calendarId: string;
+  /** GOOGLE_CALENDAR_API_URL, e.g. https://www.googleapis.com/calendar/v3/ */
+  calendarApiUrl: string;
   /** GOOGLE_OAUTH_TOKEN_URL, e.g. https://oauth2.googleapis.com/token */
   tokenUrl: string;
+  /** APP_URL: each event's description links to the session's page. */
+  appUrl: string;
   /** Per HTTP request. */
   timeoutMs?: number;
-  /** Told when a space could not get the requested access type. */
-  warn?: (message: string) => void;
+  /** Waits between polls of a pending conference within one attempt (then the job retries). */
+  pendingPollDelaysMs?: number[];
 }
 
 /** A confirmation's job waits at most this long per request; a hang must not hold a worker. */
 export const GOOGLE_MEET_TIMEOUT_MS = 15_000;
-
-/**
- * Who joins without knocking. TRUSTED: "members of the host's organization, invited external users,
- * and dial-in users"; everyone else knocks. RESTRICTED ("only invitees") would make even the mentee
- * knock unless invited, and the organiser (the platform's account) never joins to admit anyone.
- * OPEN lets anyone holding the link in. TRUSTED is the closest to "only the two participants" that
- * the API offers without an organiser present; the link itself reaches only the session's
- * participants (through /sessions/:id/join). Caveat, to verify with a real account: a space made by
- * spaces.create has no calendar invitation, so participants outside the platform account's
- * organisation may count as not invited and have to knock.
- */
-export const GOOGLE_MEET_ACCESS_TYPE = 'TRUSTED';
+/** 1 + 2 + 4 s: with the requests' own timeouts this stays well inside the room job's expiry. */
+export const GOOGLE_PENDING_POLL_DELAYS_MS = [1000, 2000, 4000];
 
 export class GoogleMeetError extends Error {
   override name = 'GoogleMeetError';
   /** HTTP status of Google's answer; undefined when none came (timeout, connection lost). */
   readonly status: number | undefined;
-  /** Worth retrying later (no answer, 408, 429, 5xx); false for credentials or request errors. */
+  /** Worth retrying later (no answer, 408, 429, 5xx, a pending conference); false for credentials or request errors. */
   readonly retryable: boolean;
   constructor(message: string, status: number | undefined, retryable: boolean) {
     super(message);
@@ -75,18 +69,44 @@ export class GoogleMeetError extends Error {
   }
 }
 
+/**
+ * The event id of a session: Calendar ids are base32hex (0-9 and a-v), 5 to 1024 characters. A UUID
+ * without its dashes is lowercase hex, a subset, so it is used as it is; anything else is encoded.
+ */
+export function calendarEventId(sessionId: string): string {
+  const plain = sessionId.toLowerCase().replace(/-/g, '');
+  if (/^[0-9a-v]{5,1024}$/.test(plain)) return plain;
+  const alphabet = '0123456789abcdefghijklmnopqrstuv';
+  let out = '';
+  let value = 0;
+  let bits = 0;
+  for (const byte of new TextEncoder().encode(sessionId)) {
+    value = ((value << 8) | byte) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out.padEnd(5, '0').slice(0, 1024);
+}
+
+/** The SDK appends `calendar/v3/...` to its root; GOOGLE_CALENDAR_API_URL names the API's own base. */
+function sdkRoot(calendarApiUrl: string): string {
+  const base = calendarApiUrl.endsWith('/') ? calendarApiUrl : `${calendarApiUrl}/`;
+  return base.replace(/calendar\/v3\/$/, '');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function createGoogleMeetProvider(options: GoogleMeetOptions): MeetingProvider {
   const timeout = options.timeoutMs ?? GOOGLE_MEET_TIMEOUT_MS;
-  const oauth = new googleAuth.OAuth2({
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    endpoints: { oauth2TokenUrl: options.tokenUrl },
-    // The transporter carries both the token requests and the API requests (the SDK sends API calls
-    // through the auth client). One bounded attempt each; the worker's backoff is the only retry loop.
-    transporterOptions: { timeout, retryConfig: { retry: 0, noResponseRetries: 0 } },
-  });
-  oauth.setCredentials({ refresh_token: options.refreshToken });
-  const api = meet({ version: 'v2', auth: oauth, rootUrl: options.apiUrl });
+  const pollDelays = options.pendingPollDelaysMs ?? GOOGLE_PENDING_POLL_DELAYS_MS;
+  const calendarId = options.calendarId;
+  const oauth = createGoogleAuth(options, { timeoutMs: timeout });
+  const api = calendar({ version: 'v3', auth: oauth, rootUrl: sdkRoot(options.calendarApiUrl) });
+  const once = { timeout, retry: false } as const;
 
   async function ensureAccessToken(): Promise<void> {
     let token: string | null | undefined;
@@ -99,51 +119,115 @@ export function createGoogleMeetProvider(options: GoogleMeetOptions): MeetingPro
     if (!token) throw new GoogleMeetError(`Google OAuth: ${options.tokenUrl} answered without an access token`, undefined, false);
   }
 
-  async function createSpace(config: meet_v2.Schema$SpaceConfig | undefined): Promise<meet_v2.Schema$Space> {
+  async function call<T>(method: string, run: () => Promise<{ data: T }>): Promise<T> {
     try {
-      const res = await api.spaces.create(
-        { requestBody: config ? { config } : {} },
-        // Never let the SDK repeat this POST: each attempt may create a space (see above).
-        { timeout, retry: false },
-      );
-      return res.data;
+      return (await run()).data;
     } catch (err) {
-      throw apiError(err, 'spaces.create', timeout);
+      throw apiError(err, method, timeout);
     }
+  }
+
+  const getEvent = (eventId: string) => call('events.get', () => api.events.get({ calendarId, eventId }, once));
+
+  /** Inserts the session's event, or finds it when an earlier attempt made it (409). */
+  async function insertOrGet(event: calendar_v3.Schema$Event): Promise<calendar_v3.Schema$Event> {
+    try {
+      return await call('events.insert', () =>
+        api.events.insert({ calendarId, conferenceDataVersion: 1, sendUpdates: 'none', requestBody: event }, once));
+    } catch (err) {
+      if (err instanceof GoogleMeetError && err.status === 409) return getEvent(event.id!);
+      throw err;
+    }
+  }
+
+  /** Asks again for a conference on an event whose earlier request failed; a new request id is a new request. */
+  function requestConferenceAgain(eventId: string, sessionId: string): Promise<calendar_v3.Schema$Event> {
+    const requestId = `${sessionId}-${Date.now().toString(36)}`;
+    return call('events.patch', () =>
+      api.events.patch({
+        calendarId, eventId, conferenceDataVersion: 1, sendUpdates: 'none',
+        requestBody: { conferenceData: { createRequest: { requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } } } },
+      }, once));
   }
 
   return {
     name: 'google-meet',
-    async createMeeting() {
+    async createMeeting(input) {
       await ensureAccessToken();
-      let space: meet_v2.Schema$Space;
-      try {
-        space = await createSpace({ accessType: GOOGLE_MEET_ACCESS_TYPE });
-      } catch (err) {
-        // A 400 INVALID_ARGUMENT means nothing was created, so asking again is safe. Accounts that
-        // cannot set the access type get a space with their default access settings.
-        if (!(err instanceof GoogleMeetError && err.status === 400 && /INVALID_ARGUMENT/.test(err.message))) throw err;
-        options.warn?.(`Google Meet refused accessType ${GOOGLE_MEET_ACCESS_TYPE} (${err.message}); creating the space with the account's default access settings`);
-        space = await createSpace(undefined);
+      const eventId = calendarEventId(input.sessionId);
+      const end = new Date(input.start.getTime() + input.durationMinutes * 60_000);
+      let event = await insertOrGet({
+        id: eventId,
+        summary: input.title,
+        description: `${input.title}\n\nSession page: ${options.appUrl}/sessions/${input.sessionId}`,
+        start: { dateTime: input.start.toISOString(), timeZone: 'UTC' },
+        end: { dateTime: end.toISOString(), timeZone: 'UTC' },
+        attendees: input.participants.map((p) => ({ email: p.email, displayName: p.name })),
+        guestsCanInviteOthers: false,
+        guestsCanSeeOtherGuests: true,
+        conferenceData: { createRequest: { requestId: input.sessionId, conferenceSolutionKey: { type: 'hangoutsMeet' } } },
+      });
+      if (event.status === 'cancelled') {
+        throw new GoogleMeetError(`Google Calendar event ${eventId} was deleted from calendar ${calendarId}; a deleted event id cannot be used again`, 409, false);
       }
-      const { name, meetingUri } = space;
-      if (typeof name !== 'string' || !/^spaces\/[^/\s]+$/.test(name)) {
-        throw new GoogleMeetError(`Google Meet spaces.create answered without a space name (${JSON.stringify(name)})`, undefined, false);
+      if (statusOf(event) === 'failure') event = await requestConferenceAgain(eventId, input.sessionId);
+      for (const delay of pollDelays) {
+        if (statusOf(event) !== 'pending') break;
+        await sleep(delay);
+        event = await getEvent(eventId);
       }
-      if (typeof meetingUri !== 'string' || !isHttpsUrl(meetingUri)) {
-        throw new GoogleMeetError(`Google Meet spaces.create answered ${name} without an https meetingUri (${JSON.stringify(meetingUri)})`, undefined, false);
+      const status = statusOf(event);
+      if (status === 'pending') {
+        throw new GoogleMeetError(`Google Calendar event ${eventId}: the Meet conference is still being created (pending); trying again later`, undefined, true);
       }
-      const granted = space.config?.accessType;
-      if (granted && granted !== GOOGLE_MEET_ACCESS_TYPE) {
-        options.warn?.(`Google Meet space ${name} has access type ${granted}, not ${GOOGLE_MEET_ACCESS_TYPE} (the account's policy decides)`);
+      if (status === 'failure') {
+        throw new GoogleMeetError(`Google Calendar event ${eventId}: Google could not create the Meet conference (createRequest status failure)`, undefined, true);
       }
-      return { provider: 'google-meet', joinUrl: meetingUri, externalId: name };
+      return meetingOf(event, eventId);
     },
     async joinUrlFor(meeting) {
-      // Everyone opens the same Meet link; access is decided by Google (the access type above).
+      // Everyone opens the same Meet link; the attendees get in without knocking.
       return meeting.joinUrl;
     },
+    async cancelMeeting(meeting) {
+      if (meeting.provider !== 'google-meet') return;
+      await ensureAccessToken();
+      try {
+        await call('events.delete', () => api.events.delete({ calendarId, eventId: meeting.externalId, sendUpdates: 'none' }, once));
+      } catch (err) {
+        // Already deleted (410 Gone) or never there (404): the event is gone, which is what we want.
+        if (err instanceof GoogleMeetError && (err.status === 404 || err.status === 410)) return;
+        throw err;
+      }
+    },
+    async updateMeeting(meeting, change) {
+      if (meeting.provider !== 'google-meet') return;
+      await ensureAccessToken();
+      const end = new Date(change.start.getTime() + change.durationMinutes * 60_000);
+      // Only the times change: the conference, and so the link, stays the same.
+      await call('events.patch', () =>
+        api.events.patch({
+          calendarId, eventId: meeting.externalId, sendUpdates: 'none',
+          requestBody: { start: { dateTime: change.start.toISOString(), timeZone: 'UTC' }, end: { dateTime: end.toISOString(), timeZone: 'UTC' } },
+        }, once));
+    },
   };
+}
+
+function statusOf(event: calendar_v3.Schema$Event): string | undefined {
+  return event.conferenceData?.createRequest?.status?.statusCode ?? (event.hangoutLink ? 'success' : undefined);
+}
+
+function meetingOf(event: calendar_v3.Schema$Event, eventId: string): Meeting {
+  const video = event.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video');
+  const joinUrl = event.hangoutLink ?? video?.uri;
+  if (typeof joinUrl !== 'string' || !isHttpsUrl(joinUrl)) {
+    throw new GoogleMeetError(`Google Calendar event ${eventId} has no https Meet link (${JSON.stringify(joinUrl)})`, undefined, false);
+  }
+  const conferenceId = event.conferenceData?.conferenceId ?? undefined;
+  // Meet's meeting code (abc-mnop-xyz) is what the Meet REST API filters conference records by.
+  const meetingCode = video?.meetingCode ?? new URL(joinUrl).pathname.replace(/^\/+/, '').split('/')[0] ?? undefined;
+  return { provider: 'google-meet', joinUrl, externalId: event.id ?? eventId, conferenceId, meetingCode: meetingCode || undefined };
 }
 
 function isHttpsUrl(value: string): boolean {
@@ -180,17 +264,17 @@ function tokenError(raw: unknown, tokenUrl: string, timeoutMs: number): GoogleMe
   return new GoogleMeetError(`Google OAuth token request to ${tokenUrl} failed: ${status} ${code}${description}.${hint}`, status, retryableStatus(status));
 }
 
-/** Meet API failures: Google's JSON errors are `{ error: { code, message, status } }`. */
+/** Calendar API failures: Google's JSON errors are `{ error: { code, message, status?, errors? } }`. */
 function apiError(raw: unknown, method: string, timeoutMs: number): GoogleMeetError {
   const err = (raw ?? {}) as HttpishError;
   const status = err.response?.status;
   if (status === undefined) {
-    return new GoogleMeetError(`Google Meet ${method} failed: ${noAnswer(err, timeoutMs)}`, undefined, true);
+    return new GoogleMeetError(`Google Calendar ${method} failed: ${noAnswer(err, timeoutMs)}`, undefined, true);
   }
   const body = (err.response?.data ?? {}) as { error?: { message?: unknown; status?: unknown } };
   const googleStatus = typeof body.error?.status === 'string' ? ` ${body.error.status}` : '';
   const message = typeof body.error?.message === 'string' ? `: ${body.error.message}` : '';
-  return new GoogleMeetError(`Google Meet ${method} failed: ${status}${googleStatus}${message}`, status, retryableStatus(status));
+  return new GoogleMeetError(`Google Calendar ${method} failed: ${status}${googleStatus}${message}`, status, retryableStatus(status));
 }
 
 function retryableStatus(status: number): boolean {

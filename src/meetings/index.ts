@@ -7,7 +7,7 @@ import type { MeetingProvider } from './provider';
 export type { Meeting, MeetingParticipant, MeetingProvider, MeetingProviderName, CreateMeetingInput } from './provider';
 
 /** The one place the meeting provider is chosen, from MEETING_PROVIDER. */
-export function createMeetingProvider(config: Config, options: { warn?: (message: string) => void } = {}): MeetingProvider {
+export function createMeetingProvider(config: Config): MeetingProvider {
   const meetings = config.meetings;
   switch (meetings.provider) {
     case 'none':
@@ -15,8 +15,8 @@ export function createMeetingProvider(config: Config, options: { warn?: (message
     case 'jitsi':
       return createJitsiMeetingProvider(meetings.jitsi);
     case 'google-meet': {
-      const { clientId, clientSecret, refreshToken, apiUrl, tokenUrl } = meetings.google;
-      return createGoogleMeetProvider({ clientId, clientSecret, refreshToken, apiUrl, tokenUrl, warn: options.warn });
+      const { clientId, clientSecret, refreshToken, calendarId, calendarApiUrl, tokenUrl } = meetings.google;
+      return createGoogleMeetProvider({ clientId, clientSecret, refreshToken, calendarId, calendarApiUrl, tokenUrl, appUrl: config.appUrl });
     }
   }
 }

@@ -69,6 +69,9 @@ export function createJitsiMeetingProvider(options: JitsiOptions): MeetingProvid
       url.searchParams.set('jwt', jwt);
       return url.toString();
     },
+    // A Jitsi room exists only while people are in it and has no time: nothing to remove or move.
+    async cancelMeeting() {},
+    async updateMeeting() {},
   };
 }
 

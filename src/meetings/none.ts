@@ -11,5 +11,7 @@ export function createNoMeetingProvider(): MeetingProvider {
       // createMeeting never returns a meeting, so a caller asking for a link has a bug.
       throw new Error('MEETING_PROVIDER=none creates no meetings: there is no join link to give');
     },
+    async cancelMeeting() {},
+    async updateMeeting() {},
   };
 }

@@ -14,6 +14,10 @@ export interface MeetingProvider {
    * ignored by providers that sign nothing.
    */
   joinUrlFor(meeting: Meeting, participant: MeetingParticipant, options: { expiresAt: Date }): Promise<string>;
+  /** Removes the room of a cancelled session. Idempotent: a room already gone counts as done. Jitsi and none: nothing to do. */
+  cancelMeeting(meeting: Meeting): Promise<void>;
+  /** Moves the room to new times; the link stays the same. Jitsi and none: nothing to do (their rooms have no time). */
+  updateMeeting(meeting: Meeting, change: { start: Date; durationMinutes: number }): Promise<void>;
 }
 
 export interface MeetingParticipant {
@@ -36,6 +40,10 @@ export interface CreateMeetingInput {
 export interface Meeting {
   provider: Exclude<MeetingProviderName, 'none'>;
   joinUrl: string;
-  /** Google: the space name (spaces/abc…); Jitsi: the room name. */
+  /** Google: the Calendar event id; Jitsi: the room name. */
   externalId: string;
+  /** Google: the Meet conference id of the event. */
+  conferenceId?: string;
+  /** Google: the Meet meeting code (abc-mnop-xyz), which the Meet REST API's conference records are filtered by. */
+  meetingCode?: string;
 }

@@ -21,7 +21,9 @@ const EARLY_JOIN = 60 * MINUTE;
  * The Meet meeting code of a Google session (https://meet.google.com/abc-defg-hij → abc-defg-hij).
  * The one place that knows where the code comes from.
  */
-export function meetingCodeOf(session: { meetingUrl: string | null }): string | null {
+export function meetingCodeOf(session: { meetingCode?: string | null; meetingUrl: string | null }): string | null {
+  // Stored with the Calendar event's conference; rooms made before that have it only in their link.
+  if (session.meetingCode) return session.meetingCode;
   const m = /^https:\/\/meet\.google\.com\/([a-z0-9]+(?:-[a-z0-9]+)+)\/?(?:[?#].*)?$/i.exec(session.meetingUrl ?? '');
   return m ? m[1]!.toLowerCase() : null;
 }
@@ -87,7 +89,7 @@ async function claimRead(db: Db, sessionId: string, now: Date): Promise<boolean>
  */
 export async function readMeetingRecords(options: { db: Db; records: MeetingRecords; sessionId: string; now: Date }): Promise<'read' | 'failed'> {
   const { db, sessionId, now } = options;
-  const [s] = await db.select({ meetingUrl: sessions.meetingUrl, startsAt: sessions.startsAt, endsAt: sessions.endsAt }).from(sessions).where(eq(sessions.id, sessionId));
+  const [s] = await db.select({ meetingCode: sessions.meetingCode, meetingUrl: sessions.meetingUrl, startsAt: sessions.startsAt, endsAt: sessions.endsAt }).from(sessions).where(eq(sessions.id, sessionId));
   if (!s) return 'failed';
   try {
     const meetingCode = meetingCodeOf(s);

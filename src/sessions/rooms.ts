@@ -1,11 +1,12 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { sessions, users } from '../db/schema';
+import { cancelRoomJob } from '../jobs/definitions/cancel-room';
 import { createRoomJob } from '../jobs/definitions/create-room';
-import { queueJob, runQueuedJobs } from '../jobs/queue';
-import type { MeetingProvider, MeetingProviderName } from '../meetings/provider';
+import { findLatestJob, queueJob, runJobNow, runQueuedJobs, type JobState } from '../jobs/queue';
+import type { Meeting, MeetingProvider, MeetingProviderName } from '../meetings/provider';
 import { queueConfirmationEmails } from './confirmation-emails';
 
 const mentor = alias(users, 'mentor');
@@ -63,21 +64,100 @@ export async function createSessionRoom(options: { db: Db; meetings: MeetingProv
     });
     return 'none';
   }
-  return db.transaction(async (tx) => {
+  const stored = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(sessions)
-      .set({ meetingUrl: meeting.joinUrl, meetingExternalId: meeting.externalId, meetingProvider: meeting.provider, meetingLastError: null })
-      .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl)))
+      .set({
+        meetingUrl: meeting.joinUrl, meetingExternalId: meeting.externalId, meetingProvider: meeting.provider,
+        meetingConferenceId: meeting.conferenceId ?? null, meetingCode: meeting.meetingCode ?? null, meetingLastError: null,
+      })
+      .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl), inArray(sessions.status, ['confirmed', 'completed'])))
       .returning({ id: sessions.id });
     if (!row) return 'skipped' as const;
     await recordAudit(tx, { actorId: null, action: 'session.meeting_created', subjectType: 'session', subjectId: s.id, data: { provider: meeting.provider, externalId: meeting.externalId } });
     await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider });
     return 'made' as const;
   });
+  if (stored === 'skipped') {
+    // Cancelled while the provider was making the room: the cancellation found no room to remove, so
+    // this one is removed here (a throw retries the job, which finds the same room and tries again).
+    const [now] = await db.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, s.id));
+    if (now && now.status !== 'confirmed' && now.status !== 'completed') await meetings.cancelMeeting(meeting);
+  }
+  return stored;
+}
+
+/**
+ * In the cancelling (or declining) transaction: a session with a room gets the room job's opposite,
+ * which removes the room at the provider (Google: deletes the Calendar event).
+ */
+export async function prepareRoomCancellation(tx: Tx, row: { id: string; meetingUrl: string | null; meetingProvider: string | null }): Promise<void> {
+  if (row.meetingUrl && row.meetingProvider && row.meetingProvider !== 'none') await queueJob(tx, cancelRoomJob, { sessionId: row.id });
+}
+
+/** The room-cancelling job (sessions.cancel-room): removes the room of a session that is no longer going ahead. */
+export async function cancelSessionRoom(options: { db: Db; meetings: MeetingProvider; sessionId: string }): Promise<'removed' | 'skipped'> {
+  const [s] = await options.db
+    .select({ status: sessions.status, provider: sessions.meetingProvider, joinUrl: sessions.meetingUrl, externalId: sessions.meetingExternalId })
+    .from(sessions).where(eq(sessions.id, options.sessionId));
+  if (!s?.joinUrl || !s.externalId || (s.provider !== 'google-meet' && s.provider !== 'jitsi')) return 'skipped';
+  if (s.status === 'confirmed' || s.status === 'completed') return 'skipped';
+  const meeting: Meeting = { provider: s.provider, joinUrl: s.joinUrl, externalId: s.externalId };
+  await options.meetings.cancelMeeting(meeting);
+  await recordAudit(options.db, { actorId: null, action: 'session.meeting_cancelled', subjectType: 'session', subjectId: options.sessionId, data: { provider: s.provider, externalId: s.externalId } });
+  return 'removed';
+}
+
+/** Runs the due room-cancelling jobs in this process (scripts, tests). */
+export async function cancelDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; max?: number }): Promise<number> {
+  const outcomes = await runQueuedJobs({ db: options.db, job: cancelRoomJob, services: { meetings: options.meetings }, now: options.now, limit: options.max ?? 10 });
+  return outcomes.filter((o) => o === 'removed').length;
 }
 
 /** Runs the due room jobs in this process (scripts, tests); the worker does this on its own. */
 export async function createDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; max?: number }): Promise<number> {
   const outcomes = await runQueuedJobs({ db: options.db, job: createRoomJob, services: { meetings: options.meetings }, now: options.now, limit: options.max ?? 10 });
   return outcomes.filter((o) => o === 'made').length;
+}
+
+export interface RoomState {
+  /** made: the room exists; pending: the room job is queued, running or waiting to retry; failed: it gave up; none: no room is due. */
+  state: 'made' | 'pending' | 'failed' | 'none';
+  provider: string | null;
+  /** Google: the Calendar event id; Jitsi: the room name. */
+  externalId: string | null;
+  conferenceId: string | null;
+  meetingCode: string | null;
+  lastError: string | null;
+  job: JobState | null;
+}
+
+/** Where a session's room stands at its provider, for the admin's session page (from the session and its room job). */
+export async function findRoomState(options: { db: Db; sessionId: string }): Promise<RoomState | null> {
+  const [s] = await options.db
+    .select({
+      status: sessions.status, provider: sessions.meetingProvider, url: sessions.meetingUrl, externalId: sessions.meetingExternalId,
+      conferenceId: sessions.meetingConferenceId, meetingCode: sessions.meetingCode, lastError: sessions.meetingLastError,
+    })
+    .from(sessions).where(eq(sessions.id, options.sessionId));
+  if (!s) return null;
+  const job = await findLatestJob(options.db, createRoomJob.name, options.sessionId);
+  const state: RoomState['state'] = s.url
+    ? 'made'
+    : job?.state === 'failed'
+      ? 'failed'
+      : job && job.state !== 'completed' && job.state !== 'cancelled' && (s.status === 'confirmed' || s.status === 'completed')
+        ? 'pending'
+        : 'none';
+  return {
+    state, provider: s.provider, externalId: s.externalId, conferenceId: s.conferenceId, meetingCode: s.meetingCode,
+    lastError: state === 'made' ? null : (job?.lastError ?? s.lastError), job,
+  };
+}
+
+/** An admin's "Retry now": the session's room job runs at once (waiting or failed). False when there is nothing to retry. */
+export async function retryRoomNow(options: { db: Db; sessionId: string }): Promise<boolean> {
+  const room = await findRoomState(options);
+  if (!room?.job || (room.state !== 'pending' && room.state !== 'failed')) return false;
+  return runJobNow(options.db, createRoomJob.name, room.job.id);
 }

@@ -5,7 +5,7 @@ import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
 import { queueCompletionEmails } from './completion-emails';
 import { transition, type Actor, type TransitionResult } from './machine';
-import { prepareRoom } from './rooms';
+import { prepareRoom, prepareRoomCancellation } from './rooms';
 import { refundOnCancel } from './refund-policy';
 
 /** What people do to a session, each one verb of the state machine (machine.ts) with its effects. */
@@ -45,6 +45,7 @@ export function declineSession(options: { db: Db; sessionId: string; actor: Acto
     effects: async (tx, row) => {
       await queueRefund(tx, { sessionId: row.id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: 'The mentor declined the session.', now: options.now, actorId: options.actor.id });
       await queueCancellationEmails(tx, { sessionId: row.id, kind: 'declined', actor: options.actor, refund: 'full' });
+      await prepareRoomCancellation(tx, row);
       return { refund: 'full' as const };
     },
   });
@@ -62,6 +63,7 @@ export function cancelSession(options: { db: Db; sessionId: string; actor: Actor
         await queueRefund(tx, { sessionId: row.id, paymentRef: row.paymentRef, amountCents: row.priceCents, currency: row.currency, reason: `Cancelled by the ${actor.role}.`, now, actorId: actor.id });
       }
       await queueCancellationEmails(tx, { sessionId: row.id, kind: 'cancelled', actor, refund });
+      await prepareRoomCancellation(tx, row);
       return { refund };
     },
   });

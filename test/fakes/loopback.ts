@@ -36,7 +36,7 @@ export abstract class LoopbackFake<Recorded extends { path: string }, Failure ex
   port = 0;
   /** Every request that reached the server, in order (including failed and retried ones). */
   requests: Recorded[] = [];
-  private failures: Failure[] = [];
+  private failures: { mode: Failure; path?: string | RegExp }[] = [];
   private server?: Server;
   private sockets = new Set<Socket>();
 
@@ -55,9 +55,12 @@ export abstract class LoopbackFake<Recorded extends { path: string }, Failure ex
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The next `count` requests (to any path) fail this way; each retry of a client is a request. */
-  failNext(mode: Failure, count = 1): void {
-    for (let i = 0; i < count; i++) this.failures.push(mode);
+  /**
+   * The next `count` requests fail this way; each retry of a client is a request. With `path`, only
+   * requests to that path (or matching that pattern) fail, and other requests pass untouched.
+   */
+  failNext(mode: Failure, count = 1, path?: string | RegExp): void {
+    for (let i = 0; i < count; i++) this.failures.push({ mode, path });
   }
 
   requestsTo(path: string): Recorded[] {
@@ -89,7 +92,7 @@ export abstract class LoopbackFake<Recorded extends { path: string }, Failure ex
     const request: LoopbackRequest = {
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0]!,
-      query: new URLSearchParams((req.url ?? '').split('?')[1] ?? ''),
+      query: new URL(req.url ?? '/', 'http://127.0.0.1').searchParams,
       raw: await readBody(req),
       header: (name) => {
         const v = req.headers[name.toLowerCase()];
@@ -99,7 +102,8 @@ export abstract class LoopbackFake<Recorded extends { path: string }, Failure ex
     const recorded = this.record(request);
     this.requests.push(recorded);
 
-    const failure = this.failures.shift();
+    const index = this.failures.findIndex((f) => f.path === undefined || (typeof f.path === 'string' ? f.path === request.path : f.path.test(request.path)));
+    const failure = index === -1 ? undefined : this.failures.splice(index, 1)[0]!.mode;
     if (failure === 'hang') return; // never answered; stop() destroys the socket
     if (failure === 'close') {
       res.socket?.destroy();

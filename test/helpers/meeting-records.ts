@@ -17,7 +17,7 @@ export async function finishedSession(t: TestApp, options: { endedMinutesAgo?: n
   await makeDueRooms(t);
   const endsAt = new Date(Math.floor((Date.now() - (options.endedMinutesAgo ?? 30) * MINUTE) / MINUTE) * MINUTE);
   const startsAt = new Date(endsAt.getTime() - 60 * MINUTE);
-  const [row] = await t.database.db.update(sessions).set({ startsAt, endsAt }).where(eq(sessions.id, s.sessionId)).returning({ meetingUrl: sessions.meetingUrl });
+  const [row] = await t.database.db.update(sessions).set({ startsAt, endsAt }).where(eq(sessions.id, s.sessionId)).returning({ meetingUrl: sessions.meetingUrl, meetingCode: sessions.meetingCode });
   if (!row?.meetingUrl) throw new Error('the room was not made');
   return { ...s, startsAt, endsAt, meetingUrl: row.meetingUrl, meetingCode: meetingCodeOf(row) };
 }

@@ -5,12 +5,14 @@ import { defineJob } from '../definition';
 /**
  * The meeting room of a confirmed session, then its two confirmation emails. Sent by confirmSession in
  * the confirming transaction. Google can fail for minutes: ten retries from 5 s, doubling (about 1½ h
- * in all); an attempt lasts at most two provider calls of 15 s each, so 2 minutes means it died.
+ * in all). A Google attempt is at most seven requests of 15 s (token, insert, get after a 409, patch
+ * after a failed conference, three polls of a pending one) plus 7 s between polls, just under two
+ * minutes; 3 minutes means it died.
  */
 export const createRoomJob = defineJob<{ sessionId: string }, { meetings: MeetingProvider }>({
   name: 'sessions.create-room',
   schema: z.object({ sessionId: z.string().min(1) }),
-  policy: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  policy: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 180 },
   singletonKey: (d) => d.sessionId,
   handler: async (data, run) => {
     const { createSessionRoom } = await import('../../sessions/rooms');
