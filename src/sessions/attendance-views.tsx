@@ -20,7 +20,7 @@ function AttendeeItem(props: { p: Attendee; zone: string }) {
   return (
     <li data-role={p.role}>
       <strong>{p.name} ({p.role}):</strong>{' '}
-      {p.stretches.length ? <>{p.minutes} minutes in the meeting.<Stretches stretches={p.stretches} zone={zone} /></> : 'No-show: never joined the meeting.'}
+      {p.stretches.length ? <>{minutes(p.minutes)} in the meeting.<Stretches stretches={p.stretches} zone={zone} /></> : 'No-show: never joined the meeting.'}
     </li>
   );
 }
@@ -55,7 +55,7 @@ export function AttendanceCard(props: { a: Attendance; zone: string; admin?: boo
             <AttendeeItem p={a.mentor} zone={zone} />
             <AttendeeItem p={a.mentee} zone={zone} />
           </ul>
-          <p id="minutes-together"><strong>Together for {a.minutesTogether} minutes.</strong></p>
+          <p id="minutes-together"><strong>{a.minutesTogether > 0 ? `Together for ${minutes(a.minutesTogether)}.` : 'Never in the meeting together.'}</strong></p>
           {a.others.length ? (
             <p class="small">Also in the meeting, as Google names them: {a.others.map((o) => o.name).join(', ')}.</p>
           ) : null}
@@ -74,3 +74,5 @@ export function AttendanceCard(props: { a: Attendance; zone: string; admin?: boo
     </section>
   );
 }
+
+const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
