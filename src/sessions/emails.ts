@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client';
 import { enqueueEmail } from '../mail/outbox';
-import type { TemplateName, TemplatePayloads } from '../mail/templates';
+import type { SessionFactsPayload, TemplateName, TemplatePayloads } from '../mail/templates';
 import { loadSessionPeople, participantsOf, type Participant, type SessionPeople } from './participants';
 
 /**
@@ -30,7 +30,7 @@ export async function queueParticipantEmails<T extends TemplateName>(tx: Tx, opt
 }
 
 /** What every email about one session says of it, as this participant sees it (their name, zone, the other person). */
-export function sessionFacts(sessionId: string, person: Participant, people: SessionPeople) {
+export function sessionFacts(sessionId: string, person: Participant, people: SessionPeople): SessionFactsPayload {
   return {
     sessionId, role: person.role, recipientName: person.name, otherName: person.other,
     startsAt: people.startsAt.toISOString(), durationMinutes: people.durationMinutes, timezone: person.timezone,

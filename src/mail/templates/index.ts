@@ -25,6 +25,17 @@ export interface RenderContext {
 }
 
 /** Every email the product sends, by template name, with the payload the outbox row carries. */
+/** What every email about one session says of it, as its recipient sees it (see sessions/emails.ts sessionFacts). */
+export interface SessionFactsPayload {
+  sessionId: string;
+  role: 'mentee' | 'mentor';
+  recipientName: string;
+  otherName: string;
+  startsAt: string;
+  durationMinutes: number;
+  timezone: string;
+}
+
 export interface TemplatePayloads {
   welcome: WelcomePayload;
   'session-request': SessionRequestPayload;

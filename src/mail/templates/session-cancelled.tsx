@@ -2,22 +2,15 @@ import { emailDateTime, money, closing } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
-import type { RenderContext, RenderedEmail } from './index';
+import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
-export interface SessionCancelledPayload {
-  sessionId: string;
+export interface SessionCancelledPayload extends SessionFactsPayload {
   /** How the session ended: cancelled by someone, declined by the mentor, or expired unanswered. */
   kind: 'cancelled' | 'declined' | 'expired';
-  role: 'mentee' | 'mentor';
-  recipientName: string;
-  otherName: string;
   mentorName: string;
   menteeName: string;
   /** Who did it, as the recipient sees it; null when nobody did (an unanswered request expired). */
   by: 'self' | 'other' | 'admin' | null;
-  startsAt: string;
-  durationMinutes: number;
-  timezone: string;
   /** The refund rule's outcome (src/sessions/refund-policy.ts). */
   refund: 'full' | 'none';
   paid: boolean;

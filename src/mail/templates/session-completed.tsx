@@ -1,16 +1,9 @@
 import { emailDateTime, closing } from './format';
 import { numberOfKind } from '../../sessions/attendance';
 import { renderEmailHtml } from './layout';
-import type { RenderContext, RenderedEmail } from './index';
+import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
-export interface SessionCompletedPayload {
-  sessionId: string;
-  role: 'mentee' | 'mentor';
-  recipientName: string;
-  otherName: string;
-  startsAt: string;
-  durationMinutes: number;
-  timezone: string;
+export interface SessionCompletedPayload extends SessionFactsPayload {
   /** Google Meet recordings and transcripts that existed when the session was completed. */
   artifacts?: { kind: 'recording' | 'transcript'; url: string }[];
 }

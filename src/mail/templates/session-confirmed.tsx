@@ -2,17 +2,10 @@ import { emailDateTime, closing } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
-import type { RenderContext, RenderedEmail } from './index';
+import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 import type { MeetingProviderName } from '../../meetings/provider';
 
-export interface SessionConfirmedPayload {
-  sessionId: string;
-  role: 'mentee' | 'mentor';
-  recipientName: string;
-  otherName: string;
-  startsAt: string;
-  durationMinutes: number;
-  timezone: string;
+export interface SessionConfirmedPayload extends SessionFactsPayload {
   /** Null when the meeting integration is off: the mentor shares the details. */
   meetingUrl: string | null;
   provider: MeetingProviderName;

@@ -1,15 +1,8 @@
 import { closing, emailDateTime } from './format';
 import { renderEmailHtml } from './layout';
-import type { RenderContext, RenderedEmail } from './index';
+import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
-export interface SessionRecordingReadyPayload {
-  sessionId: string;
-  role: 'mentee' | 'mentor';
-  recipientName: string;
-  otherName: string;
-  startsAt: string;
-  durationMinutes: number;
-  timezone: string;
+export interface SessionRecordingReadyPayload extends SessionFactsPayload {
   recordingUrl: string;
 }
 

@@ -1,18 +1,11 @@
 import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
-import type { RenderContext, RenderedEmail } from './index';
+import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
-export interface SessionReminderPayload {
-  sessionId: string;
+export interface SessionReminderPayload extends SessionFactsPayload {
   /** Which reminder: the day-before one or the hour-before one. */
   kind: '24h' | '1h';
-  role: 'mentee' | 'mentor';
-  recipientName: string;
-  otherName: string;
-  startsAt: string;
-  durationMinutes: number;
-  timezone: string;
   /** How long before the start it was queued (a reminder due while the app was down goes out late). */
   leadMinutes: number;
   meetingUrl: string | null;
