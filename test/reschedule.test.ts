@@ -1,0 +1,183 @@
+import { and, eq } from 'drizzle-orm';
+import ical from 'node-ical';
+import { describe, expect, it } from 'vitest';
+import { availabilityWindows, auditLog, emailOutbox, mentorProfiles, sessions } from '../src/db/schema';
+import { createMeetingProvider } from '../src/meetings';
+import { sendDueReminders } from '../src/sessions/reminders';
+import { rescheduleSession, TIME_TAKEN } from '../src/sessions/reschedule';
+import { updateDueMeetings } from '../src/sessions/rooms';
+import type { TestApp } from './helpers/app';
+import { acceptAsMentor, HOUR, mailsTo, onTheHour, pendingSession, useMailScenario, type Person } from './helpers/scenario';
+
+const scenario = useMailScenario();
+
+/** The mentor offers every half hour of every day, with no notice: any future time is one of their slots. */
+async function openUp(t: TestApp, mentorId: string) {
+  await t.database.db.update(mentorProfiles).set({ minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, mentorId));
+  await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId })));
+}
+
+const row = async (id: string) => (await scenario.t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
+const moves = async (id: string) => (await scenario.t.database.db.select().from(auditLog)
+  .where(and(eq(auditLog.subjectId, id), eq(auditLog.action, 'session.rescheduled'))));
+const eventOf = (source: string) => Object.values(ical.sync.parseICS(source)).find((c) => c?.type === 'VEVENT') as ical.VEvent;
+const inviteOf = (mail: { parsed: { attachments: { contentType: string; content: Buffer }[] } }) => {
+  const part = mail.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+  expect(part, 'the email carries a calendar invite').toBeTruthy();
+  return { source: part!.content.toString(), event: eventOf(part!.content.toString()) };
+};
+const as = (agent: { user: { id: string } }, role: 'mentee' | 'mentor') => ({ id: agent.user.id, role });
+
+describe('a mentee moves a confirmed session; the mentor accepts the new time', () => {
+  it('confirmed → pending → confirmed, same id, payment and link; both invites keep the UID with a higher SEQUENCE and the new time', async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(72);
+    await openUp(t, s.mentor.user.id);
+    const before = await row(s.sessionId);
+    const to = onTheHour(100);
+
+    const moved = await rescheduleSession({ db: t.database.db, sessionId: s.sessionId, actor: as(s.mentee, 'mentee'), input: { startsAt: to.toISOString() }, now: new Date() });
+    expect(moved.ok, JSON.stringify(moved)).toBe(true);
+    const pending = await row(s.sessionId);
+    expect(pending.status).toBe('pending');
+    expect(pending.startsAt.toISOString()).toBe(to.toISOString());
+    expect(pending.endsAt.getTime() - pending.startsAt.getTime()).toBe(HOUR);
+    expect(pending.priceCents).toBe(before.priceCents);
+    expect(pending.paymentRef).toBe(before.paymentRef);
+    expect(pending.meetingUrl).toBe(before.meetingUrl);
+    expect(pending.menteeReschedules).toBe(1);
+    const [audit] = await moves(s.sessionId);
+    expect(audit!.actorId).toBe(s.mentee.user.id);
+    expect(audit!.data).toMatchObject({ from: 'confirmed', to: 'pending', fromStartsAt: before.startsAt.toISOString(), toStartsAt: to.toISOString() });
+
+    // Jitsi: the same room, nothing to patch at the provider, but the job ran and recorded it.
+    expect(await updateDueMeetings({ db: t.database.db, meetings: createMeetingProvider(t.config) })).toBe(1);
+
+    await scenario.deliver();
+    const originals = new Map<Person, ReturnType<typeof inviteOf>>();
+    for (const who of [s.mentee, s.mentor]) {
+      const first = mailsTo(scenario.smtp, who, 'Session Confirmed - CodeMentorHub');
+      expect(first).toHaveLength(1);
+      originals.set(who, inviteOf(first[0]!));
+      const [mail] = mailsTo(scenario.smtp, who, 'Session Rescheduled - CodeMentorHub');
+      expect(mail, 'each participant is told').toBeTruthy();
+      expect(mail!.parsed.text).toContain('Old time:');
+      expect(mail!.parsed.text).toContain('New time:');
+      const { source, event } = inviteOf(mail!);
+      expect(source).toContain('METHOD:REQUEST');
+      expect(event.uid).toBe(originals.get(who)!.event.uid);
+      expect(Number(event.sequence)).toBeGreaterThan(Number(originals.get(who)!.event.sequence));
+      expect(new Date(event.start).toISOString()).toBe(to.toISOString());
+    }
+    // The mentor is asked to accept the new time; the mentee waits for it.
+    expect(mailsTo(scenario.smtp, s.mentor, 'Session Rescheduled - CodeMentorHub')[0]!.parsed.text).toContain('accept the new time');
+
+    await acceptAsMentor(s.mentor, s.sessionId);
+    await scenario.deliver();
+    const confirmed = await row(s.sessionId);
+    expect(confirmed.status).toBe('confirmed');
+    expect(confirmed.meetingUrl).toBe(before.meetingUrl);
+    expect(confirmed.meetingProvider).toBe(before.meetingProvider);
+    for (const who of [s.mentee, s.mentor]) {
+      const mails = mailsTo(scenario.smtp, who, 'Session Confirmed - CodeMentorHub');
+      expect(mails, 'one more confirmation: an update').toHaveLength(2);
+      expect(mails[1]!.parsed.text).toContain('at its new time');
+      expect(mails[1]!.parsed.text).toContain(`Meeting Link: ${before.meetingUrl}`);
+      const { event } = inviteOf(mails[1]!);
+      expect(event.uid).toBe(originals.get(who)!.event.uid);
+      expect(Number(event.sequence)).toBeGreaterThan(Number(originals.get(who)!.event.sequence));
+      expect(new Date(event.start).toISOString()).toBe(to.toISOString());
+    }
+  });
+
+  it('a later cancellation cancels the moved invite: same UID, a SEQUENCE above the move', async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(72);
+    await openUp(t, s.mentor.user.id);
+    const moved = await rescheduleSession({ db: t.database.db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: onTheHour(80).toISOString() }, now: new Date() });
+    expect(moved.ok, JSON.stringify(moved)).toBe(true);
+    expect((await row(s.sessionId)).status, "a mentor's move keeps it confirmed").toBe('confirmed');
+    await scenario.deliver();
+    const res = await s.mentee.submit(`/sessions/${s.sessionId}/cancel`, {}, `/sessions/${s.sessionId}`);
+    expect(res.statusCode).toBeLessThan(400);
+    await scenario.deliver();
+    const [moveMail] = mailsTo(scenario.smtp, s.mentee, 'Session Rescheduled - CodeMentorHub');
+    const [cancelMail] = mailsTo(scenario.smtp, s.mentee, 'Session Cancelled - CodeMentorHub');
+    const a = inviteOf(moveMail!).event;
+    const b = inviteOf(cancelMail!);
+    expect(b.source).toContain('METHOD:CANCEL');
+    expect(b.event.uid).toBe(a.uid);
+    expect(Number(b.event.sequence)).toBeGreaterThan(Number(a.sequence));
+  });
+});
+
+describe('the reschedule rule', () => {
+  const attempt = (s: { sessionId: string; mentee: { user: { id: string } } }, startsAt: Date, now = new Date()) =>
+    rescheduleSession({ db: scenario.t.database.db, sessionId: s.sessionId, actor: as(s.mentee, 'mentee'), input: { startsAt: startsAt.toISOString() }, now });
+
+  async function expectRefused(s: { sessionId: string; mentee: { user: { id: string } } }, startsAt: Date, message: RegExp, now?: Date) {
+    const before = await row(s.sessionId);
+    const audits = (await moves(s.sessionId)).length;
+    const result = await attempt(s, startsAt, now);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(message);
+    const after = await row(s.sessionId);
+    expect(after.startsAt.toISOString(), 'nothing changed').toBe(before.startsAt.toISOString());
+    expect(after.status).toBe(before.status);
+    expect(await moves(s.sessionId)).toHaveLength(audits);
+  }
+
+  it('the mentee moves a pending request twice (it stays pending), and the third move is refused', async () => {
+    const s = await scenario.pendingSession(96);
+    await openUp(scenario.t, s.mentor.user.id);
+    for (const h of [100, 104]) {
+      const r = await attempt(s, onTheHour(h));
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      expect((await row(s.sessionId)).status).toBe('pending');
+    }
+    await expectRefused(s, onTheHour(110), /already moved this session 2 times/);
+  });
+
+  it('refuses a move within 24 hours of the start, into the past and outside the availability', async () => {
+    const s = await scenario.pendingSession(20);
+    await openUp(scenario.t, s.mentor.user.id);
+    await expectRefused(s, onTheHour(40), /up to 24 hours before the start/);
+    const later = await scenario.pendingSession(96);
+    await expectRefused(later, new Date(Date.now() - HOUR), /already passed/);
+    // This mentor offers no time at all.
+    await expectRefused(later, onTheHour(100), /outside the mentor's availability/);
+    await openUp(scenario.t, later.mentor.user.id);
+    const odd = onTheHour(100);
+    odd.setUTCMinutes(10);
+    await expectRefused(later, odd, /outside the mentor's availability/);
+  });
+
+  it('a move into a time the mentor already gives someone else: "that time was just taken", nothing changed', async () => {
+    const a = await scenario.pendingSession(96);
+    await openUp(scenario.t, a.mentor.user.id);
+    const other = await scenario.t.loginAs('mentee');
+    const taken = onTheHour(110);
+    await pendingSession({ db: scenario.t.database.db, mentor: a.mentor, mentee: other, start: taken });
+    const before = await row(a.sessionId);
+    const r = await attempt(a, taken);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toBe(TIME_TAKEN);
+    expect((await row(a.sessionId)).startsAt.toISOString()).toBe(before.startsAt.toISOString());
+  });
+});
+
+describe('reminders follow the new time', () => {
+  it('a 24-hour reminder sent for the old time does not block the one for the new time', async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(20);
+    await openUp(t, s.mentor.user.id);
+    const db = t.database.db;
+    expect(await sendDueReminders({ db, now: new Date() })).toBe(2);
+    const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: onTheHour(22).toISOString() }, now: new Date() });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(await sendDueReminders({ db, now: new Date() })).toBe(2);
+    expect(await sendDueReminders({ db, now: new Date() })).toBe(0);
+    const keys = (await db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(eq(emailOutbox.sessionId, s.sessionId))).map((k) => k.key);
+    expect(keys.filter((k) => k.startsWith('reminder-24h:'))).toHaveLength(4);
+  });
+});
