@@ -181,3 +181,40 @@ describe('reminders follow the new time', () => {
     expect(keys.filter((k) => k.startsWith('reminder-24h:'))).toHaveLength(4);
   });
 });
+
+describe('the reschedule page (GET/POST /sessions/:id/reschedule)', () => {
+  it("lists the mentor's free slots in the viewer's zone, moves with the form, and says why when it cannot", async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(72);
+    await openUp(t, s.mentor.user.id);
+    const stranger = await t.loginAs('mentee');
+    expect((await stranger.get(`/sessions/${s.sessionId}/reschedule`)).statusCode).toBe(404);
+
+    expect((await s.mentee.get('/dashboard')).body).toContain(`href="/sessions/${s.sessionId}/reschedule"`);
+    expect((await s.mentee.get(`/sessions/${s.sessionId}`)).body).toContain(`href="/sessions/${s.sessionId}/reschedule"`);
+    const page = await s.mentee.get(`/sessions/${s.sessionId}/reschedule`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('name="_csrf"');
+    expect(page.body).toContain('Asia/Kathmandu');
+    expect(page.body).toContain('Request this time');
+    const to = onTheHour(90);
+    expect(page.body).toContain(`value="${to.toISOString()}"`);
+    expect(page.body, 'its own time is not offered').not.toContain(`value="${s.start.toISOString()}"`);
+
+    // Outside the availability: the page again, with the reason, and nothing changed.
+    const odd = new Date(to.getTime() + 10 * 60_000);
+    const refused = await s.mentee.submit(`/sessions/${s.sessionId}/reschedule`, { startsAt: odd.toISOString() }, `/sessions/${s.sessionId}/reschedule`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain("outside the mentor's availability");
+    expect((await row(s.sessionId)).startsAt.toISOString()).toBe(s.start.toISOString());
+
+    const res = await s.mentee.submit(`/sessions/${s.sessionId}/reschedule`, { startsAt: to.toISOString() }, `/sessions/${s.sessionId}/reschedule`);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/sessions/${s.sessionId}`);
+    expect((await row(s.sessionId)).status).toBe('pending');
+
+    const dash = (await s.mentor.get('/mentor/dashboard')).body;
+    expect(dash).toContain('Accept new time');
+    expect((await s.mentor.get(`/sessions/${s.sessionId}`)).body).toContain('Accept new time');
+  });
+});

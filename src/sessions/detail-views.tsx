@@ -6,7 +6,7 @@ import { formatDateTime } from '../web/time';
 import type { Attendance } from './attendance';
 import { AttendanceCard } from './attendance-views';
 import type { SessionRow } from './queries';
-import { FREE_CANCELLATION_HOURS, refundOnCancel } from './refund-policy';
+import { FREE_CANCELLATION_HOURS, mayReschedule, refundOnCancel } from './refund-policy';
 import { JoinBox, StatusBadge } from './views';
 
 /** What the session page needs beyond the list row: payment, who ended it, the refund. */
@@ -113,6 +113,9 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           ) : null}
           <Ended s={s} d={d} zone={zone} />
           <JoinBox s={s} />
+          {mayReschedule({ by: as, status: s.status, startsAt: s.startsAt, now, menteeMoves: s.menteeReschedules }) ? (
+            <p class="session-actions"><a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/reschedule`}>Reschedule</a></p>
+          ) : null}
         </article>
         {props.attendance ? <AttendanceCard a={props.attendance} zone={zone} admin={as === 'admin'} /> : null}
         {answering ? (
@@ -122,7 +125,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <div class="session-actions">
               <form method="post" action={`/mentor/session/${s.id}/accept/`} class="inline">
                 <Csrf token={ctx.csrf} />
-                <button type="submit" class="btn">Accept session</button>
+                <button type="submit" class="btn">{s.requestedAt ? 'Accept new time' : 'Accept session'}</button>
               </form>
               <form method="post" action={`/mentor/session/${s.id}/decline`} class="inline">
                 <Csrf token={ctx.csrf} />

@@ -46,3 +46,8 @@ export function rescheduleRefusal(options: { by: Role; startsAt: Date; now: Date
 export const RESCHEDULE_RULE =
   `You can move a session up to ${MENTEE_RESCHEDULE_HOURS} hours before the start, at most ${MENTEE_RESCHEDULE_LIMIT} times. ` +
   'Moving a confirmed session sends the new time to your mentor to accept. Mentors can move a session any time before it starts.';
+
+/** Whether to offer "Reschedule" to this viewer: a pending or confirmed session the rule lets them move now. */
+export function mayReschedule(options: { by: Role; status: SessionStatus; startsAt: Date; now: Date; menteeMoves: number }): boolean {
+  return (options.status === 'pending' || options.status === 'confirmed') && rescheduleRefusal(options) === null;
+}
