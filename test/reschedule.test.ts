@@ -7,6 +7,7 @@ import { sendDueReminders } from '../src/sessions/reminders';
 import { rescheduleSession, TIME_TAKEN } from '../src/sessions/reschedule';
 import { updateDueMeetings } from '../src/sessions/rooms';
 import type { TestApp } from './helpers/app';
+import { onPostgres } from './helpers/db';
 import { acceptAsMentor, HOUR, mailsTo, onTheHour, pendingSession, useMailScenario, type Person } from './helpers/scenario';
 
 const scenario = useMailScenario();
@@ -217,4 +218,82 @@ describe('the reschedule page (GET/POST /sessions/:id/reschedule)', () => {
     expect(dash).toContain('Accept new time');
     expect((await s.mentor.get(`/sessions/${s.sessionId}`)).body).toContain('Accept new time');
   });
+});
+
+// PGlite runs one transaction at a time, so a race there proves nothing: these run on PostgreSQL.
+describe.runIf(onPostgres)('reschedule races (PostgreSQL)', () => {
+  it('two mentees moving into the same free slot at once, ×20: one wins, the other is told and keeps the old time', async () => {
+    const { t } = scenario;
+    const db = t.database.db;
+    const mentor = await t.loginAs('mentor');
+    await openUp(t, mentor.user.id);
+    const [a, b] = [await t.loginAs('mentee'), await t.loginAs('mentee')];
+    for (let i = 0; i < 20; i++) {
+      const base = 200 + i * 12;
+      const ids = [
+        await pendingSession({ db, mentor, mentee: a, start: onTheHour(base) }),
+        await pendingSession({ db, mentor, mentee: b, start: onTheHour(base + 2) }),
+      ];
+      const target = onTheHour(base + 6);
+      const results = await Promise.all(ids.map((sessionId, k) =>
+        rescheduleSession({ db, sessionId, actor: as([a, b][k]!, 'mentee'), input: { startsAt: target.toISOString() }, now: new Date() })));
+      expect(results.filter((r) => r.ok), `round ${i}`).toHaveLength(1);
+      const loser = results.findIndex((r) => !r.ok);
+      const lost = results[loser]!;
+      if (!lost.ok) expect(lost.error).toBe(TIME_TAKEN);
+      expect((await row(ids[loser]!)).startsAt.toISOString()).toBe(onTheHour(base + loser * 2).toISOString());
+      expect(await moves(ids[loser]!)).toHaveLength(0);
+      const held = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.mentorId, mentor.user.id), eq(sessions.startsAt, target)));
+      expect(held).toHaveLength(1);
+    }
+  }, 120_000);
+
+  it('a reschedule racing a new booking of the same slot: one wins', async () => {
+    const { t } = scenario;
+    const db = t.database.db;
+    const mentor = await t.loginAs('mentor');
+    await openUp(t, mentor.user.id);
+    const mover = await t.loginAs('mentee');
+    const booker = await t.loginAs('mentee');
+    const token = await booker.csrfToken(`/mentors/${mentor.user.id}`);
+    for (let i = 0; i < 5; i++) {
+      const sessionId = await pendingSession({ db, mentor, mentee: mover, start: onTheHour(500 + i * 12) });
+      const target = onTheHour(506 + i * 12);
+      const [moved, booked] = await Promise.all([
+        rescheduleSession({ db, sessionId, actor: as(mover, 'mentee'), input: { startsAt: target.toISOString() }, now: new Date() }),
+        booker.post(`/mentors/${mentor.user.id}/book`, { _csrf: token, startsAt: target.toISOString(), durationMinutes: '60' }),
+      ]);
+      expect([moved.ok, booked.statusCode === 303].filter(Boolean), `round ${i}`).toHaveLength(1);
+      if (!moved.ok) expect(moved.error).toBe(TIME_TAKEN);
+      else expect(booked.statusCode).toBe(409);
+      const held = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.mentorId, mentor.user.id), eq(sessions.startsAt, target)));
+      expect(held).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('a reschedule racing a cancel: the outcome of one serial order, and no email contradicts it', async () => {
+    const { t } = scenario;
+    const db = t.database.db;
+    for (let i = 0; i < 5; i++) {
+      const s = await scenario.pendingSession(300 + i * 12);
+      await openUp(t, s.mentor.user.id);
+      const target = onTheHour(306 + i * 12);
+      const [moved] = await Promise.all([
+        rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentee, 'mentee'), input: { startsAt: target.toISOString() }, now: new Date() }),
+        s.mentor.submit(`/sessions/${s.sessionId}/cancel`, {}, `/sessions/${s.sessionId}`),
+      ]);
+      const final = await row(s.sessionId);
+      expect(final.status).toBe('cancelled');
+      const keys = (await db.select({ key: emailOutbox.dedupeKey, payload: emailOutbox.payload }).from(emailOutbox).where(eq(emailOutbox.sessionId, s.sessionId)));
+      const cancelled = keys.filter((k) => k.key.startsWith('session-cancelled:'));
+      expect(cancelled).toHaveLength(2);
+      // Each cancellation email names the session's final time.
+      for (const c of cancelled) expect((c.payload as { startsAt: string }).startsAt).toBe(final.startsAt.toISOString());
+      if (moved.ok) expect(final.startsAt.toISOString(), 'moved, then cancelled').toBe(target.toISOString());
+      else {
+        expect(final.startsAt.toISOString(), 'cancelled first: never moved').toBe(s.start.toISOString());
+        expect(keys.filter((k) => k.key.startsWith('session-rescheduled:'))).toHaveLength(0);
+      }
+    }
+  }, 60_000);
 });
