@@ -297,3 +297,35 @@ describe.runIf(onPostgres)('reschedule races (PostgreSQL)', () => {
     }
   }, 60_000);
 });
+
+describe('time zones', () => {
+  it('a mentee in Asia/Kathmandu moves a session across the US DST change (2027-03-14) with a mentor in America/Los_Angeles: emails and pages show the same instant', async () => {
+    const { t } = scenario;
+    const db = t.database.db;
+    const mentor = await t.loginAs('mentor', { timezone: 'America/Los_Angeles' });
+    const mentee = await t.loginAs('mentee', { timezone: 'Asia/Kathmandu' });
+    await openUp(t, mentor.user.id);
+    await db.update(mentorProfiles).set({ horizonDays: 200 }).where(eq(mentorProfiles.userId, mentor.user.id));
+    const from = new Date('2027-03-10T17:00:00Z'); // 09:00 PST
+    const to = new Date('2027-03-16T16:00:00Z'); // 09:00 PDT
+    const sessionId = await pendingSession({ db, mentor, mentee, start: from });
+    await acceptAsMentor(mentor, sessionId);
+    await scenario.deliver();
+    const page = await mentee.get(`/sessions/${sessionId}/reschedule?week=${Math.floor((to.getTime() - Date.now()) / (7 * 86_400_000))}`);
+    expect(page.body).toContain(`value="${to.toISOString()}"`);
+    const res = await mentee.submit(`/sessions/${sessionId}/reschedule`, { startsAt: to.toISOString() }, `/sessions/${sessionId}/reschedule`);
+    expect(res.statusCode).toBe(303);
+    await scenario.deliver();
+
+    const [toMentor] = mailsTo(scenario.smtp, mentor, 'Session Rescheduled - CodeMentorHub');
+    expect(toMentor!.parsed.text).toContain('Old time: Mar 10, 2027 09:00 (America/Los_Angeles, PST)');
+    expect(toMentor!.parsed.text).toContain('New time: Mar 16, 2027 09:00 (America/Los_Angeles, PDT)');
+    const [toMentee] = mailsTo(scenario.smtp, mentee, 'Session Rescheduled - CodeMentorHub');
+    expect(toMentee!.parsed.text).toContain('Old time: Mar 10, 2027 22:45 (Asia/Kathmandu');
+    expect(toMentee!.parsed.text).toContain('New time: Mar 16, 2027 21:45 (Asia/Kathmandu');
+    for (const mail of [toMentor!, toMentee!]) expect(new Date(inviteOf(mail).event.start).toISOString()).toBe(to.toISOString());
+    const { formatDateTime } = await import('../src/web/time');
+    expect((await mentee.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'Asia/Kathmandu'));
+    expect((await mentor.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'America/Los_Angeles'));
+  });
+});
