@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import ical from 'node-ical';
 import { describe, expect, it } from 'vitest';
-import { availabilityWindows, auditLog, emailOutbox, mentorProfiles, sessions } from '../src/db/schema';
+import { availabilityWindows, auditLog, emailOutbox, mentorProfiles, refunds, sessions } from '../src/db/schema';
 import { createMeetingProvider } from '../src/meetings';
-import { sendDueReminders } from '../src/sessions/reminders';
+import { expireUnansweredRequests, sendDueReminders } from '../src/sessions/reminders';
+import { declineSession } from '../src/sessions/transitions';
 import { rescheduleSession, TIME_TAKEN } from '../src/sessions/reschedule';
 import { updateDueMeetings } from '../src/sessions/rooms';
 import type { TestApp } from './helpers/app';
@@ -327,5 +328,42 @@ describe('time zones', () => {
     const { formatDateTime } = await import('../src/web/time');
     expect((await mentee.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'Asia/Kathmandu'));
     expect((await mentor.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'America/Los_Angeles'));
+  });
+});
+
+describe("the mentor's answer to a new time", () => {
+  it("a mentee's request for a new time gets the unanswered-request timer from the move: reminded after 24 h, expired and refunded after 48 h", async () => {
+    const { t } = scenario;
+    const db = t.database.db;
+    const mentor = await t.loginAs('mentor');
+    const mentee = await t.loginAs('mentee');
+    await openUp(t, mentor.user.id);
+    const now = new Date();
+    // Paid 40 hours ago: by the payment alone it would expire in 8 hours.
+    const sessionId = await pendingSession({ db, mentor, mentee, start: onTheHour(200), now: new Date(now.getTime() - 40 * HOUR) });
+    const r = await rescheduleSession({ db, sessionId, actor: as(mentee, 'mentee'), input: { startsAt: onTheHour(150).toISOString() }, now });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const requestReminders = async () => (await db.select().from(emailOutbox).where(and(eq(emailOutbox.sessionId, sessionId), eq(emailOutbox.template, 'session-request-reminder')))).length;
+    await expireUnansweredRequests({ db, now: new Date(now.getTime() + 10 * HOUR) });
+    expect((await row(sessionId)).status).toBe('pending');
+    expect(await requestReminders()).toBe(0);
+    await expireUnansweredRequests({ db, now: new Date(now.getTime() + 25 * HOUR) });
+    expect((await row(sessionId)).status).toBe('pending');
+    expect(await requestReminders()).toBe(1);
+    await expireUnansweredRequests({ db, now: new Date(now.getTime() + 49 * HOUR) });
+    expect((await row(sessionId)).status).toBe('expired');
+    expect(await db.select().from(refunds).where(eq(refunds.sessionId, sessionId))).toHaveLength(1);
+  });
+
+  it('declining the new time is a decline: the mentee is refunded in full', async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(72);
+    await openUp(t, s.mentor.user.id);
+    const r = await rescheduleSession({ db: t.database.db, sessionId: s.sessionId, actor: as(s.mentee, 'mentee'), input: { startsAt: onTheHour(90).toISOString() }, now: new Date() });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const declined = await declineSession({ db: t.database.db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), now: new Date() });
+    expect(declined.ok && declined.refund).toBe('full');
+    expect((await row(s.sessionId)).status).toBe('declined');
+    expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, s.sessionId))).toHaveLength(1);
   });
 });
