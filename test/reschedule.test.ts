@@ -9,7 +9,7 @@ import { rescheduleSession, TIME_TAKEN } from '../src/sessions/reschedule';
 import { updateDueMeetings } from '../src/sessions/rooms';
 import type { TestApp } from './helpers/app';
 import { onPostgres } from './helpers/db';
-import { acceptAsMentor, HOUR, mailsTo, onTheHour, pendingSession, useMailScenario, type Person } from './helpers/scenario';
+import { acceptAsMentor, HOUR, mailsTo, makeDueRooms, onTheHour, pendingSession, useMailScenario, type Person } from './helpers/scenario';
 
 const scenario = useMailScenario();
 
@@ -269,6 +269,33 @@ describe.runIf(onPostgres)('reschedule races (PostgreSQL)', () => {
       else expect(booked.statusCode).toBe(409);
       const held = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.mentorId, mentor.user.id), eq(sessions.startsAt, target)));
       expect(held).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('a reschedule racing a confirm: the outcome of one serial order, and no confirmation names another time', async () => {
+    const { t } = scenario;
+    const db = t.database.db;
+    for (let i = 0; i < 5; i++) {
+      const s = await scenario.pendingSession(400 + i * 12);
+      await openUp(t, s.mentor.user.id);
+      const target = onTheHour(406 + i * 12);
+      const [moved, accepted] = await Promise.all([
+        rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentee, 'mentee'), input: { startsAt: target.toISOString() }, now: new Date() }),
+        s.mentor.submit(`/mentor/session/${s.sessionId}/accept/`, {}, '/mentor/dashboard'),
+      ]);
+      expect(moved.ok, JSON.stringify(moved)).toBe(true);
+      expect(accepted.statusCode).toBe(303);
+      await makeDueRooms(t);
+      const final = await row(s.sessionId);
+      expect(final.startsAt.toISOString()).toBe(target.toISOString());
+      const order = (await db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.subjectId, s.sessionId)).orderBy(auditLog.id))
+        .map((a) => a.action).filter((a) => a === 'session.rescheduled' || a === 'session.confirmed');
+      // Accepted first, then moved by the mentee: a request again. Moved first, then accepted: confirmed at the new time.
+      expect(final.status).toBe(order[0] === 'session.confirmed' ? 'pending' : 'confirmed');
+      const confirmations = await db.select({ payload: emailOutbox.payload }).from(emailOutbox)
+        .where(and(eq(emailOutbox.sessionId, s.sessionId), eq(emailOutbox.template, 'session-confirmed')));
+      if (final.status === 'pending') expect(confirmations).toHaveLength(0);
+      else for (const c of confirmations) expect((c.payload as { startsAt: string }).startsAt).toBe(target.toISOString());
     }
   }, 60_000);
 
