@@ -144,6 +144,12 @@ describe('the reschedule rule', () => {
     const s = await scenario.pendingSession(20);
     await openUp(scenario.t, s.mentor.user.id);
     await expectRefused(s, onTheHour(40), /up to 24 hours before the start/);
+    // The session page still offers it; the reschedule page says why not, with no form.
+    expect((await s.mentee.get(`/sessions/${s.sessionId}`)).body).toContain(`href="/sessions/${s.sessionId}/reschedule"`);
+    const page = await s.mentee.get(`/sessions/${s.sessionId}/reschedule`);
+    expect(page.body).toContain('up to 24 hours before the start');
+    expect(page.body).not.toContain('name="startsAt"');
+    expect((await s.mentee.get('/dashboard')).body, 'My Sessions offers it only where it applies').not.toContain(`href="/sessions/${s.sessionId}/reschedule"`);
     const later = await scenario.pendingSession(96);
     await expectRefused(later, new Date(Date.now() - HOUR), /already passed/);
     // This mentor offers no time at all.
@@ -185,6 +191,23 @@ describe('reminders follow the new time', () => {
 });
 
 describe('the reschedule page (GET/POST /sessions/:id/reschedule)', () => {
+  it('an admin moves a session from the admin session page; it stays confirmed', async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(72);
+    await openUp(t, s.mentor.user.id);
+    const admin = await t.loginAs('admin');
+    expect((await admin.get(`/admin/sessions/${s.sessionId}`)).body).toContain(`href="/sessions/${s.sessionId}/reschedule"`);
+    const page = await admin.get(`/sessions/${s.sessionId}/reschedule`);
+    expect(page.body).toContain('Move to this time');
+    const to = onTheHour(84);
+    const res = await admin.submit(`/sessions/${s.sessionId}/reschedule`, { startsAt: to.toISOString() }, `/sessions/${s.sessionId}/reschedule`);
+    expect(res.statusCode).toBe(303);
+    const after = await row(s.sessionId);
+    expect(after.status).toBe('confirmed');
+    expect(after.startsAt.toISOString()).toBe(to.toISOString());
+    expect(after.menteeReschedules, "an admin's move does not count against the mentee").toBe(0);
+  });
+
   it("lists the mentor's free slots in the viewer's zone, moves with the form, and says why when it cannot", async () => {
     const { t } = scenario;
     const s = await scenario.confirmedSession(72);

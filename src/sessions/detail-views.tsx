@@ -6,7 +6,7 @@ import { formatDateTime } from '../web/time';
 import type { Attendance } from './attendance';
 import { AttendanceCard } from './attendance-views';
 import type { SessionRow } from './queries';
-import { FREE_CANCELLATION_HOURS, mayReschedule, refundOnCancel } from './refund-policy';
+import { FREE_CANCELLATION_HOURS, refundOnCancel } from './refund-policy';
 import { JoinBox, StatusBadge } from './views';
 
 /** What the session page needs beyond the list row: payment, who ended it, the refund. */
@@ -113,7 +113,8 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           ) : null}
           <Ended s={s} d={d} zone={zone} />
           <JoinBox s={s} />
-          {mayReschedule({ by: as, status: s.status, startsAt: s.startsAt, now, menteeMoves: s.menteeReschedules }) ? (
+          {/* Offered while pending or confirmed and not started; the page says why when the rule refuses this viewer. */}
+          {cancellable && s.startsAt > now ? (
             <p class="session-actions"><a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/reschedule`}>Reschedule</a></p>
           ) : null}
         </article>
