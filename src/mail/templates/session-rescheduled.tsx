@@ -28,13 +28,13 @@ export interface SessionReschedulePayload {
 function whoMoved(p: SessionReschedulePayload): string {
   if (p.by === 'self') return `You moved your session with ${p.otherName}.`;
   if (p.by === 'admin') return `CodeMentorHub moved your session with ${p.otherName}.`;
-  return `${p.otherName} moved your session with you.`;
+  return `${p.otherName} moved your session to a new time.`;
 }
 
 function nextStep(p: SessionReschedulePayload): string {
   if (p.status === 'confirmed') return 'The session is confirmed at the new time. The meeting link stays the same.';
   if (p.role === 'mentor') return 'Please accept the new time or decline it from your dashboard. If you decline, the mentee is refunded in full.';
-  return `${p.role === 'mentee' && p.by === 'self' ? 'Your mentor' : p.otherName} will accept the new time or decline it; you will hear from us either way.`;
+  return `${p.otherName} will accept the new time or decline it (then you get a full refund); you will hear from us either way.`;
 }
 
 /** "Session Rescheduled - CodeMentorHub": old and new time in the recipient's zone, and the invite moved in place. */
