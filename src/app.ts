@@ -31,6 +31,7 @@ import { mentorRoutes } from './mentors/routes';
 import { createMeetingProvider } from './meetings';
 import type { MeetingProvider } from './meetings/provider';
 import { sessionDetailRoutes } from './sessions/detail-routes';
+import { rescheduleRoutes } from './sessions/reschedule-routes';
 import { sessionRoutes } from './sessions/routes';
 import { createPaymentProvider } from './payments';
 import type { PaymentProvider } from './payments/provider';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes);
   await app.register(adminSessionRoutes);
   await app.register(sessionDetailRoutes);
+  await app.register(rescheduleRoutes);
   await app.register(feedbackRoutes);
   await app.register(adminRoutes);
   await app.register(adminPaymentRoutes);

@@ -1,3 +1,4 @@
+import { mayReschedule } from '../sessions/refund-policy';
 import type { SessionStatus } from '../db/schema';
 import { formatMoney } from '../web/money';
 import { bothAttended, type Attendance } from '../sessions/attendance';
@@ -149,6 +150,8 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; at
         <div class="session-actions">
           {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
           {s.status === 'awaiting_payment' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/release`} label="Release hold" quiet /> : null}
+          {mayReschedule({ by: 'admin', status: s.status, startsAt: s.startsAt, now: new Date(), menteeMoves: 0 })
+            ? <a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/reschedule`}>Reschedule</a> : null}
         </div>
         {s.status === 'confirmed' && bothAttended(props.attendance ?? null) ? (
           <p class="session-note" role="note">Both took part in the meeting (Google Meet's records): you can mark this session completed.</p>

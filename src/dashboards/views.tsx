@@ -1,7 +1,7 @@
 import { Stars } from '../feedback/views';
 import { formatMoney } from '../web/money';
 import { ActionButton, JoinBox, StatusBadge } from '../sessions/views';
-import { refundOnCancel } from '../sessions/refund-policy';
+import { mayReschedule, refundOnCancel } from '../sessions/refund-policy';
 import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
@@ -16,6 +16,8 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
   const cancellable = s.status === 'pending' || s.status === 'confirmed';
   const refund = refundOnCancel({ by: props.as, status: s.status, startsAt: s.startsAt, now: props.now, paid: true }) === 'full' ? 'full refund' : 'no refund within 24 hours of the start';
   const other = props.as === 'mentee' ? `Mentor: ${s.mentorName}` : `Mentee: ${s.menteeName}`;
+  const movable = mayReschedule({ by: props.as, status: s.status, startsAt: s.startsAt, now: props.now, menteeMoves: s.menteeReschedules });
+  const newTime = s.status === 'pending' && Boolean(s.requestedAt);
   return (
     <li class="card session" key={s.id}>
       <div class="session-head">
@@ -30,13 +32,15 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
         </p>
       ) : null}
       {s.status === 'pending' ? (
-        <p class="session-note">{props.as === 'mentee' ? 'Waiting for the mentor to confirm.' : 'Paid, waiting for you to accept.'}</p>
+        <p class="session-note">{props.as === 'mentee'
+          ? (newTime ? 'New time requested, waiting for the mentor to accept it.' : 'Waiting for the mentor to confirm.')
+          : (newTime ? `${s.menteeName} asked to move this session to this new time.` : 'Paid, waiting for you to accept.')}</p>
       ) : null}
       {s.status === 'expired' && props.as === 'mentee' ? <p class="session-note muted">The hold lapsed before payment; nothing was charged.</p> : null}
       <JoinBox s={s} />
       {s.status === 'pending' && props.as === 'mentor' ? (
         <div class="session-actions">
-          <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/accept/`} label="Accept session" />
+          <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/accept/`} label={newTime ? 'Accept new time' : 'Accept session'} />
           <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
         </div>
       ) : null}
@@ -46,6 +50,7 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
           <span class="muted small">{refund}</span>
         </div>
       ) : null}
+      {movable ? <p class="session-note small"><a href={`/sessions/${s.id}/reschedule`}>Reschedule</a></p> : null}
       {props.as === 'mentee' && s.status === 'completed' ? (
         <div class="session-actions">
           {!review ? <a class="btn btn-small" href={`/sessions/${s.id}/feedback`}>Rate this session</a>

@@ -136,6 +136,12 @@ export const sessions = pgTable('sessions', {
   cancelledAt: tz('cancelled_at'),
   cancelledBy: uuid('cancelled_by').references(() => users.id),
   declinedAt: tz('declined_at'),
+  /** How often the mentee moved this session (they may twice); mentors and admins are not limited. */
+  menteeReschedules: integer('mentee_reschedules').notNull().default(0),
+  /** The calendar invite's SEQUENCE: each move raises it, so calendars update the one entry in place. */
+  inviteSequence: integer('invite_sequence').notNull().default(0),
+  /** A mentee's request for a new time: the mentor's answer timer runs from here rather than from the payment. */
+  requestedAt: tz('requested_at'),
 }, (t) => [
   index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
   index('sessions_mentor_idx').on(t.mentorId, t.startsAt),

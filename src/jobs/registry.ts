@@ -11,6 +11,7 @@ import { readMeetingRecordsJob } from './definitions/read-meeting-records';
 import { purgeExpiredSessionsJob } from './definitions/purge-expired-sessions';
 import { sendDueRemindersJob } from './definitions/send-due-reminders';
 import { sendRefundJob } from './definitions/send-refund';
+import { updateRoomJob } from './definitions/update-room';
 
 /** Every job the worker runs. A new kind of background work is one file in definitions/ and one line here. */
 // `any`: each definition needs its own services (providers, transport); the worker passes them all.
@@ -18,7 +19,7 @@ import { sendRefundJob } from './definitions/send-refund';
 export const jobs: JobDefinition<any, any>[] = [
   createRoomJob, cancelRoomJob, sendRefundJob, deliverEmailJob,
   purgeExpiredSessionsJob, expireLapsedHoldsJob, sendDueRemindersJob, expireUnansweredRequestsJob,
-  readMeetingRecordsJob,
+  readMeetingRecordsJob, updateRoomJob,
 ];
 
 /** The queues that hold work for one thing (a session, a refund, an email): their jobs are listed for admins. */

@@ -1,10 +1,11 @@
 import { CancellationRule } from '../sessions/views';
 import type { MentorSchedule } from '../booking/slots';
+import { SlotPicker } from '../booking/slot-picker';
 import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
 import { Field, SelectField } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
-import { formatDateTime, formatter } from '../web/time';
+import { formatDateTime } from '../web/time';
 import { describeZone, zoneOptions } from '../web/zones';
 import { formatMoney } from '../web/money';
 import type { DirectoryEntry, MentorProfileView } from './directory';
@@ -59,11 +60,6 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
   );
 }
 
-const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
-const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-const dayKey = (d: Date, zone: string) => formatter(zone, DAY).format(d);
-const timeOf = (d: Date, zone: string) => formatter(zone, TIME).format(d);
-
 export function ProfilePage(props: {
   ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; week: number; weeks: number;
   zone: string; zoneFromAccount: boolean; error?: string;
@@ -71,11 +67,6 @@ export function ProfilePage(props: {
   holdId?: string;
 }) {
   const { profile, schedule, zone } = props;
-  const byDay = new Map<string, Date[]>();
-  for (const s of props.slots) {
-    const k = dayKey(s, zone);
-    byDay.set(k, [...(byDay.get(k) ?? []), s]);
-  }
   const price = Math.round((schedule.hourlyRateCents * props.length) / 60);
   const user = props.ctx.user;
   const canBook = user?.role === 'mentee';
@@ -130,21 +121,7 @@ export function ProfilePage(props: {
               <Csrf token={props.ctx.csrf} />
               <input type="hidden" name="durationMinutes" value={String(props.length)} />
               {props.zoneFromAccount ? null : <input type="hidden" name="tz" value={zone} />}
-              <div class="days">
-                {[...byDay].map(([day, slots]) => (
-                  <fieldset class="day" key={day}>
-                    <legend>{day}</legend>
-                    <div class="slots">
-                      {slots.map((s) => (
-                        <label class="slot" key={s.toISOString()}>
-                          <input type="radio" name="startsAt" value={s.toISOString()} required />
-                          <span>{timeOf(s, zone)}</span>
-                        </label>
-                      ))}
-                    </div>
-                  </fieldset>
-                ))}
-              </div>
+              <SlotPicker slots={props.slots} zone={zone} />
               <div class="book-bar">
                 <p><strong>{props.length} minutes · {formatMoney(price, schedule.currency)}</strong></p>
                 {canBook ? <CancellationRule /> : null}

@@ -1,4 +1,5 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, like, or } from 'drizzle-orm';
+import { confirmationKey } from './confirmation-emails';
 import type { Tx } from '../db/client';
 import { emailOutbox, sessions, type Role } from '../db/schema';
 import { queueParticipantEmails, sessionFacts } from './emails';
@@ -7,7 +8,7 @@ import { loadSessionPeople } from './participants';
 /**
  * "Session Cancelled / Declined / Request Expired" to both participants, each in their own zone,
  * written in the transaction of the transition. One per person per session (a session ends once).
- * Whoever was sent the confirmation's calendar invite gets its CANCEL (same UID, SEQUENCE 1).
+ * Whoever was sent the confirmation's calendar invite gets its CANCEL (same UID, a SEQUENCE above every REQUEST's).
  */
 export async function queueCancellationEmails(tx: Tx, options: {
   sessionId: string;
@@ -18,12 +19,14 @@ export async function queueCancellationEmails(tx: Tx, options: {
 }): Promise<void> {
   const { sessionId } = options;
   const p = await loadSessionPeople(tx, sessionId);
-  const [s] = await tx.select({ paidAt: sessions.paidAt, meetingUrl: sessions.meetingUrl }).from(sessions).where(eq(sessions.id, sessionId));
-  const confirmationKey = (role: string) => `session-confirmed:${sessionId}:${role}`;
-  const invited = new Set((await tx
-    .select({ key: emailOutbox.dedupeKey })
-    .from(emailOutbox)
-    .where(inArray(emailOutbox.dedupeKey, [confirmationKey('mentee'), confirmationKey('mentor')]))).map((r) => r.key));
+  const [s] = await tx.select({ paidAt: sessions.paidAt, meetingUrl: sessions.meetingUrl, inviteSequence: sessions.inviteSequence }).from(sessions).where(eq(sessions.id, sessionId));
+  // Any confirmation (the first, or one after a move) put the invite in that person's calendar.
+  const invitedRoles = new Set<string>();
+  for (const role of ['mentee', 'mentor']) {
+    const [hit] = await tx.select({ key: emailOutbox.dedupeKey }).from(emailOutbox)
+      .where(or(eq(emailOutbox.dedupeKey, confirmationKey(sessionId, role)), like(emailOutbox.dedupeKey, `${confirmationKey(sessionId, role)}:%`))).limit(1);
+    if (hit) invitedRoles.add(role);
+  }
   const attendees = [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }];
   const actor = options.actor;
   await queueParticipantEmails(tx, {
@@ -36,7 +39,7 @@ export async function queueCancellationEmails(tx: Tx, options: {
       mentorName: p.mentorName, menteeName: p.menteeName,
       by: !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other',
       refund: options.refund, paid: Boolean(s?.paidAt), amountCents: p.priceCents, currency: p.currency,
-      invite: invited.has(confirmationKey(person.role)) ? { meetingUrl: s?.meetingUrl ?? null, attendees } : null,
+      invite: invitedRoles.has(person.role) ? { meetingUrl: s?.meetingUrl ?? null, attendees, sequence: (s?.inviteSequence ?? 0) + 1 } : null,
     }),
   });
 }

@@ -41,7 +41,7 @@ export async function sessionDetailRoutes(app: FastifyInstance) {
       cancelledAt: extra?.cancelledAt ?? null,
       cancelledBy: extra?.cancelledBy && extra.cancellerRole ? { role: extra.cancellerRole, self: extra.cancelledBy === user.id } : null,
       declinedAt: extra?.declinedAt ?? null,
-      answerBy: s.status === 'pending' && paidAt ? new Date(Math.min(paidAt.getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime())) : null,
+      answerBy: s.status === 'pending' && paidAt ? new Date(Math.min((s.requestedAt ?? paidAt).getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime())) : null,
       refund: refund ?? null,
     };
     const attendance = hasTakenPlace(s, now()) ? await loadAttendance({ db, now: now(), session: s }) : null;

@@ -113,6 +113,10 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           ) : null}
           <Ended s={s} d={d} zone={zone} />
           <JoinBox s={s} />
+          {/* Offered while pending or confirmed and not started; the page says why when the rule refuses this viewer. */}
+          {cancellable && s.startsAt > now ? (
+            <p class="session-actions"><a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/reschedule`}>Reschedule</a></p>
+          ) : null}
         </article>
         {props.attendance ? <AttendanceCard a={props.attendance} zone={zone} admin={as === 'admin'} /> : null}
         {answering ? (
@@ -122,7 +126,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <div class="session-actions">
               <form method="post" action={`/mentor/session/${s.id}/accept/`} class="inline">
                 <Csrf token={ctx.csrf} />
-                <button type="submit" class="btn">Accept session</button>
+                <button type="submit" class="btn">{s.requestedAt ? 'Accept new time' : 'Accept session'}</button>
               </form>
               <form method="post" action={`/mentor/session/${s.id}/decline`} class="inline">
                 <Csrf token={ctx.csrf} />

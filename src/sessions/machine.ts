@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/record';
 import type { Db, Tx } from '../db/client';
 import { isUuid } from '../db/ids';
@@ -66,6 +67,11 @@ export const MACHINE = {
       return null;
     },
   },
+  /** The mentee moves a confirmed session: the new time is a request again, for the mentor to accept ("Accept new time") or decline. */
+  reschedule_request: { from: ['confirmed'], to: 'pending', past: 'moved', may: itsMentee, action: 'session.rescheduled' },
+  /** A move that keeps the status: a pending request (anyone of it), or a confirmed session by its mentor or an admin. */
+  reschedule_pending: { from: ['pending'], to: 'pending', past: 'moved', may: (a) => !nobody(a), action: 'session.rescheduled' },
+  reschedule_confirmed: { from: ['confirmed'], to: 'confirmed', past: 'moved', may: (a, s) => admin(a) || itsMentor(a, s), action: 'session.rescheduled' },
   /** The mentor turns down a paid request. */
   decline: { from: ['pending'], to: 'declined', past: 'declined', may: (a, s) => admin(a) || itsMentor(a, s) },
   /** Either participant or an admin; the refund rule decides the money. */
@@ -98,7 +104,7 @@ export interface TransitionOptions<E extends object> {
   /** Why (e.g. completing early): passed to the guard. */
   reason?: string;
   /** Columns set with the status (confirmedAt, cancelledBy, …). */
-  set?: Partial<typeof sessions.$inferInsert>;
+  set?: PgUpdateSetSource<typeof sessions>;
   /** What the change causes (refunds, emails), written in its transaction; `from` is the status it replaced. */
   // biome-ignore lint/suspicious/noConfusingVoidType: most effects add nothing to the result
   effects?: (tx: Tx, row: typeof sessions.$inferSelect, from: SessionStatus) => Promise<E | void>;

@@ -20,6 +20,10 @@ export interface SessionRow {
   mentorName: string;
   menteeId: string;
   menteeName: string;
+  /** The mentee's moves so far (the reschedule rule allows two). */
+  menteeReschedules: number;
+  /** Set when the mentee asked for a new time: the mentor answers "Accept new time". */
+  requestedAt: Date | null;
 }
 
 const mentor = alias(users, 'mentor');
@@ -32,6 +36,7 @@ export function selectSessions(db: Db) {
       priceCents: sessions.priceCents, currency: sessions.currency, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
       meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
       mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
+      menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt,
     })
     .from(sessions)
     .innerJoin(mentor, eq(mentor.id, sessions.mentorId))

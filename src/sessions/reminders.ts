@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { emailOutbox, sessions } from '../db/schema';
 import { queueRefund } from '../payments/record';
@@ -14,8 +14,16 @@ export const REQUEST_REMINDER_AFTER = 24 * HOUR;
 export const REQUEST_EXPIRES_AFTER = 48 * HOUR;
 
 const ROLES = ['mentee', 'mentor'] as const;
-export const reminderKey = (kind: '24h' | '1h', sessionId: string, role: 'mentee' | 'mentor') => `reminder-${kind}:${sessionId}:${role}`;
-export const requestReminderKey = (sessionId: string) => `request-reminder:${sessionId}`;
+/** A moved session (its invite's SEQUENCE raised) is reminded again for its new time: the key names the version. */
+export const reminderKey = (kind: '24h' | '1h', sessionId: string, role: 'mentee' | 'mentor', sequence = 0) =>
+  sequence === 0 ? `reminder-${kind}:${sessionId}:${role}` : `reminder-${kind}:${sessionId}:${role}:${sequence}`;
+/** A mentee's request for a new time is a new request for the mentor to answer: reminded again. */
+export const requestReminderKey = (sessionId: string, requestedAt: Date | null = null) =>
+  requestedAt ? `request-reminder:${sessionId}:${requestedAt.getTime()}` : `request-reminder:${sessionId}`;
+/** When the mentor's answer timer started: the payment, or the mentee's later request for a new time. */
+const askedAt = sql`coalesce(${sessions.requestedAt}, ${sessions.paidAt})`;
+const askedBy = (t: Date) => sql`${askedAt} <= ${t.toISOString()}::timestamptz`;
+const askedAfter = (t: Date) => sql`${askedAt} > ${t.toISOString()}::timestamptz`;
 
 /** Which outbox keys already exist: one query for a batch of candidates. */
 async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
@@ -34,14 +42,14 @@ async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
 export async function sendDueReminders(options: { db: Db; now: Date }): Promise<number> {
   const { db, now } = options;
   const candidates = await db
-    .select({ id: sessions.id, startsAt: sessions.startsAt })
+    .select({ id: sessions.id, startsAt: sessions.startsAt, sequence: sessions.inviteSequence })
     .from(sessions)
     .where(and(eq(sessions.status, 'confirmed'), gt(sessions.startsAt, now), lte(sessions.startsAt, new Date(now.getTime() + REMINDER_LEADS['24h']))));
   const due = candidates.map((s) => ({ ...s, kind: s.startsAt.getTime() - now.getTime() > REMINDER_LEADS['1h'] ? '24h' as const : '1h' as const }));
-  const sent = await existingKeys(db, due.flatMap((s) => ROLES.map((role) => reminderKey(s.kind, s.id, role))));
+  const sent = await existingKeys(db, due.flatMap((s) => ROLES.map((role) => reminderKey(s.kind, s.id, role, s.sequence))));
   let queued = 0;
   for (const candidate of due) {
-    const missing = ROLES.filter((role) => !sent.has(reminderKey(candidate.kind, candidate.id, role)));
+    const missing = ROLES.filter((role) => !sent.has(reminderKey(candidate.kind, candidate.id, role, candidate.sequence)));
     if (missing.length === 0) continue;
     queued += await db.transaction(async (tx) => {
       // Re-read under a share lock: a cancellation racing this sweep either commits first (and the
@@ -49,14 +57,14 @@ export async function sendDueReminders(options: { db: Db; now: Date }): Promise<
       const [s] = await tx
         .select({ meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider })
         .from(sessions)
-        .where(and(eq(sessions.id, candidate.id), eq(sessions.status, 'confirmed'), gt(sessions.startsAt, now)))
+        .where(and(eq(sessions.id, candidate.id), eq(sessions.status, 'confirmed'), eq(sessions.startsAt, candidate.startsAt), gt(sessions.startsAt, now)))
         .for('share');
       if (!s) return 0;
       return queueParticipantEmails(tx, {
         sessionId: candidate.id,
         to: missing,
         template: 'session-reminder',
-        dedupeKey: (person) => reminderKey(candidate.kind, candidate.id, person.role),
+        dedupeKey: (person) => reminderKey(candidate.kind, candidate.id, person.role, candidate.sequence),
         payload: (person, p) => ({
           ...sessionFacts(candidate.id, person, p), kind: candidate.kind,
           leadMinutes: Math.round((p.startsAt.getTime() - now.getTime()) / 60_000),
@@ -83,7 +91,7 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
   const lapsed = await db
     .select({ id: sessions.id })
     .from(sessions)
-    .where(and(eq(sessions.status, 'pending'), or(lte(sessions.paidAt, expireBefore), lte(sessions.startsAt, now))));
+    .where(and(eq(sessions.status, 'pending'), or(askedBy(expireBefore), lte(sessions.startsAt, now))));
   let expired = 0;
   for (const { id } of lapsed) {
     const done = await transition({
@@ -101,29 +109,30 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
   }
 
   const waiting = await db
-    .select({ id: sessions.id })
+    .select({ id: sessions.id, requestedAt: sessions.requestedAt })
     .from(sessions)
     .where(and(
-      eq(sessions.status, 'pending'), isNotNull(sessions.paidAt), lte(sessions.paidAt, remindBefore),
-      gt(sessions.paidAt, expireBefore), gt(sessions.startsAt, now),
+      eq(sessions.status, 'pending'), isNotNull(sessions.paidAt), askedBy(remindBefore),
+      askedAfter(expireBefore), gt(sessions.startsAt, now),
     ));
-  const reminded = await existingKeys(db, waiting.map((s) => requestReminderKey(s.id)));
+  const reminded = await existingKeys(db, waiting.map((s) => requestReminderKey(s.id, s.requestedAt)));
   let queued = 0;
-  for (const { id } of waiting) {
-    if (reminded.has(requestReminderKey(id))) continue;
+  for (const { id, requestedAt } of waiting) {
+    if (reminded.has(requestReminderKey(id, requestedAt))) continue;
     const wrote = await db.transaction(async (tx) => {
       const [s] = await tx
-        .select({ paidAt: sessions.paidAt, startsAt: sessions.startsAt })
+        .select({ paidAt: sessions.paidAt, requestedAt: sessions.requestedAt, startsAt: sessions.startsAt })
         .from(sessions)
         .where(and(eq(sessions.id, id), eq(sessions.status, 'pending')))
         .for('share');
-      if (!s?.paidAt) return false;
-      const expiresAt = new Date(Math.min(s.paidAt.getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime()));
+      // Moved again meanwhile: the next sweep reminds of the new request.
+      if (!s?.paidAt || s.requestedAt?.getTime() !== requestedAt?.getTime()) return false;
+      const expiresAt = new Date(Math.min((s.requestedAt ?? s.paidAt).getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime()));
       await queueParticipantEmails(tx, {
         sessionId: id,
         to: ['mentor'],
         template: 'session-request-reminder',
-        dedupeKey: () => requestReminderKey(id),
+        dedupeKey: () => requestReminderKey(id, requestedAt),
         payload: (_mentor, p) => ({
           sessionId: id, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
           durationMinutes: p.durationMinutes, timezone: p.mentorTimezone, expiresAt: expiresAt.toISOString(),

@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db/client';
 import { sessions, users } from '../db/schema';
 import { cancelRoomJob } from '../jobs/definitions/cancel-room';
 import { createRoomJob } from '../jobs/definitions/create-room';
+import { updateRoomJob } from '../jobs/definitions/update-room';
 import { findLatestJob, queueJob, runJobNow, runQueuedJobs, type JobState } from '../jobs/queue';
 import type { Meeting, MeetingProvider, MeetingProviderName } from '../meetings/provider';
 import { queueConfirmationEmails } from './confirmation-emails';
@@ -17,9 +18,35 @@ const mentee = alias(users, 'mentee');
  * its room coming, even if this process dies next); with no provider there is no room to wait for, so
  * the confirmation emails go in this transaction.
  */
-export async function prepareRoom(tx: Tx, options: { sessionId: string; provider: MeetingProviderName }): Promise<void> {
-  if (options.provider === 'none') await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: null, provider: 'none' });
+export async function prepareRoom(tx: Tx, options: { sessionId: string; provider: MeetingProviderName; meetingUrl?: string | null; inviteSequence?: number }): Promise<void> {
+  const sequence = options.inviteSequence ?? 0;
+  // A moved session accepted again keeps its room: the confirmation is an update of the same invite.
+  if (options.meetingUrl) await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: options.meetingUrl, provider: options.provider, sequence });
+  else if (options.provider === 'none') await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: null, provider: 'none', sequence });
   else await queueJob(tx, createRoomJob, { sessionId: options.sessionId });
+}
+
+/** In the moving transaction: a session with a room gets the room job that moves it at the provider. */
+export async function prepareRoomUpdate(tx: Tx, row: { id: string; meetingUrl: string | null; meetingProvider: string | null }): Promise<void> {
+  if (row.meetingUrl && row.meetingProvider && row.meetingProvider !== 'none') await queueJob(tx, updateRoomJob, { sessionId: row.id });
+}
+
+/** The room-moving job (sessions.update-room): the provider's room takes the session's current time. */
+export async function updateSessionRoom(options: { db: Db; meetings: MeetingProvider; sessionId: string }): Promise<'updated' | 'skipped'> {
+  const [s] = await options.db
+    .select({ status: sessions.status, provider: sessions.meetingProvider, joinUrl: sessions.meetingUrl, externalId: sessions.meetingExternalId, startsAt: sessions.startsAt, durationMinutes: sessions.durationMinutes })
+    .from(sessions).where(eq(sessions.id, options.sessionId));
+  if (!s?.joinUrl || !s.externalId || (s.provider !== 'google-meet' && s.provider !== 'jitsi')) return 'skipped';
+  if (s.status !== 'confirmed' && s.status !== 'pending') return 'skipped';
+  await options.meetings.updateMeeting({ provider: s.provider, joinUrl: s.joinUrl, externalId: s.externalId }, { start: s.startsAt, durationMinutes: s.durationMinutes });
+  await recordAudit(options.db, { actorId: null, action: 'session.meeting_updated', subjectType: 'session', subjectId: options.sessionId, data: { provider: s.provider, externalId: s.externalId, startsAt: s.startsAt.toISOString() } });
+  return 'updated';
+}
+
+/** Runs the due room-moving jobs in this process (scripts, tests). */
+export async function updateDueMeetings(options: { db: Db; meetings: MeetingProvider; now?: Date; max?: number }): Promise<number> {
+  const outcomes = await runQueuedJobs({ db: options.db, job: updateRoomJob, services: { meetings: options.meetings }, now: options.now, limit: options.max ?? 10 });
+  return outcomes.filter((o) => o === 'updated').length;
 }
 
 /**
@@ -33,7 +60,7 @@ export async function createSessionRoom(options: { db: Db; meetings: MeetingProv
   const [s] = await db
     .select({
       id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, durationMinutes: sessions.durationMinutes, provider: sessions.meetingProvider,
-      meetingUrl: sessions.meetingUrl, mentorName: mentor.name, mentorEmail: mentor.email, menteeName: mentee.name, menteeEmail: mentee.email,
+      meetingUrl: sessions.meetingUrl, inviteSequence: sessions.inviteSequence, mentorName: mentor.name, mentorEmail: mentor.email, menteeName: mentee.name, menteeEmail: mentee.email,
     })
     .from(sessions)
     .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
@@ -60,7 +87,7 @@ export async function createSessionRoom(options: { db: Db; meetings: MeetingProv
     await db.transaction(async (tx) => {
       const [row] = await tx.update(sessions).set({ meetingProvider: 'none' })
         .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl))).returning({ id: sessions.id });
-      if (row) await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: null, provider: 'none' });
+      if (row) await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: null, provider: 'none', sequence: s.inviteSequence });
     });
     return 'none';
   }
@@ -75,7 +102,7 @@ export async function createSessionRoom(options: { db: Db; meetings: MeetingProv
       .returning({ id: sessions.id });
     if (!row) return 'skipped' as const;
     await recordAudit(tx, { actorId: null, action: 'session.meeting_created', subjectType: 'session', subjectId: s.id, data: { provider: meeting.provider, externalId: meeting.externalId } });
-    await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider });
+    await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider, sequence: s.inviteSequence });
     return 'made' as const;
   });
   if (stored === 'skipped') {

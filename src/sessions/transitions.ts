@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { sessions } from '../db/schema';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import type { MeetingProviderName } from '../meetings/provider';
@@ -18,8 +20,11 @@ export function confirmSession(options: { db: Db; sessionId: string; actor: Acto
   const { actor, now, meetingProvider } = options;
   return transition({
     ...options, verb: actor.role === 'mentor' ? 'accept' : 'confirm',
-    set: { confirmedAt: now, confirmedBy: actor.id, meetingProvider },
-    effects: (tx, row) => prepareRoom(tx, { sessionId: row.id, provider: meetingProvider }),
+    // A moved session that already has a room keeps it, and its provider.
+    set: { confirmedAt: now, confirmedBy: actor.id, meetingProvider: sql`coalesce(${sessions.meetingProvider}, ${meetingProvider})` },
+    effects: (tx, row) => prepareRoom(tx, {
+      sessionId: row.id, provider: (row.meetingProvider ?? meetingProvider) as MeetingProviderName, meetingUrl: row.meetingUrl, inviteSequence: row.inviteSequence,
+    }),
   });
 }
 

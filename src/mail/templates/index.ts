@@ -6,6 +6,7 @@ import { sessionCancelledEmail, type SessionCancelledPayload } from './session-c
 import { sessionConfirmedEmail, type SessionConfirmedPayload } from './session-confirmed';
 import { sessionReminderEmail, sessionRequestReminderEmail, type SessionReminderPayload, type SessionRequestReminderPayload } from './session-reminder';
 import { sessionRecordingReadyEmail, type SessionRecordingReadyPayload } from './session-recording-ready';
+import { sessionRescheduledEmail, type SessionReschedulePayload } from './session-rescheduled';
 import { sessionRequestEmail, type SessionRequestPayload } from './session-request';
 import { welcomeEmail, type WelcomePayload } from './welcome';
 
@@ -46,6 +47,7 @@ export interface TemplatePayloads {
   'session-request-reminder': SessionRequestReminderPayload;
   'session-cancelled': SessionCancelledPayload;
   'session-recording-ready': SessionRecordingReadyPayload;
+  'session-rescheduled': SessionReschedulePayload;
   'password-reset': AccountLinkPayload;
   'email-verification': AccountLinkPayload;
   'password-changed': PasswordChangedPayload;
@@ -62,6 +64,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   'session-request-reminder': sessionRequestReminderEmail,
   'session-cancelled': sessionCancelledEmail,
   'session-recording-ready': sessionRecordingReadyEmail,
+  'session-rescheduled': sessionRescheduledEmail,
   'password-reset': passwordResetEmail,
   'email-verification': emailVerificationEmail,
   'password-changed': passwordChangedEmail,

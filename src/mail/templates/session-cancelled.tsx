@@ -17,7 +17,7 @@ export interface SessionCancelledPayload extends SessionFactsPayload {
   amountCents: number;
   currency: string;
   /** Set when this recipient was sent the confirmation's calendar invite: the CANCEL that removes it. */
-  invite: { meetingUrl: string | null; attendees: { name: string; email: string }[] } | null;
+  invite: { meetingUrl: string | null; attendees: { name: string; email: string }[]; sequence?: number } | null;
 }
 
 const SUBJECT: Record<SessionCancelledPayload['kind'], string> = {
@@ -104,7 +104,7 @@ export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderCon
   // The same UID as the confirmation's invite, a higher SEQUENCE: calendars remove that entry.
   const invite = sessionInvite({
     sessionId: p.sessionId, appUrl: ctx.appUrl, organizer: { name: ctx.from.name || 'CodeMentorHub', email: ctx.from.address },
-    method: 'CANCEL', sequence: 1, start: new Date(p.startsAt), durationMinutes: p.durationMinutes,
+    method: 'CANCEL', sequence: p.invite.sequence ?? 1, start: new Date(p.startsAt), durationMinutes: p.durationMinutes,
     summary: `CodeMentorHub session with ${p.otherName}`,
     description: `${happened}\n${refund.line}`,
     meetingUrl: p.invite.meetingUrl, attendees: p.invite.attendees,

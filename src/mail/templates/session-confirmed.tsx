@@ -10,18 +10,21 @@ export interface SessionConfirmedPayload extends SessionFactsPayload {
   meetingUrl: string | null;
   provider: MeetingProviderName;
   attendees: { name: string; email: string }[];
+  /** The invite's SEQUENCE: above 0 after a move, so calendars update the entry in place. */
+  sequence?: number;
 }
 
 /** The seed's "Email Examples", with times in the recipient's zone and a real link. */
 export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderContext): RenderedEmail {
   const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const updated = (p.sequence ?? 0) > 0;
   const dashboard = `${ctx.appUrl}${p.role === 'mentor' ? '/mentor/dashboard' : '/dashboard'}`;
   const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const link = p.meetingUrl ?? 'The mentor will share the meeting details with you before the session.';
   const footer = `You received this email because you have a session on CodeMentorHub (${ctx.recipient.address}).`;
   const text = [
     `Hello ${p.recipientName},`, '',
-    `Your session with ${p.otherName} has been confirmed!`, '',
+    `Your session with ${p.otherName} has been confirmed${updated ? ' at its new time' : ''}!`, '',
     ...sessionDetailLines({ date, time, durationMinutes: p.durationMinutes, link }), '',
     'Please join the meeting 5 minutes before the scheduled time.', '',
     ...sessionLinkLines(links),
@@ -33,7 +36,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
     children: (
       <>
         <p>Hello {p.recipientName},</p>
-        <p>Your session with <strong>{p.otherName}</strong> has been confirmed!</p>
+        <p>Your session with <strong>{p.otherName}</strong> has been confirmed{updated ? ' at its new time' : ''}!</p>
         <SessionDetailsBlock date={date} time={time} durationMinutes={p.durationMinutes} link={link} meetingUrl={p.meetingUrl} provider={p.provider} />
         <SessionLinksParagraph links={links} />
         <p><a href={dashboard}>Your sessions</a></p>
@@ -42,7 +45,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
   });
   const invite = sessionInvite({
     sessionId: p.sessionId, appUrl: ctx.appUrl, organizer: { name: ctx.from.name || 'CodeMentorHub', email: ctx.from.address },
-    method: 'REQUEST', sequence: 0, start: new Date(p.startsAt), durationMinutes: p.durationMinutes,
+    method: 'REQUEST', sequence: p.sequence ?? 0, start: new Date(p.startsAt), durationMinutes: p.durationMinutes,
     summary: `CodeMentorHub session with ${p.otherName}`,
     description: `CodeMentorHub session with ${p.otherName}.\nMeeting Link: ${link}\nPlease join the meeting 5 minutes before the scheduled time.`,
     meetingUrl: p.meetingUrl, attendees: p.attendees,
