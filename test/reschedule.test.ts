@@ -350,15 +350,22 @@ describe.runIf(onPostgres)('reschedule races (PostgreSQL)', () => {
 });
 
 describe('time zones', () => {
-  it('a mentee in Asia/Kathmandu moves a session across the US DST change (2027-03-14) with a mentor in America/Los_Angeles: emails and pages show the same instant', async () => {
+  it('a mentee in Asia/Kathmandu moves a session across the next US DST change (2027-03-14 at the time of writing) with a mentor in America/Los_Angeles: emails and pages show the same instant', async () => {
     const { t } = scenario;
     const db = t.database.db;
     const mentor = await t.loginAs('mentor', { timezone: 'America/Los_Angeles' });
     const mentee = await t.loginAs('mentee', { timezone: 'Asia/Kathmandu' });
     await openUp(t, mentor.user.id);
-    await db.update(mentorProfiles).set({ horizonDays: 200 }).where(eq(mentorProfiles.userId, mentor.user.id));
-    const from = new Date('2027-03-10T17:00:00Z'); // 09:00 PST
-    const to = new Date('2027-03-16T16:00:00Z'); // 09:00 PDT
+    await db.update(mentorProfiles).set({ horizonDays: 365 }).where(eq(mentorProfiles.userId, mentor.user.id));
+    // The next US clock change at least a week ahead (2027-03-14 when this was written): 09:00 local
+    // four days before it and 09:00 local two days after, on either side of it.
+    const change = nextUsClockChange(new Date(Date.now() + 7 * 86_400_000));
+    const [before, after] = change.toDaylight ? (['PST', 'PDT'] as const) : (['PDT', 'PST'] as const);
+    const utcHourOf9 = (zone: 'PST' | 'PDT') => (zone === 'PST' ? 17 : 16);
+    const from = new Date(change.at.getTime() - 4 * 86_400_000 + utcHourOf9(before) * HOUR);
+    const to = new Date(change.at.getTime() + 2 * 86_400_000 + utcHourOf9(after) * HOUR);
+    const day = (d: Date) => new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(d);
+    const kathmandu = (d: Date) => `${String(d.getUTCHours() + 5).padStart(2, '0')}:45`;
     const sessionId = await pendingSession({ db, mentor, mentee, start: from });
     await acceptAsMentor(mentor, sessionId);
     await scenario.deliver();
@@ -369,11 +376,11 @@ describe('time zones', () => {
     await scenario.deliver();
 
     const [toMentor] = mailsTo(scenario.smtp, mentor, 'Session Rescheduled - CodeMentorHub');
-    expect(toMentor!.parsed.text).toContain('Old time: Mar 10, 2027 09:00 (America/Los_Angeles, PST)');
-    expect(toMentor!.parsed.text).toContain('New time: Mar 16, 2027 09:00 (America/Los_Angeles, PDT)');
+    expect(toMentor!.parsed.text).toContain(`Old time: ${day(from)} 09:00 (America/Los_Angeles, ${before})`);
+    expect(toMentor!.parsed.text).toContain(`New time: ${day(to)} 09:00 (America/Los_Angeles, ${after})`);
     const [toMentee] = mailsTo(scenario.smtp, mentee, 'Session Rescheduled - CodeMentorHub');
-    expect(toMentee!.parsed.text).toContain('Old time: Mar 10, 2027 22:45 (Asia/Kathmandu');
-    expect(toMentee!.parsed.text).toContain('New time: Mar 16, 2027 21:45 (Asia/Kathmandu');
+    expect(toMentee!.parsed.text).toContain(`Old time: ${day(from)} ${kathmandu(from)} (Asia/Kathmandu`);
+    expect(toMentee!.parsed.text).toContain(`New time: ${day(to)} ${kathmandu(to)} (Asia/Kathmandu`);
     for (const mail of [toMentor!, toMentee!]) expect(new Date(inviteOf(mail).event.start).toISOString()).toBe(to.toISOString());
     const { formatDateTime } = await import('../src/web/time');
     expect((await mentee.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'Asia/Kathmandu'));
@@ -417,3 +424,19 @@ describe("the mentor's answer to a new time", () => {
     expect(await t.database.db.select().from(refunds).where(eq(refunds.sessionId, s.sessionId))).toHaveLength(1);
   });
 });
+
+/**
+ * Midnight UTC of the next US clock change whose day minus four is after `after`: the second Sunday of
+ * March (to daylight time) or the first Sunday of November (back to standard time).
+ */
+function nextUsClockChange(after: Date): { at: Date; toDaylight: boolean } {
+  const sunday = (year: number, month: number, nth: number) => {
+    const first = new Date(Date.UTC(year, month, 1));
+    return new Date(Date.UTC(year, month, 1 + ((7 - first.getUTCDay()) % 7) + 7 * (nth - 1)));
+  };
+  for (let year = after.getUTCFullYear(); ; year++) {
+    for (const c of [{ at: sunday(year, 2, 2), toDaylight: true }, { at: sunday(year, 10, 1), toDaylight: false }]) {
+      if (c.at.getTime() - 4 * 86_400_000 > after.getTime()) return c;
+    }
+  }
+}
