@@ -3,18 +3,11 @@ import { closing, emailDateTime } from './format';
 import { sessionInvite } from './invite';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
-import type { RenderContext, RenderedEmail } from './index';
+import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
-export interface SessionReschedulePayload {
-  sessionId: string;
-  role: 'mentee' | 'mentor';
-  recipientName: string;
-  otherName: string;
-  /** The new start. */
-  startsAt: string;
+/** `startsAt` is the new start. */
+export interface SessionReschedulePayload extends SessionFactsPayload {
   previousStartsAt: string;
-  durationMinutes: number;
-  timezone: string;
   /** Who moved it, as the recipient sees it. */
   by: 'self' | 'other' | 'admin';
   /** pending: the new time waits for the mentor's answer. */
