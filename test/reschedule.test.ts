@@ -385,6 +385,11 @@ describe('time zones', () => {
     const { formatDateTime } = await import('../src/web/time');
     expect((await mentee.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'Asia/Kathmandu'));
     expect((await mentor.get(`/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'America/Los_Angeles'));
+    // The dashboards and the admin's pages (an admin in UTC) name the same instant.
+    expect((await mentee.get('/dashboard')).body).toContain(formatDateTime(to, 'Asia/Kathmandu'));
+    expect((await mentor.get('/mentor/dashboard')).body).toContain(formatDateTime(to, 'America/Los_Angeles'));
+    const admin = await t.loginAs('admin', { timezone: 'UTC' });
+    expect((await admin.get(`/admin/sessions/${sessionId}`)).body).toContain(formatDateTime(to, 'UTC'));
   });
 });
 
