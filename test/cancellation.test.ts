@@ -258,3 +258,24 @@ describe('calendar download', () => {
     expect((await stranger.get(`/sessions/${sessionId}/calendar.ics`)).statusCode).toBe(404);
   });
 });
+
+describe('after the start', () => {
+  it('a participant can no longer cancel (no form, and the post is refused with nothing changed); an admin still can', async () => {
+    const { mentor, mentee, sessionId } = await confirmedSession(72);
+    await scenario.t.database.db.update(sessions)
+      .set({ startsAt: new Date(Date.now() - 10 * 60_000), endsAt: new Date(Date.now() + 50 * 60_000) })
+      .where(eq(sessions.id, sessionId));
+    for (const who of [mentee, mentor]) {
+      expect((await who.get(`/sessions/${sessionId}`)).body).not.toContain('>Cancel session</button>');
+      expect((await who.get(who === mentee ? '/dashboard' : '/mentor/dashboard')).body).not.toContain(`action="/sessions/${sessionId}/cancel"`);
+      const refused = await who.submit(`/sessions/${sessionId}/cancel`, {}, `/sessions/${sessionId}`);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.body).toContain('This session has already started, so it can no longer be cancelled.');
+    }
+    expect((await row(sessionId)).status).toBe('confirmed');
+    expect(await owed(sessionId)).toHaveLength(0);
+    const admin = await scenario.t.loginAs('admin');
+    expect((await admin.submit(`/sessions/${sessionId}/cancel`, {}, `/admin/sessions/${sessionId}`)).statusCode).toBe(303);
+    expect((await row(sessionId)).status).toBe('cancelled');
+  });
+});

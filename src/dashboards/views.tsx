@@ -13,7 +13,8 @@ export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
 function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mentor'; csrf: string; now: Date; reviews?: ReviewStates }) {
   const { s, zone, csrf } = props;
   const review = props.reviews?.get(s.id);
-  const cancellable = s.status === 'pending' || s.status === 'confirmed';
+  // Until the start: after it only an admin can call a session off (sessions/machine.ts).
+  const cancellable = (s.status === 'pending' || s.status === 'confirmed') && props.now < s.startsAt;
   const refund = refundOnCancel({ by: props.as, status: s.status, startsAt: s.startsAt, now: props.now, paid: true }) === 'full' ? 'full refund' : 'no refund within 24 hours of the start';
   const other = props.as === 'mentee' ? `Mentor: ${s.mentorName}` : `Mentee: ${s.menteeName}`;
   const movable = mayReschedule({ by: props.as, status: s.status, startsAt: s.startsAt, now: props.now, menteeMoves: s.menteeReschedules });

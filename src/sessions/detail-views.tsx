@@ -78,7 +78,8 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
   const as = user.role;
   const title = as === 'mentee' ? `Session with ${s.mentorName}` : as === 'mentor' ? `Session with ${s.menteeName}` : `Session: ${s.mentorName} and ${s.menteeName}`;
   const back = { mentee: { href: '/dashboard', label: 'My Sessions' }, mentor: { href: '/mentor/dashboard', label: 'Mentor Dashboard' }, admin: { href: '/admin/sessions', label: 'Sessions' } }[as];
-  const cancellable = s.status === 'pending' || s.status === 'confirmed';
+  // Participants can cancel until the start (the cancel rule in sessions/machine.ts).
+  const cancellable = (s.status === 'pending' || s.status === 'confirmed') && now < s.startsAt;
   const answering = s.status === 'pending' && as === 'mentor';
   const outcome = cancellable ? cancelOutcome({ as, s, paid: Boolean(d.paidAt), now, zone }) : null;
   return (

@@ -27,7 +27,7 @@ export interface TransitionRule {
   /** Who may. Asked only of those who can see the session (its two participants and admins). */
   may: (actor: AnyActor, session: Parties) => boolean;
   /** A rule beyond the status (e.g. time): an error message refuses the change, nothing changes. */
-  guard?: (session: { startsAt: Date; endsAt: Date; paidAt: Date | null; holdReleasedAt: Date | null }, context: { now: Date; reason?: string }) => string | null;
+  guard?: (session: { startsAt: Date; endsAt: Date; paidAt: Date | null; holdReleasedAt: Date | null }, context: { now: Date; reason?: string; actor: AnyActor }) => string | null;
   /** The audit row's action, when it is not `session.<to>`. */
   action?: string;
   /** The refusal of a session in another status, when the general one does not fit. */
@@ -75,7 +75,11 @@ export const MACHINE = {
   /** The mentor turns down a paid request. */
   decline: { from: ['pending'], to: 'declined', past: 'declined', may: (a, s) => admin(a) || itsMentor(a, s) },
   /** Either participant or an admin; the refund rule decides the money. */
-  cancel: { from: ['pending', 'confirmed'], to: 'cancelled', past: 'cancelled', may: (a) => !nobody(a) },
+  cancel: {
+    from: ['pending', 'confirmed'], to: 'cancelled', past: 'cancelled', may: (a) => !nobody(a),
+    // Once it has started the session is taking place (or was missed): only an admin can still call it off.
+    guard: (s, { now, actor }) => (!admin(actor) && now >= s.startsAt ? 'This session has already started, so it can no longer be cancelled.' : null),
+  },
   /** A paid request the mentor did not answer in time. */
   expire: { from: ['pending'], to: 'expired', past: 'expired', may: nobody },
   /** An unpaid hold gives its slot back: its time passed, or its checkout closed or never started. */
