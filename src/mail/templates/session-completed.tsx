@@ -1,6 +1,7 @@
 import { emailDateTime, closing } from './format';
 import { numberOfKind } from '../../sessions/attendance';
 import { renderEmailHtml } from './layout';
+import { SessionSummaryBlock, sessionSummaryLines } from './session-links';
 import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
 export interface SessionCompletedPayload extends SessionFactsPayload {
@@ -39,7 +40,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
   const text = [
     `Hello ${p.recipientName},`, '',
     `Thanks for your session with ${p.otherName}. It has been marked completed.`, '',
-    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
+    ...sessionSummaryLines({ date, time, durationMinutes: p.durationMinutes }), '',
     ask, `${actionLabel}: ${action}`, '',
     ...(mentee ? ['You can change your rating for 7 days after you first submit it.', ''] : []),
     ...artifactLines(p.artifacts), `Your sessions: ${dashboard}`, '',
@@ -51,12 +52,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
       <>
         <p>Hello {p.recipientName},</p>
         <p>Thanks for your session with <strong>{p.otherName}</strong>. It has been marked completed.</p>
-        <p>
-          <strong>Session Details:</strong><br />
-          Date: {date}<br />
-          Time: {time}<br />
-          Duration: {p.durationMinutes} minutes
-        </p>
+        <SessionSummaryBlock date={date} time={time} durationMinutes={p.durationMinutes} />
         <p>{ask}</p>
         <p><a href={action} style={BUTTON}>{actionLabel}</a></p>
         <p style="font-size:13px;color:#52606d">Or open this link: <a href={action}>{action}</a></p>

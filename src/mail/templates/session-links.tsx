@@ -27,7 +27,24 @@ export function SessionLinksParagraph(props: { links: SessionLinks; cancelLabel?
 
 /** The seed's "Session Details" block, as text lines: Date, Time (zone named), Duration, Meeting Link. */
 export function sessionDetailLines(d: { date: string; time: string; durationMinutes: number; link: string }): string[] {
-  return ['Session Details:', `Date: ${d.date}`, `Time: ${d.time}`, `Duration: ${d.durationMinutes} minutes`, `Meeting Link: ${d.link}`];
+  return [...sessionSummaryLines(d), `Meeting Link: ${d.link}`];
+}
+
+/** "Session Details" without a meeting link: for emails about a session that has taken place. */
+export function sessionSummaryLines(d: { date: string; time: string; durationMinutes: number }): string[] {
+  return ['Session Details:', `Date: ${d.date}`, `Time: ${d.time}`, `Duration: ${d.durationMinutes} minutes`];
+}
+
+/** The same block in HTML. */
+export function SessionSummaryBlock(props: { date: string; time: string; durationMinutes: number }) {
+  return (
+    <p>
+      <strong>Session Details:</strong><br />
+      Date: {props.date}<br />
+      Time: {props.time}<br />
+      Duration: {props.durationMinutes} minutes
+    </p>
+  );
 }
 
 /** The same block in HTML, with the join button when there is a link. */

@@ -1,5 +1,6 @@
 import { closing, emailDateTime } from './format';
 import { renderEmailHtml } from './layout';
+import { SessionSummaryBlock, sessionSummaryLines } from './session-links';
 import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 
 export interface SessionRecordingReadyPayload extends SessionFactsPayload {
@@ -17,7 +18,7 @@ export function sessionRecordingReadyEmail(p: SessionRecordingReadyPayload, ctx:
   const text = [
     `Hello ${p.recipientName},`, '',
     `The recording of your session with ${p.otherName} is ready.`, '',
-    'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
+    ...sessionSummaryLines({ date, time, durationMinutes: p.durationMinutes }), '',
     `Recording: ${p.recordingUrl}`,
     'It is stored in Google Drive; only the people it is shared with can open it.', '',
     `Session page: ${page}`, '',
@@ -29,12 +30,7 @@ export function sessionRecordingReadyEmail(p: SessionRecordingReadyPayload, ctx:
       <>
         <p>Hello {p.recipientName},</p>
         <p>The recording of your session with <strong>{p.otherName}</strong> is ready.</p>
-        <p>
-          <strong>Session Details:</strong><br />
-          Date: {date}<br />
-          Time: {time}<br />
-          Duration: {p.durationMinutes} minutes
-        </p>
+        <SessionSummaryBlock date={date} time={time} durationMinutes={p.durationMinutes} />
         <p><a href={p.recordingUrl}>Open the recording</a> (Google Drive; only the people it is shared with can open it)</p>
         <p><a href={page}>Session page</a></p>
       </>
