@@ -100,6 +100,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}{d.paidAt ? ' (paid)' : ' (not paid)'}</dd>
           </dl>
           <p class="muted small">Times in {zone}.</p>
+          {d.paidAt && as !== 'mentor' ? <p class="small"><a href={`/sessions/${s.id}/receipt`}>{as === 'admin' ? 'The mentee\'s receipt' : 'Receipt'}</a></p> : null}
           {s.status === 'awaiting_payment' ? (
             <p class="session-note">
               Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}
