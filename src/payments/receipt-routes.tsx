@@ -16,7 +16,6 @@ export async function receiptRoutes(app: FastifyInstance) {
     const user = request.user!;
     const receipt = await findReceipt({ db, sessionId: request.params.id });
     if (!receipt || !(user.role === 'admin' || receipt.menteeId === user.id)) return reply.callNotFound();
-    reply.header('cache-control', 'private, no-store');
     return sendPage(reply, <ReceiptPage ctx={pageContext(request, reply)} r={receipt} />);
   });
 }
