@@ -7,10 +7,9 @@ import type { Receipt, ReceiptRefund } from './receipts';
 const dateOnly = (d: Date, zone: string) => formatter(zone, { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
 
 function refundLine(r: ReceiptRefund, zone: string): string {
-  const amount = formatMoney(r.amountCents, r.currency);
-  if (r.status === 'succeeded') return `${amount} refunded on ${dateOnly(r.completedAt ?? r.requestedAt, zone)}`;
-  if (r.status === 'failed') return `${amount} to be refunded (requested on ${dateOnly(r.requestedAt, zone)}; the first attempt failed and our team has been told)`;
-  return `${amount} being refunded (requested on ${dateOnly(r.requestedAt, zone)}; it usually arrives within 5-10 business days)`;
+  if (r.status === 'succeeded') return `Refunded on ${dateOnly(r.completedAt ?? r.requestedAt, zone)}`;
+  if (r.status === 'failed') return `Requested on ${dateOnly(r.requestedAt, zone)}; the first attempt failed and our team has been told`;
+  return `Requested on ${dateOnly(r.requestedAt, zone)}; on its way (it usually arrives within 5-10 business days)`;
 }
 
 /**
@@ -49,7 +48,7 @@ export function ReceiptPage(props: { ctx: PageContext; r: Receipt }) {
             </tr>
             {r.refunds.map((f, i) => (
               <tr key={i} class="receipt-refund">
-                <td>Refund: {refundLine(f, zone)}</td>
+                <td>Refund<br /><span class="small">{refundLine(f, zone)}</span></td>
                 <td class="num">−{formatMoney(f.amountCents, f.currency)}</td>
               </tr>
             ))}
@@ -61,10 +60,10 @@ export function ReceiptPage(props: { ctx: PageContext; r: Receipt }) {
         </table>
         <p class="muted small">Times in {zone}. Session status: {r.status.replace(/_/g, ' ')}.</p>
       </article>
-      <p class="no-print">
-        <button type="button" class="btn" data-print hidden>Print receipt</button>{' '}
-        <span class="muted small">To keep a copy, print this page or save it as PDF from your browser's Print command.</span>
-      </p>
+      <div class="no-print receipt-print">
+        <button type="button" class="btn" data-print hidden>Print receipt</button>
+        <p class="muted small">To keep a copy, print this page or save it as PDF with your browser's Print command.</p>
+      </div>
     </Layout>
   );
 }
