@@ -7,15 +7,21 @@ import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
  *
  * The dictionaries are loaded on the first check and kept: loading the packages (~0.15 s) and ranking
  * the dictionaries (~0.2 s) make the first check take 0.4–1 s on our machines, once per process; each
- * check after that takes 5–40 ms (longer, patterned passwords cost more, which MAX_CHECKED bounds),
- * small beside the scrypt hash that follows. Loading lazily keeps that cost off start-up and off the
+ * check after that takes 5–40 ms (longer, patterned passwords cost more: see MAX_CHECKED), small
+ * beside the scrypt hash that follows. Loading lazily keeps that cost off start-up and off the
  * processes that never choose a password (the worker).
  */
 
 /** zxcvbn's 0–4: 3 is "safely unguessable" for an online attack on a slow hash, which is ours. */
 export const MIN_SCORE = 3;
-/** Characters checked: beyond this a password is strong anyway, and the matcher's time grows with length. */
-const MAX_CHECKED = 100;
+/**
+ * Bounds on the matcher's work, which runs on the event loop: with zxcvbn's defaults (256 characters,
+ * 100 l33t substitutions) a patterned password such as "p@ssw0rd" × 25 took 2–3 s to check; with these
+ * the worst we found takes 0.2–0.5 s, and a typical password 5–40 ms (more on a busy machine). Only
+ * the first 64 characters are checked: a password that long passes unless its start alone is weak.
+ */
+const MAX_CHECKED = 64;
+const MAX_L33T_SUBSTITUTIONS = 10;
 
 let factory: ZxcvbnFactory | undefined;
 
@@ -30,6 +36,7 @@ function checker(): ZxcvbnFactory {
     graphs: common.adjacencyGraphs,
     translations: en.translations,
     maxLength: MAX_CHECKED,
+    l33tMaxSubstitutions: MAX_L33T_SUBSTITUTIONS,
   });
   return factory;
 }
