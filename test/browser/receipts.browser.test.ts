@@ -62,8 +62,30 @@ describe('a mentee opens the receipt of a refunded session from My Sessions and 
     await page.emulateMedia({ media: 'screen' });
 
     // The session page links to it too.
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`/sessions/${sessionId}`);
+    await page.screenshot({ path: join(shots, 'session-page.png'), fullPage: true });
     await clickAndLoad(page, page.getByRole('link', { name: 'Receipt', exact: true }));
     expect(new URL(page.url()).pathname).toBe(`/sessions/${sessionId}/receipt`);
+    await page.goto('/dashboard');
+    await page.screenshot({ path: join(shots, 'my-sessions.png'), fullPage: true });
+  });
+});
+
+describe('a weak password at sign-up', () => {
+  it('is refused with the reason next to the field, and the form passes axe at 1280 and 390', async () => {
+    const page = await browser.newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Name', { exact: true }).fill('Alice Smith');
+    await page.getByLabel('Email', { exact: true }).fill(`alice.smith.${Date.now()}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill('alice-smith-2026');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Sign up', exact: true }));
+    expect(new URL(page.url()).pathname).toBe('/signup');
+    expect(await page.locator('main').innerText()).toContain('This password is mostly your name or email address, which are easy to guess.');
+    await expectNoAxeViolations(page, 'sign-up with a weak password at 1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNoAxeViolations(page, 'sign-up with a weak password at 390');
+    expect(await fitsWidth(page)).toBe(true);
+    await page.screenshot({ path: join(shots, 'signup-weak.png'), fullPage: true });
   });
 });
