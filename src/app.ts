@@ -35,6 +35,7 @@ import { rescheduleRoutes } from './sessions/reschedule-routes';
 import { sessionRoutes } from './sessions/routes';
 import { createPaymentProvider } from './payments';
 import type { PaymentProvider } from './payments/provider';
+import { receiptRoutes } from './payments/receipt-routes';
 import { checkoutRoutes } from './payments/routes';
 import { stripeWebhookRoutes } from './payments/webhook';
 import { registerAuth } from './web/auth';
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes);
   await app.register(adminSessionRoutes);
   await app.register(sessionDetailRoutes);
+  await app.register(receiptRoutes);
   await app.register(rescheduleRoutes);
   await app.register(feedbackRoutes);
   await app.register(adminRoutes);

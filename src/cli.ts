@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createPasswordHasher } from './accounts/password';
-import { accountFields, createUser, fieldErrors } from './accounts/users';
+import { accountFields, createUser, fieldErrors, strongPassword } from './accounts/users';
 import { isTimeZone } from './config';
 import { mentorProfiles, userRole } from './db/schema';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './demo/seed';
@@ -20,7 +20,7 @@ const userCreateInput = z.object({
   role: z.enum(userRole.enumValues, { message: 'must be admin, mentor or mentee' }),
   ...accountFields,
   timezone: z.string().optional().refine((v) => v === undefined || isTimeZone(v), 'must be an IANA time zone such as Europe/Berlin'),
-});
+}).superRefine(strongPassword((v) => ({ name: v.name, email: v.email })));
 
 async function run(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;

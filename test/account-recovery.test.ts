@@ -113,6 +113,21 @@ describe('forgot password', () => {
     expect(await scenario.t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, elsewhere.user.id), eq(auditLog.action, 'account.password_reset')))).toHaveLength(1);
   });
 
+  it('refuses a weak new password through the link, saying why, and the link still works', async () => {
+    const user = await scenario.t.createUser('mentee', { email: 'weak-reset@example.com' });
+    const link = await resetThroughEmail(user.email);
+    const browser = scenario.t.agent();
+    await browser.get(link);
+    for (const [password, message] of [['password123', 'This is a commonly used password.'], [' '.repeat(10), 'A password of only spaces']] as const) {
+      const weak = await browser.submit('/reset-password', { token: tokenOf(link), password }, link);
+      expect(weak.statusCode).toBe(400);
+      expect(weak.body).toContain(message);
+    }
+    expect(await canLogIn(user.email, TEST_PASSWORD)).toBe(true);
+    expect((await browser.submit('/reset-password', { token: tokenOf(link), password: NEW_PASSWORD }, link)).statusCode).toBe(303);
+    expect(await canLogIn(user.email, NEW_PASSWORD)).toBe(true);
+  });
+
   it('refuses a link after 30 minutes', async () => {
     await scenario.t.createUser('mentee', { email: 'slow-reader@example.com' });
     const link = await resetThroughEmail('slow-reader@example.com');
@@ -173,6 +188,16 @@ describe('change password on /account', () => {
     const short = await me.submit('/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'short' }, '/account');
     expect(short.statusCode).toBe(400);
     expect(short.body).toContain('Use at least 10 characters');
+    expect(await canLogIn(me.user.email, TEST_PASSWORD)).toBe(true);
+  });
+
+  it('refuses a weak new password, saying why, and keeps the old one', async () => {
+    const me = await scenario.t.loginAs('mentee', { name: 'Alice Smith' });
+    for (const [password, message] of [['password123', 'This is a commonly used password.'], [' '.repeat(10), 'A password of only spaces'], ['alice-smith-2026', 'mostly your name or email address']] as const) {
+      const res = await me.submit('/account/password', { currentPassword: TEST_PASSWORD, newPassword: password }, '/account');
+      expect(res.statusCode, password).toBe(400);
+      expect(res.body, password).toContain(message);
+    }
     expect(await canLogIn(me.user.email, TEST_PASSWORD)).toBe(true);
   });
 

@@ -38,6 +38,25 @@ describe('sign-up', () => {
     expect(await t.database.db.select().from(users)).toHaveLength(before.length);
   });
 
+  it('refuses common, blank and name-based passwords, saying why, and stores nothing', async () => {
+    const before = await t.database.db.select().from(users);
+    const cases: [string, Record<string, string>, string][] = [
+      ['a common password', { name: 'Pat Common', email: 'pat@example.com', password: 'password123' }, 'This is a commonly used password.'],
+      ['ten spaces', { name: 'Sam Space', email: 'sam@example.com', password: ' '.repeat(10) }, 'A password of only spaces is too easy to guess.'],
+      ['the person\'s own name', { name: 'Alice Smith', email: 'alice.smith@example.com', password: 'alice-smith-2026' }, 'This password is mostly your name or email address'],
+    ];
+    for (const [label, form, message] of cases) {
+      const res = await t.agent().submit('/signup', form);
+      expect(res.statusCode, label).toBe(400);
+      expect(res.body, label).toContain(message);
+      expect(res.body, label).not.toContain('Use at least 10 characters');
+    }
+    expect(await t.database.db.select().from(users)).toHaveLength(before.length);
+    // The same words are fine for someone else: they are refused as the owner's name, not as such.
+    const other = await t.agent().submit('/signup', { name: 'Bob Jones', email: 'bob.jones@example.com', password: 'alice-smith-2026' });
+    expect(other.statusCode).toBe(303);
+  });
+
   it('refuses a taken email (any case) without a second account or email', async () => {
     await t.createUser('mentee', { email: 'taken@example.com' });
     const res = await t.agent().submit('/signup', { name: 'Dup', email: 'TAKEN@example.com', password: 'long enough password' });

@@ -8,7 +8,8 @@ import { enqueueEmail } from '../mail/outbox';
 import type { PasswordHasher } from './password';
 import { endUserSessions } from './sessions';
 import { loginRetryAfter, recordLoginFailure } from './throttle';
-import { consumeToken, hashToken, issueToken, newToken, retireTokens } from './tokens';
+import { passwordWeakness } from './password-strength';
+import { consumeToken, hashToken, issueToken, newToken, peekToken, retireTokens } from './tokens';
 import { accountFields, fieldErrors, findUserByEmail, type Result } from './users';
 
 export type ResetRequestResult = { ok: true } | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
@@ -67,8 +68,14 @@ export const EXPIRED_LINK = 'This link has expired or has already been used. Ask
 export async function resetPassword(options: { db: Db; hasher: PasswordHasher; token: string; password: string; ip?: string; now: Date }): Promise<Result<{ userId: string }>> {
   const parsed = newPasswordInput.safeParse({ password: options.password });
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const passwordHash = await options.hasher.hash(parsed.data.password);
   const { now } = options;
+  // The strength check needs the owner's name and address; a refused password leaves the link usable.
+  const ownerId = await peekToken({ db: options.db, token: options.token, purpose: 'password_reset', now });
+  const [owner] = ownerId ? await options.db.select().from(users).where(eq(users.id, ownerId)) : [];
+  if (!owner) return { ok: false, errors: { form: EXPIRED_LINK } };
+  const weakness = passwordWeakness(parsed.data.password, owner);
+  if (weakness) return { ok: false, errors: { password: weakness } };
+  const passwordHash = await options.hasher.hash(parsed.data.password);
   const userId = await options.db.transaction(async (tx) => {
     const id = await consumeToken({ tx, token: options.token, purpose: 'password_reset', now });
     if (!id) return null;
@@ -101,6 +108,8 @@ export async function changePassword(options: {
   }
   const parsed = newPasswordInput.safeParse({ password: options.newPassword });
   if (!parsed.success) return { ok: false, errors: { newPassword: fieldErrors(parsed.error).password } };
+  const weakness = passwordWeakness(parsed.data.password, user);
+  if (weakness) return { ok: false, errors: { newPassword: weakness } };
   const passwordHash = await hasher.hash(parsed.data.password);
   await db.transaction((tx) => setPassword(tx, { user, passwordHash, keepToken: options.keepToken, via: 'change', now, ip }));
   return { ok: true, value: null };

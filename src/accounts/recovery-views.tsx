@@ -42,7 +42,7 @@ export function ResetPasswordPage(props: { ctx: PageContext; token: string; erro
           <Csrf token={props.ctx.csrf} />
           <input type="hidden" name="token" value={props.token} />
           <Field name="password" label="New password" type="password" error={errors.password} autocomplete="new-password"
-            hint={`At least ${PASSWORD_MIN} characters.`} required />
+            hint={`At least ${PASSWORD_MIN} characters, hard to guess: not a common password or your name.`} required />
           <button type="submit" class="btn btn-block">Set new password</button>
         </form>
         <p class="muted small">Saving logs you out everywhere; you then log in with the new password.</p>

@@ -90,7 +90,7 @@ export function AccountSettingsPage(props: { ctx: PageContext; values: AccountSe
           <Csrf token={props.ctx.csrf} />
           <Field name="currentPassword" label="Current password" type="password" error={pw.currentPassword} autocomplete="current-password" required />
           <Field name="newPassword" label="New password" type="password" error={pw.newPassword} autocomplete="new-password"
-            hint={`At least ${PASSWORD_MIN} characters. You stay logged in here; every other device is logged out.`} required />
+            hint={`At least ${PASSWORD_MIN} characters, hard to guess: not a common password or your name. You stay logged in here; every other device is logged out.`} required />
           <button type="submit" class="btn btn-block">Change password</button>
         </form>
       </section>

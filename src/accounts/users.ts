@@ -8,6 +8,7 @@ import { cleanDisplayName, isValidAddress } from '../mail/address';
 import { enqueueEmail } from '../mail/outbox';
 import { text } from '../web/input';
 import type { PasswordHasher } from './password';
+import { passwordWeakness, type PasswordOwner } from './password-strength';
 
 /** An email address as typed into log-in and "Forgot password?": one line of text, any shape (no hint whether it exists). */
 export const typedEmail = text({ max: 254 });
@@ -31,7 +32,21 @@ export const accountFields = {
     .transform((v) => (v && isTimeZone(v) ? v : 'UTC')),
 };
 
-export const signUpInput = z.object(accountFields);
+/**
+ * Adds the strength check to a schema with a password, once its length is right, with the owner's
+ * name and address (from the same form, or the account) as words an attacker would try first.
+ */
+export function strongPassword<T extends { password?: unknown }>(owner: (value: T) => PasswordOwner) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    const { password } = value;
+    if (typeof password !== 'string' || password.length < PASSWORD_MIN || password.length > 200) return;
+    const o = owner(value);
+    const weakness = passwordWeakness(password, { name: typeof o.name === 'string' ? o.name : undefined, email: typeof o.email === 'string' ? o.email : undefined });
+    if (weakness) ctx.addIssue({ code: 'custom', path: ['password'], message: weakness });
+  };
+}
+
+export const signUpInput = z.object(accountFields).superRefine(strongPassword((v) => ({ name: v.name, email: v.email })));
 export type SignUpInput = z.input<typeof signUpInput>;
 
 export type FieldErrors = Partial<Record<string, string>>;

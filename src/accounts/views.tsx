@@ -38,7 +38,7 @@ export function SignupPage(props: { ctx: PageContext; values: Partial<Record<str
           <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />
           <Field name="email" label="Email" type="email" value={values.email} error={errors.email} autocomplete="email" required />
           <Field name="password" label="Password" type="password" error={errors.password} autocomplete="new-password"
-            hint={`At least ${PASSWORD_MIN} characters.`} required />
+            hint={`At least ${PASSWORD_MIN} characters, hard to guess: not a common password or your name.`} required />
           {/* Filled in by app.js from the browser; without JavaScript the account starts in UTC and can be changed later. */}
           <input type="hidden" name="timezone" value={values.timezone ?? ''} data-detect-timezone />
           <button type="submit" class="btn btn-block">Sign up</button>

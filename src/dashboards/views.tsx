@@ -59,6 +59,9 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
             : <span class="small">Your rating: <Stars rating={review.rating} /></span>}
         </div>
       ) : null}
+      {props.as === 'mentee' && s.paidAt ? (
+        <p class="session-note small"><a href={`/sessions/${s.id}/receipt`} aria-label={`Receipt for the session with ${s.mentorName}`}>Receipt</a></p>
+      ) : null}
       {props.as === 'mentor' && s.status !== 'awaiting_payment' ? (
         <p class="session-note small"><a href={`/sessions/${s.id}/notes`}>Private notes</a></p>
       ) : null}

@@ -11,6 +11,7 @@ import { transitionTx } from '../sessions/machine';
 import { loadSessionPeople } from '../sessions/participants';
 import { sendRefundJob } from '../jobs/definitions/send-refund';
 import { queueJob } from '../jobs/queue';
+import { receiptNumber } from './receipts';
 
 export type PaymentOutcome = 'pending' | 'already-paid' | 'refund-requested' | 'not-found' | 'mismatch';
 
@@ -164,12 +165,23 @@ async function pay(tx: Tx, options: { sessionId: string; menteeId: string; payme
     sessionId, verb: options.verb, actor: { id: options.menteeId, role: 'mentee' }, now,
     set: { paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now },
     effects: async (t) => {
+      const people = await loadSessionPeople(t, sessionId);
       await queueParticipantEmails(t, {
-        sessionId, template: 'session-request', to: ['mentor'],
+        sessionId, people, template: 'session-request', to: ['mentor'],
         dedupeKey: () => `session-request:${sessionId}`,
         payload: (mentor, p) => ({
           sessionId, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
           durationMinutes: p.durationMinutes, timezone: mentor.timezone,
+        }),
+      });
+      // The mentee's receipt, once per payment: the payment and its receipt commit together.
+      await queueParticipantEmails(t, {
+        sessionId, people, template: 'payment-receipt', to: ['mentee'],
+        dedupeKey: () => `payment-receipt:${paymentRef}`,
+        payload: (mentee, p) => ({
+          sessionId, receiptNumber: receiptNumber(sessionId, now), menteeName: p.menteeName, mentorName: p.mentorName,
+          amountCents: p.priceCents, currency: p.currency, paidAt: now.toISOString(), startsAt: p.startsAt.toISOString(),
+          durationMinutes: p.durationMinutes, timezone: mentee.timezone,
         }),
       });
     },

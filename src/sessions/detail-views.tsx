@@ -97,7 +97,12 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <dt>Duration</dt><dd>{s.durationMinutes} minutes</dd>
             <dt>Mentor</dt><dd>{s.mentorName}</dd>
             <dt>Mentee</dt><dd>{s.menteeName}</dd>
-            <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}{d.paidAt ? ' (paid)' : ' (not paid)'}</dd>
+            <dt>Price</dt>
+            <dd>
+              {formatMoney(s.priceCents, s.currency)}{d.paidAt ? ' (paid)' : ' (not paid)'}
+              {/* The receipt is the payer's: the mentor's side of the money is their earnings summary. */}
+              {d.paidAt && as !== 'mentor' ? <> · <a href={`/sessions/${s.id}/receipt`}>{as === 'admin' ? 'The mentee\'s receipt' : 'Receipt'}</a></> : null}
+            </dd>
           </dl>
           <p class="muted small">Times in {zone}.</p>
           {s.status === 'awaiting_payment' ? (

@@ -1,5 +1,6 @@
 import type { Mailbox } from '../address';
 import { emailVerificationEmail, passwordChangedEmail, passwordResetEmail, type AccountLinkPayload, type PasswordChangedPayload } from './account';
+import { paymentReceiptEmail, type PaymentReceiptPayload } from './payment-receipt';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
 import { sessionCompletedEmail, type SessionCompletedPayload } from './session-completed';
 import { sessionCancelledEmail, type SessionCancelledPayload } from './session-cancelled';
@@ -41,6 +42,7 @@ export interface TemplatePayloads {
   welcome: WelcomePayload;
   'session-request': SessionRequestPayload;
   'payment-refunded': PaymentRefundedPayload;
+  'payment-receipt': PaymentReceiptPayload;
   'session-confirmed': SessionConfirmedPayload;
   'session-completed': SessionCompletedPayload;
   'session-reminder': SessionReminderPayload;
@@ -58,6 +60,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   welcome: welcomeEmail,
   'session-request': sessionRequestEmail,
   'payment-refunded': paymentRefundedEmail,
+  'payment-receipt': paymentReceiptEmail,
   'session-confirmed': sessionConfirmedEmail,
   'session-completed': sessionCompletedEmail,
   'session-reminder': sessionReminderEmail,
