@@ -66,8 +66,8 @@ export function AdminSessionsPage(props: {
       </nav>
       {props.countsCachedAt ? <p class="muted small">Counts as of {formatDateTime(new Date(props.countsCachedAt), tz)}.</p> : null}
       {props.rows.length === 0 ? <p class="card empty">No sessions match.</p> : (
-        <div class="table-wrap">
-          <table>
+        <div class="table-wrap table-wrap-cards">
+          <table class="table-cards">
             <caption class="sr-only">Sessions, latest start first. Times in {tz}.</caption>
             <thead>
               <tr>
@@ -78,14 +78,14 @@ export function AdminSessionsPage(props: {
             <tbody>
               {props.rows.map((s) => (
                 <tr key={s.id}>
-                  <td><a href={href({}, { mentor: s.mentorId })}>{s.mentorName}</a></td>
-                  <td><a href={href({}, { mentee: s.menteeId })}>{s.menteeName}</a></td>
-                  <td><a href={`/admin/sessions/${s.id}`}>{formatDateTime(s.startsAt, tz)}</a></td>
-                  <td>{s.durationMinutes} min</td>
-                  <td><StatusBadge status={s.status} /></td>
-                  <td>{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
-                  <td><MeetingLinkCell s={s} /></td>
-                  <td class="actions">
+                  <td data-label="Mentor"><a href={href({}, { mentor: s.mentorId })}>{s.mentorName}</a></td>
+                  <td data-label="Mentee"><a href={href({}, { mentee: s.menteeId })}>{s.menteeName}</a></td>
+                  <td data-label="Date"><a href={`/admin/sessions/${s.id}`}>{formatDateTime(s.startsAt, tz)}</a></td>
+                  <td data-label="Duration">{s.durationMinutes} min</td>
+                  <td data-label="Status"><StatusBadge status={s.status} /></td>
+                  <td data-label="Payment">{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
+                  <td data-label="Meeting Link"><MeetingLinkCell s={s} /></td>
+                  <td data-label="Actions" class="actions">
                     {/* Each opens its confirmation step, which comes back to this same filtered page. */}
                     {s.status === 'pending' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'confirmed', back }} label="Confirm" /> : null}
                     {s.status === 'confirmed' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'completed', back }} label="Mark completed" /> : null}
