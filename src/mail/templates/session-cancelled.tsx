@@ -90,7 +90,7 @@ export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderCon
       <>
         <p>Hello {p.recipientName},</p>
         <p>{happened}</p>
-        {p.reason ? <p>Reason: {p.reason}</p> : null}
+        {p.reason ? <p style={{ whiteSpace: 'pre-line' }}>Reason: {p.reason}</p> : null}
         <p>
           <strong>Session Details:</strong><br />
           Date: {date}<br />
