@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, emailOutbox, refunds, sessions } from '../src/db/schema';
-import { HOUR, mailsTo, type Agent, useMailScenario } from './helpers/scenario';
+import { mailsTo, type Agent, useMailScenario } from './helpers/scenario';
 
 /**
  * Cancel, Decline, the admin's Confirm and Mark completed act only after a confirmation step: its GET
@@ -122,8 +122,10 @@ describe('the step\'s POST: the reason goes into the audit row and the email', (
 
   it('Mark completed during the session: the step asks for the reason; without it the step comes back with the refusal', async () => {
     const a = await asAdmin();
-    const s = await scenario.confirmedSession(1, people());
-    scenario.t.clock.advance(HOUR + 10 * 60_000);
+    const s = await scenario.confirmedSession(2, people());
+    // Ten minutes into the hour-long session.
+    const into = s.start.getTime() - scenario.t.clock.now().getTime() + 10 * 60_000;
+    scenario.t.clock.advance(into);
     try {
       const step = decode((await a.get(`/admin/sessions/${s.sessionId}/set-status/?status=completed`)).body);
       expect(step).toContain('<label for="f-reason">Reason</label>');
@@ -134,7 +136,7 @@ describe('the step\'s POST: the reason goes into the audit row and the email', (
       expect(bare.body).toContain('>Mark completed</button>');
       expect((await row(s.sessionId)).status).toBe('confirmed');
     } finally {
-      scenario.t.clock.advance(-(HOUR + 10 * 60_000));
+      scenario.t.clock.advance(-into);
     }
   });
 });
