@@ -33,6 +33,7 @@ import type { MeetingProvider } from './meetings/provider';
 import { sessionDetailRoutes } from './sessions/detail-routes';
 import { rescheduleRoutes } from './sessions/reschedule-routes';
 import { sessionRoutes } from './sessions/routes';
+import { sessionStepRoutes } from './sessions/step-routes';
 import { createPaymentProvider } from './payments';
 import type { PaymentProvider } from './payments/provider';
 import { receiptRoutes } from './payments/receipt-routes';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(stripeWebhookRoutes);
   await app.register(dashboardRoutes);
   await app.register(sessionRoutes);
+  await app.register(sessionStepRoutes);
   await app.register(adminSessionRoutes);
   await app.register(sessionDetailRoutes);
   await app.register(receiptRoutes);

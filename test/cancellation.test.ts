@@ -23,10 +23,12 @@ const outcomeOn = (body: string) => /<p id="cancel-outcome"[^>]*>([^<]*)<\/p>/.e
 describe('cancellation and decline emails', () => {
   it('a mentee cancelling a confirmed session 3 days ahead: both told who cancelled and "full refund"; the calendar entry is cancelled (same UID, METHOD:CANCEL, higher SEQUENCE)', async () => {
     const { mentor, mentee, sessionId } = await confirmedSession(72);
-    // Cancelled from the session page's form, as a browser without JavaScript would.
+    // Cancelled from the session page's button, then the confirmation step's form, as a browser without JavaScript would.
     const page = await mentee.get(`/sessions/${sessionId}`);
-    expect(page.body).toContain(`<form method="post" action="/sessions/${sessionId}/cancel"`);
-    const res = await mentee.submit(`/sessions/${sessionId}/cancel`, {}, `/sessions/${sessionId}`);
+    expect(page.body).toContain(`<form method="get" action="/sessions/${sessionId}/cancel"`);
+    const step = await mentee.get(`/sessions/${sessionId}/cancel?back=/sessions/${sessionId}`);
+    expect(step.body).toContain(`<form method="post" action="/sessions/${sessionId}/cancel"`);
+    const res = await mentee.submit(`/sessions/${sessionId}/cancel`, {}, `/sessions/${sessionId}/cancel`);
     expect(res.statusCode).toBe(303);
     expect((await row(sessionId)).status).toBe('cancelled');
     // A second cancel changes nothing and sends nothing.
@@ -183,14 +185,16 @@ describe('the session page', () => {
     expect(outcomeOn(await page(late.mentee, late.sessionId))).toMatch(/^If you cancel now, you get no refund/);
     expect(outcomeOn(await page(late.mentor, late.sessionId))).toBe('If you cancel, Ada Mentee gets a full refund of $60.00.');
 
-    // The outcome comes first, the button is described by it and posts to the cancel route with a CSRF token.
+    // The outcome comes first, the button is described by it and opens the cancel step, whose form posts with a CSRF token.
     const outcomeAt = menteeEarly.indexOf('id="cancel-outcome"');
     const buttonAt = menteeEarly.indexOf('>Cancel session</button>');
     expect(outcomeAt).toBeGreaterThan(-1);
     expect(buttonAt).toBeGreaterThan(outcomeAt);
     expect(menteeEarly).toContain('<section id="cancel"');
     expect(menteeEarly).toContain('aria-describedby="cancel-outcome"');
-    expect(menteeEarly).toMatch(new RegExp(`<form method="post" action="/sessions/${early.sessionId}/cancel"[^>]*><input type="hidden" name="_csrf"`));
+    expect(menteeEarly).toContain(`<form method="get" action="/sessions/${early.sessionId}/cancel"`);
+    const step = (await early.mentee.get(`/sessions/${early.sessionId}/cancel`)).body;
+    expect(step).toMatch(new RegExp(`<form method="post" action="/sessions/${early.sessionId}/cancel"[^>]*>.*<input type="hidden" name="_csrf"`));
 
     // Times in the viewer's zone; the join box once confirmed.
     const s = await row(early.sessionId);

@@ -41,8 +41,12 @@ describe('"Mark completed" only once the session has happened', () => {
     const admin = await t.loginAs('admin');
     const { sessionId } = await confirmedSession(admin, 24);
     const page = await admin.get(`/admin/sessions/${sessionId}`);
-    expect(page.body).toContain('name="reason"');
     expect(page.body).toContain('>Mark completed</button>');
+    // Its step says why not, instead of offering the form.
+    const step = await admin.get(`/admin/sessions/${sessionId}/set-status/?status=completed&back=/admin/sessions/${sessionId}`);
+    expect(step.statusCode).toBe(409);
+    expect(step.body).toContain('This session has not started yet, so it cannot be marked completed.');
+    expect(step.body).not.toContain('name="reason"');
     for (const form of [{ status: 'completed' }, { status: 'completed', reason: 'They met early' }] as Record<string, string>[]) {
       const res = await admin.submit(`/admin/sessions/${sessionId}/set-status/`, form, `/admin/sessions/${sessionId}`);
       expect(res.statusCode).toBe(409);

@@ -18,8 +18,8 @@ export function FailedJobsPage(props: { ctx: PageContext; jobs: FailedJob[] }) {
       {props.jobs.length === 0 ? (
         <p class="card empty">Nothing has failed.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
+        <div class="table-wrap table-wrap-cards">
+          <table class="table-cards">
             <caption class="sr-only">Failed jobs, latest first</caption>
             <thead>
               <tr><th scope="col">Failed</th><th scope="col">Job</th><th scope="col">For</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
@@ -29,12 +29,12 @@ export function FailedJobsPage(props: { ctx: PageContext; jobs: FailedJob[] }) {
                 const href = j.subject ? SUBJECT_LINK[j.subject.kind](j.subject.id) : null;
                 return (
                   <tr key={j.id}>
-                    <td>{formatDateTime(j.failedAt, tz)}</td>
-                    <td><code>{j.name}</code></td>
-                    <td>{j.subject ? (href ? <a href={href}>{j.subject.kind}</a> : j.subject.kind) : ''}</td>
-                    <td>{j.attempts}</td>
-                    <td class="error-text">{j.lastError}</td>
-                    <td>
+                    <td data-label="Failed">{formatDateTime(j.failedAt, tz)}</td>
+                    <td data-label="Job"><code>{j.name}</code></td>
+                    <td data-label="For">{j.subject ? (href ? <a href={href}>{j.subject.kind}</a> : j.subject.kind) : ''}</td>
+                    <td data-label="Attempts">{j.attempts}</td>
+                    <td data-label="Last error" class="error-text">{j.lastError}</td>
+                    <td data-label="Actions">
                       <form method="post" action={`/admin/jobs/${j.id}/retry`}>
                         <Csrf token={props.ctx.csrf} />
                         <input type="hidden" name="name" value={j.name} />

@@ -44,8 +44,8 @@ export function AdminPaymentsPage(props: { ctx: PageContext; rows: ProblemRow[] 
         for a booking already paid or released. None of them changed a session; each is refunded in full, once.
       </p>
       {props.rows.length === 0 ? <p class="card empty">No payment problems.</p> : (
-        <div class="table-wrap">
-          <table>
+        <div class="table-wrap table-wrap-cards">
+          <table class="table-cards">
             <caption class="sr-only">Refused payments, newest first. Times in {tz}.</caption>
             <thead>
               <tr>
@@ -56,12 +56,12 @@ export function AdminPaymentsPage(props: { ctx: PageContext; rows: ProblemRow[] 
             <tbody>
               {props.rows.map((p) => (
                 <tr key={p.id}>
-                  <td>{formatDateTime(p.createdAt, tz)}</td>
-                  <td>{PROBLEM_WORDS[p.reason]}</td>
-                  <td>{p.sessionId ? <a href={`/admin/sessions/${p.sessionId}`}>{p.mentorName} with {p.menteeName}</a> : <span class="muted">Unknown</span>}</td>
-                  <td><Received p={p} /></td>
-                  <td>{p.refundStatus ?? (p.amountCents ? 'none' : 'nothing to refund')}</td>
-                  <td class="small">
+                  <td data-label="When">{formatDateTime(p.createdAt, tz)}</td>
+                  <td data-label="Problem">{PROBLEM_WORDS[p.reason]}</td>
+                  <td data-label="Booking">{p.sessionId ? <a href={`/admin/sessions/${p.sessionId}`}>{p.mentorName} with {p.menteeName}</a> : <span class="muted">Unknown</span>}</td>
+                  <td data-label="Amount"><Received p={p} /></td>
+                  <td data-label="Refund">{p.refundStatus ?? (p.amountCents ? 'none' : 'nothing to refund')}</td>
+                  <td data-label="References" class="small">
                     {p.checkoutRef ? <>checkout <code>{p.checkoutRef}</code><br /></> : null}
                     payment <code>{p.paymentRef}</code>
                     {p.eventId ? <><br />event <code>{p.eventId}</code></> : null}

@@ -73,21 +73,24 @@ export async function listAdminSessions(options: { db: Db; filters: AdminSession
   return { rows: page, next, people };
 }
 
-const countsCache = { at: 0, value: {} as Record<string, number> };
+/** The unfiltered counts, per database (several apps can share a process, as the tests' do). */
+const countsCache = new WeakMap<Db, { at: number; value: Record<string, number> }>();
 const COUNTS_TTL_MS = 30_000;
 
 /**
  * Sessions per status for the same filters (status aside). Counting a million rows takes longer than
  * a page should, so the unfiltered counts are kept for 30 seconds per process; filtered ones are live.
+ * `fresh` counts live and refreshes the kept counts: the page shown right after a change must count it.
  */
-export async function countByStatus(options: { db: Db; filters: AdminSessionFilters; people: string[] | null; now?: number }): Promise<{ counts: Record<string, number>; cachedAt: number | null }> {
+export async function countByStatus(options: { db: Db; filters: AdminSessionFilters; people: string[] | null; now?: number; fresh?: boolean }): Promise<{ counts: Record<string, number>; cachedAt: number | null }> {
   const where = personFilters(options.filters, options.people);
   const now = options.now ?? Date.now();
-  if (where.length === 0 && now - countsCache.at < COUNTS_TTL_MS) return { counts: countsCache.value, cachedAt: countsCache.at };
+  const kept = countsCache.get(options.db);
+  if (where.length === 0 && !options.fresh && kept && now - kept.at < COUNTS_TTL_MS) return { counts: kept.value, cachedAt: kept.at };
   const rows = await options.db.select({ status: sessions.status, n: count() }).from(sessions).where(and(...where)).groupBy(sessions.status);
   const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-  if (where.length === 0) Object.assign(countsCache, { at: now, value: counts });
-  return { counts, cachedAt: where.length === 0 ? now : null };
+  if (where.length === 0) countsCache.set(options.db, { at: now, value: counts });
+  return { counts, cachedAt: where.length === 0 && !options.fresh ? now : null };
 }
 
 /** Everything the admin's session page shows: the room at its provider, the audit trail, payment and refund, emails, link accesses. */

@@ -19,13 +19,16 @@ export async function adminSessionRoutes(app: FastifyInstance) {
   app.get<{ Querystring: ListQuery }>('/admin/sessions', { ...admin, config: { query: { status: 30, mentor: 36, mentee: 36, from: 10, to: 10, q: 100, before: 80 } } }, async (request, reply) => {
     const filters = parseFilters(request.query as Record<string, string | undefined>);
     const { rows, next, people } = await listAdminSessions({ db, filters });
-    const { counts, cachedAt } = await countByStatus({ db, filters, people });
+    const ctx = pageContext(request, reply);
+    // A page that carries a notice comes right after a change (the admin's own, on whichever app
+    // process served it): its counts are live, so they include that change.
+    const { counts, cachedAt } = await countByStatus({ db, filters, people, fresh: Boolean(ctx.flash) });
     const q = request.query;
     const query: ListQuery = {
       status: filters.status, mentor: filters.mentorId, mentee: filters.menteeId, from: filters.from ? q.from : undefined,
       to: filters.to ? q.to : undefined, q: filters.q, before: filters.before ? q.before : undefined,
     };
-    return sendPage(reply, <AdminSessionsPage ctx={pageContext(request, reply)} rows={rows} query={query} next={next} counts={counts} countsCachedAt={cachedAt} />);
+    return sendPage(reply, <AdminSessionsPage ctx={ctx} rows={rows} query={query} next={next} counts={counts} countsCachedAt={cachedAt} />);
   });
 
   app.get<{ Params: { id: string } }>('/admin/sessions/:id', admin, async (request, reply) => {

@@ -4,10 +4,10 @@ import { formatMoney } from '../web/money';
 import { bothAttended, type Attendance } from '../sessions/attendance';
 import { AttendanceCard } from '../sessions/attendance-views';
 import type { SessionRow } from '../sessions/queries';
-import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge } from '../sessions/views';
+import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge, StepButton } from '../sessions/views';
 import type { PageContext } from '../web/context';
 import { Field } from '../web/forms';
-import { Csrf, Layout } from '../web/layout';
+import { Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 import { PROBLEM_WORDS, Received } from './payments-views';
 import type { loadSessionDetail } from './sessions-queries';
@@ -41,6 +41,7 @@ export function AdminSessionsPage(props: {
   const tz = props.ctx.user!.timezone;
   const total = Object.values(props.counts).reduce((a, b) => a + b, 0);
   const filtered = Boolean(query.mentor || query.mentee || query.from || query.to || query.q);
+  const back = href(query, {});
   return (
     <Layout ctx={props.ctx} title="Sessions" wide>
       <h1>Sessions</h1>
@@ -65,8 +66,8 @@ export function AdminSessionsPage(props: {
       </nav>
       {props.countsCachedAt ? <p class="muted small">Counts as of {formatDateTime(new Date(props.countsCachedAt), tz)}.</p> : null}
       {props.rows.length === 0 ? <p class="card empty">No sessions match.</p> : (
-        <div class="table-wrap">
-          <table>
+        <div class="table-wrap table-wrap-cards">
+          <table class="table-cards">
             <caption class="sr-only">Sessions, latest start first. Times in {tz}.</caption>
             <thead>
               <tr>
@@ -77,17 +78,18 @@ export function AdminSessionsPage(props: {
             <tbody>
               {props.rows.map((s) => (
                 <tr key={s.id}>
-                  <td><a href={href({}, { mentor: s.mentorId })}>{s.mentorName}</a></td>
-                  <td><a href={href({}, { mentee: s.menteeId })}>{s.menteeName}</a></td>
-                  <td><a href={`/admin/sessions/${s.id}`}>{formatDateTime(s.startsAt, tz)}</a></td>
-                  <td>{s.durationMinutes} min</td>
-                  <td><StatusBadge status={s.status} /></td>
-                  <td>{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
-                  <td><MeetingLinkCell s={s} /></td>
-                  <td class="actions">
-                    {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
-                    {s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="completed" label="Mark completed" /> : null}
-                    {s.status === 'pending' || s.status === 'confirmed' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="cancelled" label="Cancel" quiet /> : null}
+                  <td data-label="Mentor"><a href={href({}, { mentor: s.mentorId })}>{s.mentorName}</a></td>
+                  <td data-label="Mentee"><a href={href({}, { mentee: s.menteeId })}>{s.menteeName}</a></td>
+                  <td data-label="Date"><a href={`/admin/sessions/${s.id}`}>{formatDateTime(s.startsAt, tz)}</a></td>
+                  <td data-label="Duration">{s.durationMinutes} min</td>
+                  <td data-label="Status"><StatusBadge status={s.status} /></td>
+                  <td data-label="Payment">{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
+                  <td data-label="Meeting Link"><MeetingLinkCell s={s} /></td>
+                  <td data-label="Actions" class="actions">
+                    {/* Each opens its confirmation step, which comes back to this same filtered page. */}
+                    {s.status === 'pending' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'confirmed', back }} label="Confirm" /> : null}
+                    {s.status === 'confirmed' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'completed', back }} label="Mark completed" /> : null}
+                    {s.status === 'pending' || s.status === 'confirmed' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'cancelled', back }} label="Cancel" quiet /> : null}
                   </td>
                 </tr>
               ))}
@@ -135,6 +137,7 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; at
   const { session: s, raw, room, audit, refunds, emails, accesses, problems } = props.detail;
   const tz = props.ctx.user!.timezone;
   const t = (d: Date | null | undefined) => (d ? formatDateTime(d, tz) : '—');
+  const here = `/admin/sessions/${s.id}`;
   return (
     <Layout ctx={props.ctx} title="Session" wide>
       <p><a href="/admin/sessions">← All sessions</a></p>
@@ -148,22 +151,15 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; at
           <dt>Meeting Link</dt><dd><MeetingLinkCell s={s} />{raw.meetingLastError ? <span class="error-text"> Last error: {raw.meetingLastError}</span> : null}</dd>
         </dl>
         <div class="session-actions">
-          {s.status === 'pending' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/set-status/`} status="confirmed" label="Confirm" /> : null}
+          {s.status === 'pending' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'confirmed', back: here }} label="Confirm" /> : null}
+          {s.status === 'confirmed' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'completed', back: here }} label="Mark completed" /> : null}
           {s.status === 'awaiting_payment' ? <ActionButton csrf={props.ctx.csrf} action={`/admin/sessions/${s.id}/release`} label="Release hold" quiet /> : null}
           {mayReschedule({ by: 'admin', status: s.status, startsAt: s.startsAt, now: new Date(), menteeMoves: 0 })
             ? <a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/reschedule`}>Reschedule</a> : null}
+          {s.status === 'pending' || s.status === 'confirmed' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'cancelled', back: here }} label="Cancel" quiet /> : null}
         </div>
         {s.status === 'confirmed' && bothAttended(props.attendance ?? null) ? (
           <p class="session-note" role="note">Both took part in the meeting (Google Meet's records): you can mark this session completed.</p>
-        ) : null}
-        {s.status === 'confirmed' ? (
-          <form method="post" action={`/admin/sessions/${s.id}/set-status/`} class="stack">
-            <Csrf token={props.ctx.csrf} />
-            <input type="hidden" name="status" value="completed" />
-            <Field id="complete-reason" name="reason" label="Reason (optional)" maxLength={500}
-              hint="Needed only to mark the session completed before it ends. Kept in the audit trail." />
-            <div><button type="submit" class="btn btn-small">Mark completed</button></div>
-          </form>
         ) : null}
       </section>
       <RoomState room={room} csrf={props.ctx.csrf} sessionId={s.id} t={t} />

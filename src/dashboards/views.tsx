@@ -1,6 +1,6 @@
 import { Stars } from '../feedback/views';
 import { formatMoney } from '../web/money';
-import { ActionButton, JoinBox, StatusBadge } from '../sessions/views';
+import { ActionButton, JoinBox, StatusBadge, StepButton } from '../sessions/views';
 import { mayReschedule, refundOnCancel } from '../sessions/refund-policy';
 import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
@@ -42,12 +42,12 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
       {s.status === 'pending' && props.as === 'mentor' ? (
         <div class="session-actions">
           <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/accept/`} label={newTime ? 'Accept new time' : 'Accept session'} />
-          <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
+          <StepButton action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
         </div>
       ) : null}
       {cancellable && !(s.status === 'pending' && props.as === 'mentor') ? (
         <div class="session-actions">
-          <ActionButton csrf={csrf} action={`/sessions/${s.id}/cancel`} label="Cancel session" quiet />
+          <StepButton action={`/sessions/${s.id}/cancel`} label="Cancel session" quiet />
           <span class="muted small">{refund}</span>
         </div>
       ) : null}

@@ -16,6 +16,8 @@ export async function queueCancellationEmails(tx: Tx, options: {
   /** Who did it; null when nobody did (an unanswered request expired). */
   actor: { id: string; role: Role } | null;
   refund: 'full' | 'none';
+  /** Why, as the person who ended it gave it (cancel, decline); told to both. */
+  reason?: string | null;
 }): Promise<void> {
   const { sessionId } = options;
   const p = await loadSessionPeople(tx, sessionId);
@@ -37,6 +39,7 @@ export async function queueCancellationEmails(tx: Tx, options: {
     payload: (person) => ({
       ...sessionFacts(sessionId, person, p), kind: options.kind,
       mentorName: p.mentorName, menteeName: p.menteeName,
+      reason: options.reason ?? null,
       by: !actor ? null : actor.id === person.id ? 'self' : actor.role === 'admin' ? 'admin' : 'other',
       refund: options.refund, paid: Boolean(s?.paidAt), amountCents: p.priceCents, currency: p.currency,
       invite: invitedRoles.has(person.role) ? { meetingUrl: s?.meetingUrl ?? null, attendees, sequence: (s?.inviteSequence ?? 0) + 1 } : null,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { and, eq } from 'drizzle-orm';
-import { refunds, sessions, users } from '../db/schema';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { auditLog, refunds, sessions, users } from '../db/schema';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
@@ -35,12 +35,20 @@ export async function sessionDetailRoutes(app: FastifyInstance) {
       .select({ amountCents: refunds.amountCents, currency: refunds.currency, status: refunds.status })
       .from(refunds)
       .where(and(eq(refunds.sessionId, s.id), eq(refunds.paymentRef, extra?.paymentRef ?? `session:${s.id}`)));
+    // The reason given when it ended is kept in the ending's audit row (sessions/transitions.ts).
+    const [ending] = s.status === 'cancelled' || s.status === 'declined'
+      ? await db.select({ data: auditLog.data }).from(auditLog)
+        .where(and(eq(auditLog.subjectType, 'session'), eq(auditLog.subjectId, s.id), inArray(auditLog.action, ['session.cancelled', 'session.declined'])))
+        .orderBy(desc(auditLog.createdAt)).limit(1)
+      : [];
+    const endReason = (ending?.data as { reason?: unknown } | null | undefined)?.reason;
     const paidAt = extra?.paidAt ?? null;
     const d: SessionDetail = {
       paidAt,
       cancelledAt: extra?.cancelledAt ?? null,
       cancelledBy: extra?.cancelledBy && extra.cancellerRole ? { role: extra.cancellerRole, self: extra.cancelledBy === user.id } : null,
       declinedAt: extra?.declinedAt ?? null,
+      endReason: typeof endReason === 'string' ? endReason : null,
       answerBy: s.status === 'pending' && paidAt ? new Date(Math.min((s.requestedAt ?? paidAt).getTime() + REQUEST_EXPIRES_AFTER, s.startsAt.getTime())) : null,
       refund: refund ?? null,
     };

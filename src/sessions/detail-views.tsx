@@ -7,7 +7,7 @@ import type { Attendance } from './attendance';
 import { AttendanceCard } from './attendance-views';
 import type { SessionRow } from './queries';
 import { FREE_CANCELLATION_HOURS, refundOnCancel } from './refund-policy';
-import { JoinBox, StatusBadge } from './views';
+import { JoinBox, StatusBadge, StepButton } from './views';
 
 /** What the session page needs beyond the list row: payment, who ended it, the refund. */
 export interface SessionDetail {
@@ -16,6 +16,8 @@ export interface SessionDetail {
   /** Who cancelled: the mentee, the mentor or an admin; `self` when it was the viewer. */
   cancelledBy: { role: Role; self: boolean } | null;
   declinedAt: Date | null;
+  /** The reason given when it was cancelled or declined (from its audit row), if any. */
+  endReason?: string | null;
   /** When an unanswered paid request expires (48 h after payment, or the start, whichever is first). */
   answerBy: Date | null;
   refund: { amountCents: number; currency: string; status: 'requested' | 'succeeded' | 'failed' } | null;
@@ -61,6 +63,7 @@ function Ended(props: { s: SessionRow; d: SessionDetail; zone: string }) {
   return (
     <div class="session-note" role="status">
       <p>{what}</p>
+      {d.endReason ? <p class="end-reason">Reason: {d.endReason}</p> : null}
       {refund ? <p><strong>{refund}</strong></p> : null}
     </div>
   );
@@ -134,20 +137,16 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
                 <Csrf token={ctx.csrf} />
                 <button type="submit" class="btn">{s.requestedAt ? 'Accept new time' : 'Accept session'}</button>
               </form>
-              <form method="post" action={`/mentor/session/${s.id}/decline`} class="inline">
-                <Csrf token={ctx.csrf} />
-                <button type="submit" class="btn btn-quiet" aria-describedby="decline-outcome">Decline</button>
-              </form>
+              <StepButton action={`/mentor/session/${s.id}/decline`} params={{ back: `/sessions/${s.id}` }} label="Decline" quiet describedBy="decline-outcome" />
             </div>
           </section>
         ) : outcome ? (
           <section id="cancel" class="card" aria-labelledby="cancel-heading">
             <h2 id="cancel-heading">Cancel this session</h2>
             <p id="cancel-outcome" data-refund={outcome.refund}>{outcome.text}</p>
-            <form method="post" action={`/sessions/${s.id}/cancel`} class="session-actions">
-              <Csrf token={ctx.csrf} />
-              <button type="submit" class="btn btn-quiet" aria-describedby="cancel-outcome">Cancel session</button>
-            </form>
+            <div class="session-actions">
+              <StepButton action={`/sessions/${s.id}/cancel`} params={{ back: `/sessions/${s.id}` }} label="Cancel session" quiet describedBy="cancel-outcome" />
+            </div>
           </section>
         ) : null}
       </div>

@@ -100,6 +100,18 @@ const STATUS_WORD: Record<SessionStatus, string> = {
   declined: 'declined', cancelled: 'cancelled', expired: 'expired',
 };
 
+/**
+ * Why `verb` cannot apply to a session in `status`, in the words of the refusal, or null when it can
+ * (its guard aside). Pages that offer a step ask it first, so they say the same as the refusal would.
+ */
+export function statusRefusal(verb: Verb, status: SessionStatus): string | null {
+  const rule: TransitionRule = MACHINE[verb];
+  if (rule.from.includes(status)) return null;
+  return rule.wrongStatus?.(status) ?? (status === rule.to
+    ? `This session is already ${STATUS_WORD[status]}.`
+    : `This session is ${STATUS_WORD[status]}, so it cannot be ${rule.past} now.`);
+}
+
 export interface TransitionOptions<E extends object> {
   sessionId: string;
   verb: Verb;
@@ -156,11 +168,7 @@ export async function transitionTx<E extends object = object>(tx: Tx, options: T
   if (!row) {
     // Re-read: the status may have changed since the first read (a racing request won).
     const [now] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
-    const status = now?.status ?? current.status;
-    const error = rule.wrongStatus?.(status) ?? (status === rule.to
-      ? `This session is already ${STATUS_WORD[status]}.`
-      : `This session is ${STATUS_WORD[status]}, so it cannot be ${rule.past} now.`);
-    return new AppError('conflict', error);
+    return new AppError('conflict', statusRefusal(options.verb, now?.status ?? current.status) ?? `This session cannot be ${rule.past} now.`);
   }
   const extra = (await options.effects?.(tx, row, current.status)) ?? ({} as E);
   await recordAudit(tx, {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { isUuid } from '../db/ids';
-import { AppError, httpStatusOf } from '../errors';
+import { httpStatusOf } from '../errors';
 import { meetingAccesses, sessions } from '../db/schema';
 import type { Meeting } from '../meetings/provider';
 import { requireRole } from '../web/auth';
@@ -9,14 +9,14 @@ import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
 import type { TransitionResult } from './machine';
-import { cancelSession, confirmSession, declineSession, setSessionStatus } from './transitions';
-import { text } from '../web/input';
+import { confirmSession } from './transitions';
 
 type IdParams = { Params: { id: string }; Body: Record<string, string> };
 
-/** The seed's routes: mentor "Accept session", admin set-status, and the guarded join link. */
-/** Why an admin marks a session completed before it ends: kept in the audit row. */
-const completionReason = text({ max: 500 }).optional();
+/**
+ * The seed's routes: mentor "Accept session" (one click: nothing is lost by it) and the guarded join
+ * link. Admin set-status, cancel and decline go through a confirmation step (step-routes.tsx).
+ */
 
 export async function sessionRoutes(app: FastifyInstance) {
   const { database, meetings, now, wakeWorker } = app.services;
@@ -36,29 +36,6 @@ export async function sessionRoutes(app: FastifyInstance) {
     return answer(request, reply, result, meetings.name === 'none'
       ? 'Session accepted. Both of you have been emailed; share the meeting details with your mentee.'
       : 'Session accepted. The meeting link is being prepared and will be emailed to both of you.', '/mentor/dashboard');
-  });
-
-  app.post<IdParams>('/mentor/session/:id/decline', { preHandler: requireRole('mentor') }, async (request, reply) => {
-    const result = await declineSession({ db, sessionId: request.params.id, actor: actor(request), now: now(), ip: request.ip });
-    return answer(request, reply, result, 'Session declined. The mentee gets a full refund.', '/mentor/dashboard');
-  });
-
-  app.post<IdParams>('/sessions/:id/cancel', { preHandler: requireRole('mentee', 'mentor', 'admin') }, async (request, reply) => {
-    const result = await cancelSession({ db, sessionId: request.params.id, actor: actor(request), now: now(), ip: request.ip });
-    const back = { mentee: '/dashboard', mentor: '/mentor/dashboard', admin: '/admin/sessions' }[request.user!.role];
-    const refund = result.ok && result.refund === 'full' ? ' The payment will be refunded in full.' : result.ok ? ' No refund is due (less than 24 hours before the start).' : '';
-    return answer(request, reply, result, `Session cancelled.${refund}`, back);
-  });
-
-  app.post<IdParams>('/admin/sessions/:id/set-status', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const status = String(request.body?.status ?? '');
-    const reason = completionReason.safeParse(request.body?.reason);
-    if (!reason.success) {
-      return answer(request, reply, new AppError('invalid', `Reason: ${reason.error.issues[0]?.message ?? 'not valid'}.`), '', `/admin/sessions/${request.params.id}`);
-    }
-    const result = await setSessionStatus({ db, sessionId: request.params.id, actor: actor(request), status, meetingProvider: meetings.name, now: now(), reason: reason.data, ip: request.ip });
-    const words: Record<string, string> = { confirmed: 'Session confirmed.', completed: 'Session marked completed.', cancelled: 'Session cancelled.', declined: 'Session declined.' };
-    return answer(request, reply, result, words[status] ?? 'Done.', '/admin/sessions');
   });
 
   // The only way the dashboards open a meeting: checks who asks, records it, then redirects.

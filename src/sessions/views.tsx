@@ -63,6 +63,16 @@ function ActionButton(props: { csrf: string; action: string; label: string; stat
 }
 export { ActionButton };
 
+/** A button that opens a step page (a GET form, so it stays a button and works without JavaScript). */
+export function StepButton(props: { action: string; label: string; params?: Record<string, string | undefined>; quiet?: boolean; describedBy?: string }) {
+  return (
+    <form method="get" action={props.action} class="inline">
+      {Object.entries(props.params ?? {}).filter(([, v]) => v).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+      <button type="submit" class={props.quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'} aria-describedby={props.describedBy}>{props.label}</button>
+    </form>
+  );
+}
+
 /** The cancellation rule, stated before the mentee pays. */
 export function CancellationRule() {
   return <p class="muted small" id="cancellation-rule"><strong>Cancellation:</strong> {CANCELLATION_RULE}</p>;

@@ -116,6 +116,16 @@ export async function clickAndLoad(page: Page, control: Locator): Promise<void> 
   await page.waitForLoadState('load');
 }
 
+/**
+ * Clicks a button that opens a confirmation step (Confirm, Mark completed, Cancel, Decline), optionally
+ * gives a reason, then presses the step's final button, named `finalName`; waits for the page after.
+ */
+export async function clickThroughStep(page: Page, control: Locator, finalName: string, reason?: string): Promise<void> {
+  await clickAndLoad(page, control);
+  if (reason !== undefined) await page.getByLabel(/^Reason/).fill(reason);
+  await clickAndLoad(page, page.getByRole('main').getByRole('button', { name: finalName, exact: true }));
+}
+
 /** Logs in through the form, by the accessible names the contract fixes; returns the path it lands on. */
 export async function logInThroughForm(page: Page, email: string, password = TEST_PASSWORD): Promise<string> {
   await page.goto('/login');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { meetingAccesses, sessions } from '../../src/db/schema';
 import { endSessionInPast } from '../helpers/sessions';
 import { makeDueRooms, mailsTo, onTheHour, pendingSession as paidPendingSession, setStatusAsAdmin } from '../helpers/scenario';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
+import { clickAndLoad, clickThroughStep, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /**
  * The seed's "Testing the Feature" in a real browser: Test Scenario 1 (admin "Confirm") and Test
@@ -129,8 +129,8 @@ describe("the seed's Test Scenario 1: admin confirmation", () => {
     expect((await (await cellUnder(admin, r, 'Meeting Link')).innerText()).trim()).toBe('');
     await expectNoMeetingLink(r);
 
-    // 4. Click "Confirm".
-    await clickAndLoad(admin, r.getByRole('button', { name: 'Confirm', exact: true }));
+    // 4. Click "Confirm", and "Confirm" again on the step that says what confirming does.
+    await clickThroughStep(admin, r.getByRole('button', { name: 'Confirm', exact: true }), 'Confirm');
     expect(new URL(admin.url()).pathname).toBe('/admin/sessions');
     expect(await admin.getByRole('status').first().innerText()).toBe('Session confirmed.');
     expect((await (await cellUnder(admin, r, 'Status')).innerText()).trim()).toBe('Confirmed ✓');
@@ -245,7 +245,7 @@ describe('visibility: pending shows no link, confirmed and completed show it, ev
     await logInThroughForm(admin, (await served.t.createUser('admin')).email);
     await admin.goto('/admin/sessions');
     const doneRow = adminRow(admin, done.mentor.name);
-    await clickAndLoad(admin, doneRow.getByRole('button', { name: 'Mark completed', exact: true }));
+    await clickThroughStep(admin, doneRow.getByRole('button', { name: 'Mark completed', exact: true }), 'Mark completed');
     expect(await admin.getByRole('status').first().innerText()).toBe('Session marked completed.');
     expect((await row(done.sessionId)).status).toBe('completed');
 
@@ -354,11 +354,13 @@ describe('a stale second tab', () => {
     const second = await first.context().newPage();
     await second.goto('/admin/sessions');
 
-    await clickAndLoad(first, adminRow(first, s.mentor.name).getByRole('button', { name: 'Confirm', exact: true }));
+    // The second tab has the confirmation step open when the first confirms.
+    await clickAndLoad(second, adminRow(second, s.mentor.name).getByRole('button', { name: 'Confirm', exact: true }));
+    await clickThroughStep(first, adminRow(first, s.mentor.name).getByRole('button', { name: 'Confirm', exact: true }), 'Confirm');
     expect((await row(s.sessionId)).status).toBe('confirmed');
 
     const answered = second.waitForResponse((res) => res.request().method() === 'POST' && res.url().endsWith(`/admin/sessions/${s.sessionId}/set-status/`));
-    await clickAndLoad(second, adminRow(second, s.mentor.name).getByRole('button', { name: 'Confirm', exact: true }));
+    await clickAndLoad(second, second.getByRole('main').getByRole('button', { name: 'Confirm', exact: true }));
     expect((await answered).status()).toBe(409);
     expect(await second.getByRole('alert').innerText()).toBe('This session is already confirmed.');
     expect(await second.getByRole('heading', { level: 1 }).innerText()).toBe('Nothing was changed');

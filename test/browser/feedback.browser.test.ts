@@ -5,7 +5,7 @@ import { TEST_PASSWORD } from '../helpers/app';
 import { eventually } from '../helpers/worker';
 import { endSessionInPast } from '../helpers/sessions';
 import { completeAsAdmin, onTheHour, pendingSession, setStatusAsAdmin } from '../helpers/scenario';
-import { clickAndLoad, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
+import { clickAndLoad, clickThroughStep, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /**
  * Feedback end to end in a real browser: the admin marks a session completed, the worker puts the
@@ -33,8 +33,8 @@ describe('a mentee rates a completed session from the completion email', () => {
     await logInThroughForm(admin, adminUser.email);
     await admin.goto('/admin/sessions');
     const row = admin.getByRole('row').filter({ has: admin.getByRole('cell', { name: mentor.name, exact: true }) });
-    await clickAndLoad(admin, row.getByRole('button', { name: 'Confirm', exact: true }));
-    await clickAndLoad(admin, row.getByRole('button', { name: 'Mark completed', exact: true }));
+    await clickThroughStep(admin, row.getByRole('button', { name: 'Confirm', exact: true }), 'Confirm');
+    await clickThroughStep(admin, row.getByRole('button', { name: 'Mark completed', exact: true }), 'Mark completed');
     expect(await admin.locator('main').innerText()).toContain('Session marked completed.');
 
     // The worker delivers both emails into the built-in mailbox; the admin reads the mentee's.

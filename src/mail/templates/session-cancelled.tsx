@@ -14,6 +14,8 @@ export interface SessionCancelledPayload extends SessionFactsPayload {
   /** The refund rule's outcome (src/sessions/refund-policy.ts). */
   refund: 'full' | 'none';
   paid: boolean;
+  /** Why, in the words of whoever cancelled or declined; absent in emails queued before reasons existed. */
+  reason?: string | null;
   amountCents: number;
   currency: string;
   /** Set when this recipient was sent the confirmation's calendar invite: the CANCEL that removes it. */
@@ -75,6 +77,7 @@ export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderCon
   const text = [
     `Hello ${p.recipientName},`, '',
     happened, '',
+    ...(p.reason ? [`Reason: ${p.reason}`, ''] : []),
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, refund.line, '',
     refund.sentence, '',
     ...findMentor,
@@ -87,6 +90,7 @@ export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderCon
       <>
         <p>Hello {p.recipientName},</p>
         <p>{happened}</p>
+        {p.reason ? <p style={{ whiteSpace: 'pre-line' }}>Reason: {p.reason}</p> : null}
         <p>
           <strong>Session Details:</strong><br />
           Date: {date}<br />
