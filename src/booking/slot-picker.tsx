@@ -1,11 +1,9 @@
-import { formatter } from '../web/time';
+import { formatTime, formatter, type Clock } from '../web/time';
 
 const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
-const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-const timeOf = (d: Date, zone: string) => formatter(zone, TIME).format(d);
 
-/** A mentor's free starts as radio buttons (`startsAt`, the instant), one group per day of the viewer's zone. */
-export function SlotPicker(props: { slots: Date[]; zone: string }) {
+/** A mentor's free starts as radio buttons (`startsAt`, the instant), one group per day of the viewer's zone, on the viewer's clock. */
+export function SlotPicker(props: { slots: Date[]; zone: string; clock?: Clock }) {
   const byDay = new Map<string, Date[]>();
   for (const s of props.slots) {
     const k = formatter(props.zone, DAY).format(s);
@@ -20,7 +18,7 @@ export function SlotPicker(props: { slots: Date[]; zone: string }) {
             {slots.map((s) => (
               <label class="slot" key={s.toISOString()}>
                 <input type="radio" name="startsAt" value={s.toISOString()} required />
-                <span>{timeOf(s, props.zone)}</span>
+                <span>{formatTime(s, props.zone, props.clock)}</span>
               </label>
             ))}
           </div>
