@@ -1,4 +1,5 @@
 import { formatTime, formatter, type Clock } from '../web/time';
+import type { CalendarWeek } from './weeks';
 
 const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
 
@@ -25,5 +26,17 @@ export function SlotPicker(props: { slots: Date[]; zone: string; clock?: Clock }
         </fieldset>
       ))}
     </div>
+  );
+}
+
+/** Earlier / this calendar week ("Dec 7 – 13") / Later. */
+export function WeekNav(props: { week: CalendarWeek; link: (index: number) => string }) {
+  const { week } = props;
+  return (
+    <nav class="week-nav" aria-label="Weeks">
+      {week.index > 0 ? <a href={props.link(week.index - 1)}>← Earlier</a> : <span />}
+      <span class="week-label"><strong>{week.label}</strong><span class="sr-only">, week {week.index + 1} of {week.count}</span></span>
+      {week.index + 1 < week.count ? <a href={props.link(week.index + 1)}>Later →</a> : <span />}
+    </nav>
   );
 }

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { CancellationRule } from '../sessions/views';
 import type { MentorSchedule } from '../booking/slots';
-import { SlotPicker } from '../booking/slot-picker';
+import { SlotPicker, WeekNav } from '../booking/slot-picker';
 import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
 import { Field, SelectField } from '../web/forms';
@@ -173,14 +173,3 @@ export function ProfilePage(props: {
   );
 }
 
-/** Earlier / this calendar week ("Dec 7 – 13") / Later. */
-export function WeekNav(props: { week: CalendarWeek; link: (index: number) => string }) {
-  const { week } = props;
-  return (
-    <nav class="week-nav" aria-label="Weeks">
-      {week.index > 0 ? <a href={props.link(week.index - 1)}>← Earlier</a> : <span />}
-      <span class="week-label"><strong>{week.label}</strong><span class="sr-only">, week {week.index + 1} of {week.count}</span></span>
-      {week.index + 1 < week.count ? <a href={props.link(week.index + 1)}>Later →</a> : <span />}
-    </nav>
-  );
-}

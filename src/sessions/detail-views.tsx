@@ -92,8 +92,8 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <StatusBadge status={s.status} />
           </div>
           <dl class="meta">
-            <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, zone)}</dd>
-            <dt>Ends</dt><dd>{formatDateTime(s.endsAt, zone)}</dd>
+            <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, zone, ctx.clock)}</dd>
+            <dt>Ends</dt><dd>{formatDateTime(s.endsAt, zone, ctx.clock)}</dd>
             <dt>Duration</dt><dd>{s.durationMinutes} minutes</dd>
             <dt>Mentor</dt><dd>{s.mentorName}</dd>
             <dt>Mentee</dt><dd>{s.menteeName}</dd>
@@ -102,14 +102,14 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           <p class="muted small">Times in {zone}.</p>
           {s.status === 'awaiting_payment' ? (
             <p class="session-note">
-              Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}
+              Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone, ctx.clock)}` : ''}.{' '}
               {as === 'mentee' && s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
             </p>
           ) : null}
           {s.status === 'pending' ? (
             <p class="session-note">
               {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
-              {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
+              {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone, ctx.clock)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
             </p>
           ) : null}
           <Ended s={s} d={d} zone={zone} />
