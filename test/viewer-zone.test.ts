@@ -7,6 +7,9 @@ import { clockOfLanguage, formatDateTime, formatTime } from '../src/web/time';
 import { viewerTimeZone } from '../src/web/zones';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { createOpenMentor } from './helpers/mentors';
+import { FakeSmtp } from './fakes/smtp';
+import type { Worker } from '../src/jobs/worker';
+import { mailsTo, pendingSessionOfNewPeople, runWorker, type Person } from './helpers/scenario';
 
 describe('the zone times are shown in', () => {
   it('is the account’s, else the picker’s (?tz=), else the browser’s cookie, else UTC', () => {
@@ -199,5 +202,29 @@ describe('the clock setting on the Account page', () => {
     await mentee.submit('/account', { name: 'M', timezone: 'UTC' }, '/account');
     const [row] = await t.database.db.select({ clock: users.clock, name: users.name }).from(users).where(eq(users.id, mentee.user.id));
     expect(row).toEqual({ clock: '12h', name: 'M' });
+  });
+});
+
+describe('emails on the recipient’s clock', () => {
+  let smtp: FakeSmtp;
+  let t: TestApp;
+  let worker: Worker | undefined;
+  beforeAll(async () => {
+    smtp = await new FakeSmtp().start();
+    t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
+  });
+  afterAll(async () => { await worker?.stop(); await t.close(); await smtp.stop(); });
+
+  it('"Session Confirmed" says Time: on the 12-hour clock to whoever chose it, 24-hour to the other, zone named', async () => {
+    const { mentor, mentee, sessionId, start } = await pendingSessionOfNewPeople(t, 72, { mentor: { timezone: 'America/New_York' }, mentee: { timezone: 'Europe/Berlin' } });
+    await t.database.db.update(users).set({ clock: '12h' }).where(eq(users.id, mentor.user.id));
+    expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
+    worker = await runWorker(t);
+    const confirmed = (who: Person) => mailsTo(smtp, who, 'Session Confirmed - CodeMentorHub');
+    await smtp.waitFor(() => confirmed(mentor).length > 0 && confirmed(mentee).length > 0);
+    const ny = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(start);
+    const berlin = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(start);
+    expect(confirmed(mentor)[0]!.parsed.text).toMatch(new RegExp(`^Time: ${ny} \\(America/New_York, E[SD]T\\)$`, 'm'));
+    expect(confirmed(mentee)[0]!.parsed.text).toMatch(new RegExp(`^Time: ${berlin} \\(Europe/Berlin, `, 'm'));
   });
 });
