@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createOpenMentor } from '../helpers/mentors';
-import { clickAndLoad, DESKTOP, expectNoAxeViolations, PHONE, useBrowser, useServedApp } from './browser';
+import { pendingSession, onTheHour } from '../helpers/scenario';
+import { clickAndLoad, DESKTOP, expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /** A visitor's browser zone and language decide how the profile and directory show times, without choosing anything. */
 const served = useServedApp();
@@ -101,5 +102,29 @@ describe('a visitor’s own time zone and clock', () => {
     await clickAndLoad(page, page.getByRole('button', { name: 'Show times' }));
     expect(await page.locator('.zone-note').innerText()).toMatch(/^Times are shown in Asia\/Tokyo/);
     await expectFits(page);
+  });
+
+  it('a logged-in mentee chooses the 24-hour clock on the Account page over their en-US browser’s 12 (axe at 1280 and 390 px)', async () => {
+    const { t } = served;
+    const mentor = await createOpenMentor(t);
+    const mentee = await t.createUser('mentee', { timezone: 'America/New_York' });
+    await pendingSession({ db: t.database.db, mentor, mentee, start: onTheHour(50) });
+    const page = await browser.newPage({ timezoneId: 'America/New_York', locale: 'en-US' });
+    expect(await logInThroughForm(page, mentee.email)).toBe('/dashboard');
+    expect(await page.locator('.session-when').first().innerText()).toMatch(/\d{1,2}:\d\d [AP]M E[SD]T/);
+    await page.goto('/account');
+    expect(await page.getByLabel('Clock').inputValue()).toBe('12h');
+    await expectNoAxeViolations(page, 'the account page');
+    await shoot(page, 'account-1280');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await expectNoAxeViolations(page, 'the account page at 390 px');
+    await page.setViewportSize(PHONE);
+    await expectFits(page);
+    await page.getByLabel('Clock').selectOption('24h');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Save', exact: true }));
+    expect(await page.getByRole('status').first().innerText()).toContain('Your account settings are saved.');
+    await page.goto('/dashboard');
+    expect(await page.locator('.session-when').first().innerText()).toMatch(/\d\d:\d\d E[SD]T/);
+    expect(await page.locator('.session-when').first().innerText()).not.toMatch(/[AP]M/);
   });
 });
