@@ -204,8 +204,8 @@ describe('weekly availability', () => {
     // A mentee in another zone: the offered instants are still Monday 09:00 and 09:30 on the mentor's clock.
     const mentee = await t.loginAs('mentee', { timezone: 'Asia/Kathmandu' });
     const starts: Date[] = [];
-    // The page shows a week at a time; the 28-day horizon is four weeks.
-    for (let week = 0; week < 4; week++) starts.push(...offeredStarts((await mentee.get(`/mentors/${mentor.user.id}?week=${week}`)).body));
+    // The page shows a calendar week at a time; the 28-day horizon reaches into a fifth one.
+    for (let week = 0; week < 5; week++) starts.push(...offeredStarts((await mentee.get(`/mentors/${mentor.user.id}?week=${week}`)).body));
     // Four weeks hold at least four Mondays; only today's may have passed.
     expect(starts.length).toBeGreaterThanOrEqual(7);
     const local = starts.map((s) => localParts(s, 'America/Los_Angeles'));

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import ical from 'node-ical';
+import { calendarWeek } from '../src/booking/weeks';
 import { describe, expect, it } from 'vitest';
 import { availabilityWindows, auditLog, emailOutbox, mentorProfiles, refunds, sessions } from '../src/db/schema';
 import { createMeetingProvider } from '../src/meetings';
@@ -369,8 +370,11 @@ describe('time zones', () => {
     const sessionId = await pendingSession({ db, mentor, mentee, start: from });
     await acceptAsMentor(mentor, sessionId);
     await scenario.deliver();
-    const page = await mentee.get(`/sessions/${sessionId}/reschedule?week=${Math.floor((to.getTime() - Date.now()) / (7 * 86_400_000))}`);
+    // Pages are calendar weeks of the mentee's zone.
+    const week = Array.from({ length: 60 }, (_, w) => calendarWeek({ now: new Date(), zone: 'Asia/Kathmandu', horizonDays: 420, week: w })).find((w) => w.from <= to && to < w.to)!;
+    const page = await mentee.get(`/sessions/${sessionId}/reschedule?week=${week.index}`);
     expect(page.body).toContain(`value="${to.toISOString()}"`);
+    expect(page.body).toContain(`<strong>${week.label}</strong>`);
     const res = await mentee.submit(`/sessions/${sessionId}/reschedule`, { startsAt: to.toISOString() }, `/sessions/${sessionId}/reschedule`);
     expect(res.statusCode).toBe(303);
     await scenario.deliver();

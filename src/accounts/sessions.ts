@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { authSessions, users, type Role } from '../db/schema';
+import { isClock, type Clock } from '../web/time';
 
 export const IDLE_TIMEOUT_MS = 7 * 24 * 3_600_000;
 export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3_600_000;
@@ -14,6 +15,8 @@ export interface CurrentUser {
   name: string;
   role: Role;
   timezone: string;
+  /** The clock chosen on the Account page; null: the browser's language decides. */
+  clock: Clock | null;
   /** False for a self-service account whose email address is not confirmed yet. */
   emailVerified: boolean;
 }
@@ -48,6 +51,7 @@ export async function resolveSession(options: { db: Db; token: string; now: Date
       lastSeenAt: authSessions.lastSeenAt,
       expiresAt: authSessions.expiresAt,
       user: { id: users.id, email: users.email, name: users.name, role: users.role, timezone: users.timezone },
+      clock: users.clock,
       emailVerifiedAt: users.emailVerifiedAt,
     })
     .from(authSessions)
@@ -63,7 +67,7 @@ export async function resolveSession(options: { db: Db; token: string; now: Date
   if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await options.db.update(authSessions).set({ lastSeenAt: options.now }).where(eq(authSessions.id, id));
   }
-  return { user: { ...row.user, emailVerified: row.emailVerifiedAt !== null }, sessionId: id };
+  return { user: { ...row.user, clock: isClock(row.clock) ? row.clock : null, emailVerified: row.emailVerifiedAt !== null }, sessionId: id };
 }
 
 export async function endSession(options: { tx: Tx; token: string }): Promise<string | null> {

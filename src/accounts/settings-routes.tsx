@@ -10,6 +10,8 @@ import { changePassword } from './password-reset';
 import { ResendVerificationForm } from './recovery-views';
 import { PASSWORD_MIN, type FieldErrors } from './users';
 
+const CLOCK_CHOICES = [{ value: '12h', label: '12-hour (2:30 PM)' }, { value: '24h', label: '24-hour (14:30)' }];
+
 type Body = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 
@@ -22,12 +24,12 @@ export async function accountSettingsRoutes(app: FastifyInstance) {
 
   app.get('/account', anyone, async (request, reply) => {
     const user = request.user!;
-    return sendPage(reply, <AccountSettingsPage ctx={pageContext(request, reply)} values={{ name: user.name, timezone: user.timezone }} errors={{}} />);
+    return sendPage(reply, <AccountSettingsPage ctx={pageContext(request, reply)} values={{ name: user.name, timezone: user.timezone, clock: user.clock ?? undefined }} errors={{}} />);
   });
 
   app.post<{ Body: Body }>('/account', anyone, async (request, reply) => {
     const body = request.body ?? {};
-    const input = { name: one(body.name), timezone: one(body.timezone) };
+    const input = { name: one(body.name), timezone: one(body.timezone), clock: body.clock === undefined ? undefined : one(body.clock) };
     const user = request.user!;
     const result = await updateAccountSettings({ db, userId: user.id, input, actorId: user.id, ip: request.ip });
     if (!result.ok) {
@@ -46,7 +48,7 @@ export async function accountSettingsRoutes(app: FastifyInstance) {
     });
     if (!result.ok) {
       return sendPage(reply, (
-        <AccountSettingsPage ctx={pageContext(request, reply)} values={{ name: user.name, timezone: user.timezone }} errors={{}} passwordErrors={result.errors} />
+        <AccountSettingsPage ctx={pageContext(request, reply)} values={{ name: user.name, timezone: user.timezone, clock: user.clock ?? undefined }} errors={{}} passwordErrors={result.errors} />
       ), 400);
     }
     wakeWorker();
@@ -65,12 +67,14 @@ export function AccountSettingsPage(props: { ctx: PageContext; values: AccountSe
       <section class="card narrow">
         <h1>Account</h1>
         {errors.form ? <p class="alert" role="alert">{errors.form}</p> : null}
-        {errors.name || errors.timezone ? <p class="alert" role="alert">Nothing was saved. Correct the fields marked below.</p> : null}
+        {errors.name || errors.timezone || errors.clock ? <p class="alert" role="alert">Nothing was saved. Correct the fields marked below.</p> : null}
         <form method="post" action="/account" class="stack" novalidate>
           <Csrf token={props.ctx.csrf} />
           <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />
           <SelectField name="timezone" label="Time zone" value={values.timezone} options={TIME_ZONES} error={errors.timezone} keepUnlisted
             hint={`Every time on the site is shown in this zone${mentor ? '; your weekly availability keeps its clock times in it' : ''}. Now: ${describeZone(current)}.`} />
+          <SelectField name="clock" label="Clock" value={values.clock || (props.ctx.clock ?? '24h')} options={CLOCK_CHOICES} error={errors.clock}
+            hint={values.clock ? undefined : 'Until you choose, the one your browser’s language uses.'} />
           <button type="submit" class="btn btn-block">Save</button>
         </form>
         <p class="muted small">Your email: {props.ctx.user!.email}{props.ctx.user!.emailVerified ? ' (confirmed)' : ''}</p>

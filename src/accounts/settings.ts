@@ -6,6 +6,7 @@ import { isUuid } from '../db/ids';
 import { users } from '../db/schema';
 import { recordAudit } from '../audit/record';
 import { text } from '../web/input';
+import { isClock } from '../web/time';
 import { TIME_ZONES } from '../web/zones';
 import { forbidden, inTransaction, Refused, type Outcome, type Refusal } from './outcome';
 import { accountFields, fieldErrors } from './users';
@@ -26,6 +27,10 @@ const accountNotFound: Refusal = { ok: false, reason: 'not-found', errors: { for
 
 const settingsSchema = z.object({
   name: accountFields.name,
+  // Absent (a form without the field): left as it is.
+  clock: z.string().optional()
+    .refine((v) => !v || isClock(v), 'Choose 12-hour or 24-hour')
+    .transform((v) => (isClock(v) ? v : undefined)),
   timezone: text({ max: 64 })
     .refine((v) => v !== '' && v.length <= 64 && isTimeZone(v), 'Choose a time zone from the list')
     .transform(listedSpelling),
@@ -34,6 +39,8 @@ const settingsSchema = z.object({
 export interface AccountSettingsForm {
   name: string;
   timezone: string;
+  /** '12h' or '24h'; absent or empty leaves the stored choice (or the browser's language) in force. */
+  clock?: string;
 }
 
 export interface UpdateAccountSettingsOptions {
@@ -51,17 +58,18 @@ export async function updateAccountSettings(options: UpdateAccountSettingsOption
   const next = parsed.data;
   return inTransaction(options.db, async (tx) => {
     if (!isUuid(options.userId) || !isUuid(options.actorId)) throw new Refused(accountNotFound);
-    const [before] = await tx.select({ name: users.name, timezone: users.timezone }).from(users).where(eq(users.id, options.userId)).for('update');
+    const [before] = await tx.select({ name: users.name, timezone: users.timezone, clock: users.clock }).from(users).where(eq(users.id, options.userId)).for('update');
     if (!before) throw new Refused(accountNotFound);
     if (options.actorId !== options.userId) {
       const [actor] = await tx.select({ role: users.role }).from(users).where(eq(users.id, options.actorId));
       if (actor?.role !== 'admin') throw new Refused(forbidden);
     }
-    await tx.update(users).set(next).where(eq(users.id, options.userId));
-    const changed = (['name', 'timezone'] as const).filter((k) => before[k] !== next[k]);
+    const clock = next.clock ?? before.clock;
+    await tx.update(users).set({ name: next.name, timezone: next.timezone, clock }).where(eq(users.id, options.userId));
+    const changed = (['name', 'timezone', 'clock'] as const).filter((k) => before[k] !== (k === 'clock' ? clock : next[k]));
     await recordAudit(tx, {
       actorId: options.actorId, action: 'account.settings.update', subjectType: 'user', subjectId: options.userId,
-      data: { changed, timezone: next.timezone }, ip: options.ip,
+      data: { changed, timezone: next.timezone, clock }, ip: options.ip,
     });
   });
 }

@@ -1,11 +1,10 @@
-import { formatter } from '../web/time';
+import { formatTime, formatter, type Clock } from '../web/time';
+import type { CalendarWeek } from './weeks';
 
 const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
-const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-const timeOf = (d: Date, zone: string) => formatter(zone, TIME).format(d);
 
-/** A mentor's free starts as radio buttons (`startsAt`, the instant), one group per day of the viewer's zone. */
-export function SlotPicker(props: { slots: Date[]; zone: string }) {
+/** A mentor's free starts as radio buttons (`startsAt`, the instant), one group per day of the viewer's zone, on the viewer's clock. */
+export function SlotPicker(props: { slots: Date[]; zone: string; clock?: Clock }) {
   const byDay = new Map<string, Date[]>();
   for (const s of props.slots) {
     const k = formatter(props.zone, DAY).format(s);
@@ -20,12 +19,24 @@ export function SlotPicker(props: { slots: Date[]; zone: string }) {
             {slots.map((s) => (
               <label class="slot" key={s.toISOString()}>
                 <input type="radio" name="startsAt" value={s.toISOString()} required />
-                <span>{timeOf(s, props.zone)}</span>
+                <span>{formatTime(s, props.zone, props.clock)}</span>
               </label>
             ))}
           </div>
         </fieldset>
       ))}
     </div>
+  );
+}
+
+/** Earlier / this calendar week ("Dec 7 – 13") / Later. */
+export function WeekNav(props: { week: CalendarWeek; link: (index: number) => string }) {
+  const { week } = props;
+  return (
+    <nav class="week-nav" aria-label="Weeks">
+      {week.index > 0 ? <a href={props.link(week.index - 1)}>← Earlier</a> : <span />}
+      <span class="week-label"><strong>{week.label}</strong><span class="sr-only">, week {week.index + 1} of {week.count}</span></span>
+      {week.index + 1 < week.count ? <a href={props.link(week.index + 1)}>Later →</a> : <span />}
+    </nav>
   );
 }

@@ -5,13 +5,13 @@ import { mayReschedule, refundOnCancel } from '../sessions/refund-policy';
 import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
-import { formatDateTime } from '../web/time';
+import { formatDateTime, type Clock } from '../web/time';
 
 /** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
 export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
 
-function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mentor'; csrf: string; now: Date; reviews?: ReviewStates }) {
-  const { s, zone, csrf } = props;
+function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; csrf: string; now: Date; reviews?: ReviewStates }) {
+  const { s, zone, clock, csrf } = props;
   const review = props.reviews?.get(s.id);
   // Until the start: after it only an admin can call a session off (sessions/machine.ts).
   const cancellable = (s.status === 'pending' || s.status === 'confirmed') && props.now < s.startsAt;
@@ -25,10 +25,10 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
         <h3><a href={`/sessions/${s.id}`}>{other}</a></h3>
         <StatusBadge status={s.status} />
       </div>
-      <p class="session-when">{formatDateTime(s.startsAt, zone)} · {s.durationMinutes} minutes · {formatMoney(s.priceCents, s.currency)}</p>
+      <p class="session-when">{formatDateTime(s.startsAt, zone, clock)} · {s.durationMinutes} minutes · {formatMoney(s.priceCents, s.currency)}</p>
       {s.status === 'awaiting_payment' && props.as === 'mentee' ? (
         <p class="session-note">
-          Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}
+          Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone, clock)}` : ''}.{' '}
           {s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
         </p>
       ) : null}
@@ -69,12 +69,12 @@ function SessionCard(props: { s: SessionRow; zone: string; as: 'mentee' | 'mento
   );
 }
 
-function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; as: 'mentee' | 'mentor'; empty: string; csrf: string; now: Date; reviews?: ReviewStates }) {
+function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; empty: string; csrf: string; now: Date; reviews?: ReviewStates }) {
   return (
     <section aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
       {props.rows.length === 0 ? <p class="muted">{props.empty}</p> : (
-        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} as={props.as} csrf={props.csrf} now={props.now} reviews={props.reviews} />)}</ul>
+        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} clock={props.clock} as={props.as} csrf={props.csrf} now={props.now} reviews={props.reviews} />)}</ul>
       )}
     </section>
   );
@@ -92,7 +92,7 @@ function LaterLink(props: { path: string; next: string | null }) {
 
 export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
   const zone = props.ctx.user!.timezone;
-  const common = { zone, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now, reviews: props.reviews };
+  const common = { zone, clock: props.ctx.clock, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now, reviews: props.reviews };
   return (
     <Layout ctx={props.ctx} title="My Sessions">
       <div class="page-head">
@@ -125,7 +125,7 @@ function EarningsSummary(props: { earnings: Earnings[] }) {
 
 export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; earnings: Earnings[] }) {
   const zone = props.ctx.user!.timezone;
-  const common = { zone, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
+  const common = { zone, clock: props.ctx.clock, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
   const requests = props.upcoming.filter((s) => s.status === 'pending');
   const confirmed = props.upcoming.filter((s) => s.status === 'confirmed');
   return (

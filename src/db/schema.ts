@@ -15,6 +15,8 @@ export const users = pgTable('users', {
   name: text('name').notNull(),
   role: userRole('role').notNull().default('mentee'),
   timezone: text('timezone').notNull().default('UTC'),
+  /** '12h' or '24h' as chosen on the Account page; null: the clock of the browser's language (emails: 24-hour). */
+  clock: text('clock'),
   passwordHash: text('password_hash').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
   /** Null until the address is proven ours (a mentee who signed up cannot pay before). */
@@ -24,6 +26,7 @@ export const users = pgTable('users', {
 }, (t) => [
   // The mentor directory lists mentors by name, a page at a time, among many more mentees.
   index('users_role_name_idx').on(t.role, t.name, t.id),
+  check('users_clock_known', sql`${t.clock} in ('12h', '24h')`),
 ]);
 
 /** Server-side login sessions. The cookie holds a random token; only its SHA-256 is stored. */

@@ -4,7 +4,8 @@ import { refuseUnverified } from '../accounts/verify-gate';
 import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
-import { viewerTimeZone } from '../web/zones';
+import { TZ_COOKIE, viewerTimeZone } from '../web/zones';
+import { calendarWeek } from '../booking/weeks';
 import { isUuid } from '../db/ids';
 import { httpStatusOf } from '../errors';
 import { listDirectory, loadMentorProfile } from './directory';
@@ -27,9 +28,6 @@ function bookingRateLimit(max: number) {
   };
 }
 
-/** The profile shows one week of slots at a time. */
-const WEEK_MS = 7 * 86_400_000;
-
 export async function mentorRoutes(app: FastifyInstance) {
   const { database, payments, config, now } = app.services;
   const db = database.db;
@@ -38,10 +36,10 @@ export async function mentorRoutes(app: FastifyInstance) {
     const q = String(request.query.q ?? '').slice(0, 100);
     const max = Number(request.query.max);
     const maxRateCents = Number.isFinite(max) && max > 0 ? Math.round(max * 100) : undefined;
-    const tz = viewerTimeZone(request.user?.timezone, request.query.tz);
+    const tz = viewerTimeZone(request.user?.timezone, request.query.tz, request.cookies?.[TZ_COOKIE]);
     const page = Math.min(Math.max(0, Math.trunc(Number(request.query.page) || 0)), 10_000);
     const { entries, hasMore } = await listDirectory({ db, query: q, maxRateCents, now: now(), page });
-    return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} q={q} max={request.query.max ?? ''} zone={tz.zone} page={page} hasMore={hasMore} />);
+    return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} q={q} max={request.query.max ?? ''} zone={tz.zone} zoneSource={tz.source} page={page} hasMore={hasMore} />);
   });
 
   const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string }) => {
@@ -51,14 +49,14 @@ export async function mentorRoutes(app: FastifyInstance) {
     if (!profile || !schedule) return reply.callNotFound();
     const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);
     const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
-    const weeks = Math.max(1, Math.ceil(schedule.horizonDays / 7));
-    const week = Math.min(Math.max(0, Math.trunc(Number(request.query.week) || 0)), weeks - 1);
-    const from = now().getTime() + week * WEEK_MS;
-    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: now(), range: { from: new Date(from), to: new Date(from + WEEK_MS) } });
-    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz);
+    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz, request.cookies?.[TZ_COOKIE]);
+    // Pages are calendar weeks of the viewer's zone, so each day's slots are on one page.
+    const t = now();
+    const week = calendarWeek({ now: t, zone: tz.zone, horizonDays: schedule.horizonDays, week: Number(request.query.week) });
+    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: t, range: { from: week.from, to: week.to } });
     return sendPage(reply, (
-      <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} weeks={weeks} zone={tz.zone}
-        zoneFromAccount={tz.fromAccount} error={error?.message} holdId={error?.holdId} />
+      <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} zone={tz.zone}
+        zoneSource={tz.source} detectZone={tz.source === 'default' && request.method === 'GET'} error={error?.message} holdId={error?.holdId} />
     ), error?.status ?? 200);
   };
 

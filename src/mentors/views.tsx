@@ -1,12 +1,14 @@
+import type { ComponentChildren } from 'preact';
 import { CancellationRule } from '../sessions/views';
 import type { MentorSchedule } from '../booking/slots';
-import { SlotPicker } from '../booking/slot-picker';
+import { SlotPicker, WeekNav } from '../booking/slot-picker';
 import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
 import { Field, SelectField } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
-import { describeZone, zoneOptions } from '../web/zones';
+import { describeZone, zoneOptions, type ZoneSource } from '../web/zones';
+import type { CalendarWeek } from '../booking/weeks';
 import { formatMoney } from '../web/money';
 import type { DirectoryEntry, MentorProfileView } from './directory';
 
@@ -18,11 +20,40 @@ function Tags(props: { skills: string[] }) {
   );
 }
 
-export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string; page: number; hasMore: boolean }) {
+/**
+ * "Times are shown in America/New_York (GMT-5), your browser's time zone." A visitor can change it
+ * (the picker, `picker`); an account's zone is changed on the Account page. `detect`: the zone is
+ * only the UTC default, and app.js may reload the page in the browser's zone once it knows it.
+ */
+export function ZoneNote(props: { zone: string; source: ZoneSource; detect?: boolean; picker?: ComponentChildren }) {
+  const whose = props.source === 'account' ? ', your account’s time zone' : props.source === 'cookie' ? ', your browser’s time zone' : '';
+  return (
+    <div class="zone-note muted small" data-zone-detect={props.detect ? props.zone : undefined}>
+      <p>Times are shown in <strong>{describeZone(props.zone)}</strong>{whose}.
+        {props.source === 'account' ? <> <a href="/account">Change</a></> : null}</p>
+      {props.source === 'account' ? null : props.picker}
+    </div>
+  );
+}
+
+export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string; zoneSource?: ZoneSource; page: number; hasMore: boolean }) {
+  const source = props.zoneSource ?? 'default';
   const pageLink = (page: number) => {
-    const p = new URLSearchParams(Object.entries({ q: props.q, max: props.max, page: page ? String(page) : '' }).filter(([, v]) => v));
+    const tz = source === 'query' ? props.zone : '';
+    const p = new URLSearchParams(Object.entries({ q: props.q, max: props.max, tz, page: page ? String(page) : '' }).filter(([, v]) => v));
     return p.size ? `/mentors?${p}` : '/mentors';
   };
+  const picker = (
+    <details class="zone-change">
+      <summary>Change time zone</summary>
+      <form method="get" action="/mentors" class="inline-form">
+        {props.q ? <input type="hidden" name="q" value={props.q} /> : null}
+        {props.max ? <input type="hidden" name="max" value={props.max} /> : null}
+        <SelectField id="tz" name="tz" label="Show times in" value={props.zone} options={zoneOptions(props.zone)} detectTimezone />
+        <button type="submit" class="btn btn-quiet">Show times</button>
+      </form>
+    </details>
+  );
   return (
     <Layout ctx={props.ctx} title="Find a mentor" wide>
       <h1>Find a mentor</h1>
@@ -30,21 +61,23 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
       <form method="get" action="/mentors" class="search" role="search">
         <Field id="q" name="q" label="Name or skill" type="search" value={props.q} placeholder="e.g. TypeScript" />
         <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={props.max} inputmode="numeric" />
+        {source === 'query' ? <input type="hidden" name="tz" value={props.zone} /> : null}
         <button type="submit" class="btn">Search</button>
       </form>
+      <ZoneNote zone={props.zone} source={source} detect={source === 'default'} picker={picker} />
       {props.mentors.length === 0 ? (
         <p class="card empty">No mentors match. Try another skill or a higher rate.</p>
       ) : (
         <ul class="cards">
           {props.mentors.map((m) => (
             <li class="card mentor-card" key={m.id}>
-              <h2 class="h3"><a href={`/mentors/${m.id}`}>{m.name}</a></h2>
+              <h2 class="h3"><a href={source === 'query' ? `/mentors/${m.id}?${new URLSearchParams({ tz: props.zone })}` : `/mentors/${m.id}`}>{m.name}</a></h2>
               <p>{m.headline}</p>
               <Tags skills={m.skills} />
               <p class="price">{formatMoney(m.hourlyRateCents, m.currency)} <span class="muted">per hour</span></p>
               <p class={m.rating.count ? 'rating small' : 'muted small'}><RatingText summary={m.rating} /></p>
               <p class="small">
-                {m.nextFreeSlot ? <>Next free: <strong>{formatDateTime(m.nextFreeSlot, props.zone)}</strong></> : 'No free slots in the next weeks'}
+                {m.nextFreeSlot ? <>Next free: <strong>{formatDateTime(m.nextFreeSlot, props.zone, props.ctx.clock)}</strong></> : 'No free slots in the next weeks'}
               </p>
             </li>
           ))}
@@ -61,27 +94,26 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
 }
 
 export function ProfilePage(props: {
-  ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; week: number; weeks: number;
-  zone: string; zoneFromAccount: boolean; error?: string;
+  ctx: PageContext; profile: MentorProfileView; schedule: MentorSchedule; length: number; slots: Date[]; week: CalendarWeek;
+  zone: string; zoneSource: ZoneSource;
+  /** Only the UTC default: app.js may reload the page in the browser's zone. */
+  detectZone?: boolean;
+  error?: string;
   /** An unpaid hold the refusal is about: the mentee can go and pay it. */
   holdId?: string;
 }) {
-  const { profile, schedule, zone } = props;
+  const { profile, schedule, zone, week } = props;
+  const fromAccount = props.zoneSource === 'account';
   const price = Math.round((schedule.hourlyRateCents * props.length) / 60);
   const user = props.ctx.user;
   const canBook = user?.role === 'mentee';
-  const weekLink = (week: number) => {
-    const q = new URLSearchParams({ length: String(props.length), week: String(week) });
-    if (!props.zoneFromAccount) q.set('tz', zone);
+  const weekLink = (index: number) => {
+    const q = new URLSearchParams({ length: String(props.length), week: String(index) });
+    // A zone from the cookie or the account comes back by itself; only the picker's rides along.
+    if (props.zoneSource === 'query') q.set('tz', zone);
     return `/mentors/${profile.id}?${q}#book`;
   };
-  const weekNav = (
-    <nav class="week-nav" aria-label="Weeks">
-      {props.week > 0 ? <a href={weekLink(props.week - 1)}>← Earlier</a> : <span />}
-      <span class="muted small">Week {props.week + 1} of {props.weeks}</span>
-      {props.week + 1 < props.weeks ? <a href={weekLink(props.week + 1)}>Later →</a> : <span />}
-    </nav>
-  );
+  const weekNav = <WeekNav week={week} link={weekLink} />;
   return (
     <Layout ctx={props.ctx} title={profile.name} wide>
       <p><a href="/mentors">← All mentors</a></p>
@@ -106,22 +138,22 @@ export function ProfilePage(props: {
           <form method="get" action={`/mentors/${profile.id}`} class="inline-form">
             <SelectField id="length" name="length" label="Session length" value={String(props.length)}
               options={schedule.sessionLengths.map((l) => ({ value: String(l), label: `${l} minutes` }))} />
-            {props.zoneFromAccount ? null : (
+            {fromAccount ? null : (
               <SelectField id="tz" name="tz" label="Show times in" value={zone} options={zoneOptions(zone)} detectTimezone />
             )}
             <button type="submit" class="btn btn-quiet">Show times</button>
           </form>
-          <p class="muted small">Times are shown in <strong>{describeZone(zone)}</strong>{props.zoneFromAccount ? ', your account’s time zone' : ''}.</p>
+          <ZoneNote zone={zone} source={props.zoneSource} detect={props.detectZone} />
 
           {weekNav}
           {props.slots.length === 0 ? (
-            <p class="empty">No free {props.length}-minute slots this week.</p>
+            <p class="empty">No free {props.length}-minute slots {week.index === 0 ? 'this week' : `from ${week.label}`}.</p>
           ) : (
             <form method="post" action={`/mentors/${profile.id}/book`}>
               <Csrf token={props.ctx.csrf} />
               <input type="hidden" name="durationMinutes" value={String(props.length)} />
-              {props.zoneFromAccount ? null : <input type="hidden" name="tz" value={zone} />}
-              <SlotPicker slots={props.slots} zone={zone} />
+              {props.zoneSource === 'query' ? <input type="hidden" name="tz" value={zone} /> : null}
+              <SlotPicker slots={props.slots} zone={zone} clock={props.ctx.clock} />
               <div class="book-bar">
                 <p><strong>{props.length} minutes · {formatMoney(price, schedule.currency)}</strong></p>
                 {canBook ? <CancellationRule /> : null}
@@ -140,3 +172,4 @@ export function ProfilePage(props: {
     </Layout>
   );
 }
+

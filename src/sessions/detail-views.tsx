@@ -2,7 +2,7 @@ import type { Role } from '../db/schema';
 import { formatMoney } from '../web/money';
 import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
-import { formatDateTime } from '../web/time';
+import { formatDateTime, type Clock } from '../web/time';
 import type { Attendance } from './attendance';
 import { AttendanceCard } from './attendance-views';
 import type { SessionRow } from './queries';
@@ -26,7 +26,7 @@ export interface SessionDetail {
 const REFUND_STATE = { requested: 'being refunded', succeeded: 'refunded', failed: 'refund failed; our team has been told' } as const;
 
 /** The refund outcome of cancelling now, for this viewer: shown before they press the button. */
-export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean; now: Date; zone: string }): { refund: 'full' | 'none'; text: string } {
+export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean; now: Date; zone: string; clock?: Clock }): { refund: 'full' | 'none'; text: string } {
   const { s, as, now } = options;
   const amount = formatMoney(s.priceCents, s.currency);
   const refund = refundOnCancel({ by: as, status: s.status, startsAt: s.startsAt, now, paid: options.paid });
@@ -36,7 +36,7 @@ export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean;
       return { refund, text: `If you cancel now, you get a full refund of ${amount}: the mentor has not accepted your request yet. Once they accept, free cancellation ends 24 hours before the start.` };
     }
     if (refund === 'full') {
-      const until = formatDateTime(new Date(s.startsAt.getTime() - FREE_CANCELLATION_HOURS * 3_600_000), options.zone);
+      const until = formatDateTime(new Date(s.startsAt.getTime() - FREE_CANCELLATION_HOURS * 3_600_000), options.zone, options.clock);
       return { refund, text: `If you cancel now, you get a full refund of ${amount}. Free cancellation ends ${until}, 24 hours before the start.` };
     }
     return { refund, text: `If you cancel now, you get no refund: the session starts in less than 24 hours, so the ${amount} is not returned.` };
@@ -45,16 +45,16 @@ export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean;
   return { refund, text: refund === 'full' ? `If you cancel, ${who} gets a full refund of ${amount}.` : `If you cancel, ${who} gets no refund.` };
 }
 
-function Ended(props: { s: SessionRow; d: SessionDetail; zone: string }) {
-  const { s, d, zone } = props;
+function Ended(props: { s: SessionRow; d: SessionDetail; zone: string; clock?: Clock }) {
+  const { s, d, zone, clock } = props;
   const byWord = (by: SessionDetail['cancelledBy']) => {
     if (!by) return '';
     if (by.self) return ' by you';
     return by.role === 'admin' ? ' by a CodeMentorHub administrator' : ` by ${by.role === 'mentor' ? s.mentorName : s.menteeName} (the ${by.role})`;
   };
   let what: string | null = null;
-  if (s.status === 'cancelled') what = `Cancelled${byWord(d.cancelledBy)}${d.cancelledAt ? ` on ${formatDateTime(d.cancelledAt, zone)}` : ''}.`;
-  if (s.status === 'declined') what = `Declined by the mentor${d.declinedAt ? ` on ${formatDateTime(d.declinedAt, zone)}` : ''}.`;
+  if (s.status === 'cancelled') what = `Cancelled${byWord(d.cancelledBy)}${d.cancelledAt ? ` on ${formatDateTime(d.cancelledAt, zone, clock)}` : ''}.`;
+  if (s.status === 'declined') what = `Declined by the mentor${d.declinedAt ? ` on ${formatDateTime(d.declinedAt, zone, clock)}` : ''}.`;
   if (s.status === 'expired') what = d.paidAt ? 'The mentor did not answer the request in time, so it expired.' : 'The hold lapsed before payment; nothing was charged.';
   if (!what) return null;
   const refund = d.refund
@@ -84,7 +84,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
   // Participants can cancel until the start (the cancel rule in sessions/machine.ts).
   const cancellable = (s.status === 'pending' || s.status === 'confirmed') && now < s.startsAt;
   const answering = s.status === 'pending' && as === 'mentor';
-  const outcome = cancellable ? cancelOutcome({ as, s, paid: Boolean(d.paidAt), now, zone }) : null;
+  const outcome = cancellable ? cancelOutcome({ as, s, paid: Boolean(d.paidAt), now, zone, clock: ctx.clock }) : null;
   return (
     <Layout ctx={ctx} title={title}>
       <p class="small"><a href={back.href}>← {back.label}</a></p>
@@ -95,8 +95,8 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <StatusBadge status={s.status} />
           </div>
           <dl class="meta">
-            <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, zone)}</dd>
-            <dt>Ends</dt><dd>{formatDateTime(s.endsAt, zone)}</dd>
+            <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, zone, ctx.clock)}</dd>
+            <dt>Ends</dt><dd>{formatDateTime(s.endsAt, zone, ctx.clock)}</dd>
             <dt>Duration</dt><dd>{s.durationMinutes} minutes</dd>
             <dt>Mentor</dt><dd>{s.mentorName}</dd>
             <dt>Mentee</dt><dd>{s.menteeName}</dd>
@@ -110,17 +110,17 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           <p class="muted small">Times in {zone}.</p>
           {s.status === 'awaiting_payment' ? (
             <p class="session-note">
-              Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}
+              Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone, ctx.clock)}` : ''}.{' '}
               {as === 'mentee' && s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
             </p>
           ) : null}
           {s.status === 'pending' ? (
             <p class="session-note">
               {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
-              {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
+              {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone, ctx.clock)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
             </p>
           ) : null}
-          <Ended s={s} d={d} zone={zone} />
+          <Ended s={s} d={d} zone={zone} clock={ctx.clock} />
           <JoinBox s={s} />
           {/* Offered while pending or confirmed and not started; the page says why when the rule refuses this viewer. */}
           {cancellable && s.startsAt > now ? (

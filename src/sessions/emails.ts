@@ -34,5 +34,6 @@ export function sessionFacts(sessionId: string, person: Participant, people: Ses
   return {
     sessionId, role: person.role, recipientName: person.name, otherName: person.other,
     startsAt: people.startsAt.toISOString(), durationMinutes: people.durationMinutes, timezone: person.timezone,
+    ...(person.clock ? { clock: person.clock } : {}),
   };
 }

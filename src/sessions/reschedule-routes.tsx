@@ -3,11 +3,11 @@ import { httpStatusOf } from '../errors';
 import { requireRole } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
 import { sendPage } from '../web/render';
+import { calendarWeek } from '../booking/weeks';
 import { loadSessionPeople } from './participants';
 import { listRescheduleSlots, rescheduleSession, whyNotReschedule } from './reschedule';
 import { ReschedulePage } from './reschedule-views';
 
-const WEEK = 7 * 86_400_000;
 
 /** GET/POST /sessions/:id/reschedule: its mentee, its mentor or an admin picks another free slot of the mentor. */
 export async function rescheduleRoutes(app: FastifyInstance) {
@@ -18,17 +18,19 @@ export async function rescheduleRoutes(app: FastifyInstance) {
   const render = async (request: FastifyRequest<{ Params: { id: string }; Querystring: { week?: string } }>, reply: FastifyReply, options: { error?: string; status?: number } = {}) => {
     const who = actor(request);
     const t = now();
-    const week = Math.min(52, Math.max(0, Number.parseInt(String(request.query?.week ?? '0'), 10) || 0));
-    const from = new Date(t.getTime() + week * WEEK);
-    const listed = await listRescheduleSlots({ db, sessionId: request.params.id, actor: who, now: t, range: { from, to: new Date(from.getTime() + WEEK) } });
+    // Calendar weeks of the viewer's zone (a day's slots on one page); the horizon's cap is applied once the schedule is read.
+    const asked = Number.parseInt(String(request.query?.week ?? '0'), 10) || 0;
+    const zone = request.user!.timezone;
+    const range = calendarWeek({ now: t, zone, horizonDays: 365, week: asked });
+    const listed = await listRescheduleSlots({ db, sessionId: request.params.id, actor: who, now: t, range });
     if (!('session' in listed)) return reply.callNotFound();
-    const weeks = Math.max(1, Math.ceil(listed.schedule.horizonDays / 7));
+    const week = calendarWeek({ now: t, zone, horizonDays: listed.schedule.horizonDays, week: asked });
     const s = listed.session;
     const people = await db.transaction((tx) => loadSessionPeople(tx, s.id));
     const otherName = who.role === 'mentee' ? people.mentorName : who.role === 'mentor' ? people.menteeName : `${people.mentorName} and ${people.menteeName}`;
     return sendPage(reply, (
       <ReschedulePage ctx={pageContext(request, reply)} session={{ id: s.id, status: s.status, startsAt: s.startsAt, durationMinutes: s.durationMinutes, otherName }}
-        slots={listed.slots} week={week} weeks={weeks} refused={whyNotReschedule(s, who, t)} error={options.error} />
+        slots={week.index === range.index ? listed.slots : []} week={week} refused={whyNotReschedule(s, who, t)} error={options.error} />
     ), options.status ?? 200);
   };
 

@@ -1,4 +1,5 @@
-import { SlotPicker } from '../booking/slot-picker';
+import { SlotPicker, WeekNav } from '../booking/slot-picker';
+import type { CalendarWeek } from '../booking/weeks';
 import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
@@ -9,8 +10,7 @@ export interface ReschedulePageProps {
   ctx: PageContext;
   session: { id: string; status: string; startsAt: Date; durationMinutes: number; otherName: string };
   slots: Date[];
-  week: number;
-  weeks: number;
+  week: CalendarWeek;
   /** Why this viewer cannot move the session now: the page says so instead of showing the form. */
   refused: string | null;
   error?: string;
@@ -28,7 +28,7 @@ export function ReschedulePage(props: ReschedulePageProps) {
       <p class="small"><a href={`/sessions/${s.id}`}>← Back to the session</a></p>
       <section class="card" aria-labelledby="reschedule-heading">
         <h1 id="reschedule-heading">Reschedule your session with {s.otherName}</h1>
-        <p>Now: <strong>{formatDateTime(s.startsAt, zone)}</strong>, {s.durationMinutes} minutes. The price, payment and meeting link stay the same.</p>
+        <p>Now: <strong>{formatDateTime(s.startsAt, zone, ctx.clock)}</strong>, {s.durationMinutes} minutes. The price, payment and meeting link stay the same.</p>
         {user.role === 'mentee' ? <p class="muted small">{RESCHEDULE_RULE}</p> : null}
         {props.error ? <p class="alert" role="alert">{props.error}</p> : null}
         {props.refused ? (
@@ -36,17 +36,13 @@ export function ReschedulePage(props: ReschedulePageProps) {
         ) : (
           <>
             <p class="muted small">Times are shown in <strong>{describeZone(zone)}</strong>, your account’s time zone.</p>
-            <nav class="week-nav" aria-label="Weeks">
-              {props.week > 0 ? <a href={weekLink(props.week - 1)}>← Earlier</a> : <span />}
-              <span class="muted small">Week {props.week + 1} of {props.weeks}</span>
-              {props.week + 1 < props.weeks ? <a href={weekLink(props.week + 1)}>Later →</a> : <span />}
-            </nav>
+            <WeekNav week={props.week} link={weekLink} />
             {props.slots.length === 0 ? (
-              <p class="empty">No free {s.durationMinutes}-minute slots this week.</p>
+              <p class="empty">No free {s.durationMinutes}-minute slots {props.week.index === 0 ? 'this week' : `from ${props.week.label}`}.</p>
             ) : (
               <form method="post" action={`/sessions/${s.id}/reschedule`}>
                 <Csrf token={ctx.csrf} />
-                <SlotPicker slots={props.slots} zone={zone} />
+                <SlotPicker slots={props.slots} zone={zone} clock={ctx.clock} />
                 <div class="book-bar">
                   {asksMentor ? <p id="reschedule-note">Your mentor will be asked to accept the new time. If they decline, you get a full refund.</p> : null}
                   <button type="submit" class="btn btn-large" aria-describedby={asksMentor ? 'reschedule-note' : undefined}>

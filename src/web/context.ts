@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CurrentUser } from '../accounts/sessions';
+import { clockOfLanguage, type Clock } from './time';
 
 /** What every page needs from the request: who is looking, and a CSRF token for its forms. */
 export interface PageContext {
@@ -7,6 +8,13 @@ export interface PageContext {
   csrf: string;
   path: string;
   flash?: string;
+  /** The viewer's clock for times of day: the account's choice, else their browser's language. */
+  clock?: Clock;
+}
+
+/** 12- or 24-hour: what the account chose, else what the browser's language uses. */
+export function viewerClock(request: FastifyRequest): Clock {
+  return request.user?.clock ?? clockOfLanguage(request.headers?.['accept-language']);
 }
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
@@ -16,6 +24,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     csrf: request.cookies ? reply.generateCsrf() : '',
     path: request.url.split('?')[0] ?? '/',
     flash: readFlash(request, reply),
+    clock: viewerClock(request),
   };
 }
 

@@ -13,9 +13,53 @@ export function formatter(timeZone: string, options: Intl.DateTimeFormatOptions)
   return f;
 }
 
-const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' };
+/** How a viewer reads the time of day: "2:00 PM" or "14:00". */
+export type Clock = '12h' | '24h';
+export const CLOCKS: readonly Clock[] = ['12h', '24h'];
+export const isClock = (v: unknown): v is Clock => v === '12h' || v === '24h';
 
-/** "Nov 20, 2025, 14:00 CET": an instant in the viewer's zone, with the zone named. */
-export function formatDateTime(date: Date, timeZone: string): string {
-  return formatter(timeZone, DATE_TIME).format(date);
+/** The hour and minute fields for a clock: "2:00 PM" reads better without the leading zero, "09:00" needs it. */
+export function clockOptions(clock: Clock): Intl.DateTimeFormatOptions {
+  return clock === '12h' ? { hour: 'numeric', minute: '2-digit', hourCycle: 'h12' } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+}
+
+/** "Nov 20, 2025, 14:00 CET" (or "2:00 PM CET" on a 12-hour clock): an instant in the viewer's zone, with the zone named. */
+export function formatDateTime(date: Date, timeZone: string, clock: Clock = '24h'): string {
+  return formatter(timeZone, { year: 'numeric', month: 'short', day: 'numeric', ...clockOptions(clock), timeZoneName: 'short' }).format(date);
+}
+
+/** "14:00" or "2:00 PM": the time of day alone, in the zone. */
+export function formatTime(date: Date, timeZone: string, clock: Clock = '24h'): string {
+  return formatter(timeZone, clockOptions(clock)).format(date);
+}
+
+const localeClocks = new Map<string, Clock>();
+
+/**
+ * The clock the reader's language uses, from an Accept-Language header: the first tag the runtime
+ * knows decides (en-US 12-hour, en-GB and de 24-hour), as ICU's locale data says rather than a list
+ * of ours. No header, or nothing usable in it: 24-hour.
+ */
+export function clockOfLanguage(acceptLanguage: string | undefined): Clock {
+  for (const part of (acceptLanguage ?? '').split(',').slice(0, 8)) {
+    const tag = part.split(';')[0]!.trim();
+    if (!tag || tag === '*' || tag.length > 35) continue;
+    let clock = localeClocks.get(tag);
+    if (!clock) {
+      try {
+        const [canonical] = Intl.getCanonicalLocales(tag);
+        const resolved = new Intl.DateTimeFormat(canonical, { hour: 'numeric' }).resolvedOptions();
+        // A language ICU does not know resolves to the runtime's default locale: not the reader's.
+        if (resolved.locale.split('-')[0] !== canonical!.split('-')[0]) continue;
+        const cycle = resolved.hourCycle;
+        clock = cycle === 'h11' || cycle === 'h12' ? '12h' : '24h';
+      } catch {
+        continue;
+      }
+      if (localeClocks.size > 500) localeClocks.clear();
+      localeClocks.set(tag, clock);
+    }
+    return clock;
+  }
+  return '24h';
 }

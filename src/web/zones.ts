@@ -14,11 +14,25 @@ export function zoneOptions(current: string): string[] {
   return TIME_ZONES.includes(current) ? TIME_ZONES : [current, ...TIME_ZONES];
 }
 
-/** The zone to show times in: the account's, else the one the browser sent (?tz=), else UTC. */
-export function viewerTimeZone(accountZone: string | undefined, requested: unknown): { zone: string; fromAccount: boolean } {
-  if (accountZone) return { zone: accountZone, fromAccount: true };
-  const tz = typeof requested === 'string' ? requested : '';
-  return { zone: tz && isTimeZone(tz) ? tz : 'UTC', fromAccount: false };
+/** The cookie app.js sets once to the browser's zone, so a visitor's first page after it is in their own time. */
+export const TZ_COOKIE = 'tz';
+
+/** Where the zone came from: a logged-in user's account, the picker (?tz=), the browser's cookie, or nothing (UTC). */
+export type ZoneSource = 'account' | 'query' | 'cookie' | 'default';
+
+const validZone = (v: unknown): string | null => (typeof v === 'string' && v.length <= 64 && v !== '' && isTimeZone(v) ? v : null);
+
+/**
+ * The zone to show times in: the account's, else one chosen with the picker (?tz=), else the
+ * browser's as remembered in the `tz` cookie, else UTC. Unknown names are ignored, never shown.
+ */
+export function viewerTimeZone(accountZone: string | undefined, requested: unknown, remembered?: unknown): { zone: string; fromAccount: boolean; source: ZoneSource } {
+  if (accountZone) return { zone: accountZone, fromAccount: true, source: 'account' };
+  const asked = validZone(requested);
+  if (asked) return { zone: asked, fromAccount: false, source: 'query' };
+  const cookie = validZone(remembered);
+  if (cookie) return { zone: cookie, fromAccount: false, source: 'cookie' };
+  return { zone: 'UTC', fromAccount: false, source: 'default' };
 }
 
 /** "Asia/Kathmandu (GMT+5:45)" */

@@ -13,7 +13,8 @@ describe('a mentee books and pays in test mode; the mentor sees the request', ()
     await served.t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ mentorId: mentor.id, weekday, startMinute: 9 * 60, endMinute: 17 * 60 })));
     const mentee = await served.t.createUser('mentee', { name: 'Ada Mentee', timezone: 'Asia/Kathmandu' });
 
-    const page = await browser.newPage({ timezoneId: 'Asia/Kathmandu' });
+    // en-GB: times on the 24-hour clock of the language (en-US would read them 12-hour).
+    const page = await browser.newPage({ timezoneId: 'Asia/Kathmandu', locale: 'en-GB' });
     await logInThroughForm(page, mentee.email);
     await clickAndLoad(page, page.getByRole('link', { name: 'Find a mentor' }).first());
     await page.getByLabel('Name or skill').fill('cobol');
@@ -50,7 +51,7 @@ describe('a mentee books and pays in test mode; the mentor sees the request', ()
     const [row] = await served.t.database.db.select().from(sessions).where(eq(sessions.menteeId, mentee.id));
     expect(row).toMatchObject({ status: 'pending', startsAt: new Date(iso!), durationMinutes: 60 });
 
-    const mentorPage = await browser.newPage({ timezoneId: 'Europe/London' });
+    const mentorPage = await browser.newPage({ timezoneId: 'Europe/London', locale: 'en-GB' });
     await logInThroughForm(mentorPage, mentor.email);
     const requests = await mentorPage.locator('section[aria-labelledby="requests"]').innerText();
     expect(requests).toContain('Mentee: Ada Mentee');

@@ -1,11 +1,11 @@
 import { formatMoney } from '../../web/money';
-import { formatter } from '../../web/time';
+import { clockOptions, formatter, type Clock } from '../../web/time';
 
-/** Session times as emails show them: in the recipient's zone, with the zone named. */
-export function emailDateTime(iso: string, timeZone: string) {
+/** Session times as emails show them: in the recipient's zone, with the zone named, on their clock (24-hour unless they chose 12). */
+export function emailDateTime(iso: string, timeZone: string, clock: Clock = '24h') {
   const d = new Date(iso);
   const date = formatter(timeZone, { month: 'short', day: 'numeric', year: 'numeric' }).format(d);
-  const time = formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  const time = formatter(timeZone, clockOptions(clock)).format(d);
   const abbr = formatter(timeZone, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
   return { date, time: `${time} (${timeZone}${abbr && abbr !== timeZone ? `, ${abbr}` : ''})` };
 }

@@ -36,6 +36,8 @@ export interface SessionFactsPayload {
   startsAt: string;
   durationMinutes: number;
   timezone: string;
+  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
+  clock?: '12h' | '24h';
 }
 
 export interface TemplatePayloads {

@@ -68,7 +68,7 @@ function refundWords(p: SessionCancelledPayload): { line: string; sentence: stri
 
 /** To both participants when a session is cancelled, declined or expires unanswered. */
 export function sessionCancelledEmail(p: SessionCancelledPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const links = sessionLinks(ctx.appUrl, p.sessionId, false);
   const happened = whatHappened(p);
   const refund = refundWords(p);

@@ -28,7 +28,7 @@ const BUTTON = 'display:inline-block;background:#1d4ed8;color:#fff;padding:10px 
  * The mentee's invites a rating (the feedback page); the mentor's points to their private notes.
  */
 export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const mentee = p.role === 'mentee';
   const action = mentee ? feedbackUrl(ctx.appUrl, p.sessionId) : notesUrl(ctx.appUrl, p.sessionId);
   const dashboard = `${ctx.appUrl}${mentee ? '/dashboard' : '/mentor/dashboard'}`;

@@ -16,7 +16,7 @@ export interface SessionConfirmedPayload extends SessionFactsPayload {
 
 /** The seed's "Email Examples", with times in the recipient's zone and a real link. */
 export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const updated = (p.sequence ?? 0) > 0;
   const dashboard = `${ctx.appUrl}${p.role === 'mentor' ? '/mentor/dashboard' : '/dashboard'}`;
   const links = sessionLinks(ctx.appUrl, p.sessionId, true);

@@ -12,7 +12,7 @@ export interface SessionRecordingReadyPayload extends SessionFactsPayload {
  * (the completion email listed those that existed then). Once per recording per participant.
  */
 export function sessionRecordingReadyEmail(p: SessionRecordingReadyPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const page = `${ctx.appUrl}/sessions/${p.sessionId}`;
   const footer = `You received this email because you had a session on CodeMentorHub (${ctx.recipient.address}) that Google Meet recorded.`;
   const text = [

@@ -24,7 +24,7 @@ export function leadPhrase(minutes: number): string {
 
 /** To each participant, 24 hours and 1 hour before a confirmed session, in the recipient's zone. */
 export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const lead = leadPhrase(p.leadMinutes);
   const link = p.meetingUrl

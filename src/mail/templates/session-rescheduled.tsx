@@ -32,8 +32,8 @@ function nextStep(p: SessionReschedulePayload): string {
 
 /** "Session Rescheduled - CodeMentorHub": old and new time in the recipient's zone, and the invite moved in place. */
 export function sessionRescheduledEmail(p: SessionReschedulePayload, ctx: RenderContext): RenderedEmail {
-  const now = emailDateTime(p.startsAt, p.timezone);
-  const before = emailDateTime(p.previousStartsAt, p.timezone);
+  const now = emailDateTime(p.startsAt, p.timezone, p.clock);
+  const before = emailDateTime(p.previousStartsAt, p.timezone, p.clock);
   const dashboard = `${ctx.appUrl}${p.role === 'mentor' ? '/mentor/dashboard' : '/dashboard'}`;
   const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const footer = `You received this email because you have a session on CodeMentorHub (${ctx.recipient.address}).`;
