@@ -8,39 +8,76 @@ import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 import { describeZone, zoneOptions } from '../web/zones';
 import { formatMoney } from '../web/money';
-import type { DirectoryEntry, MentorProfileView } from './directory';
+import type { DirectoryEntry, DirectorySort, MentorProfileView } from './directory';
 
-function Tags(props: { skills: string[] }) {
+/** Each skill links to the directory filtered by it; the skill the directory is filtered by is marked. */
+function Tags(props: { skills: string[]; current?: string }) {
+  const current = props.current?.toLocaleLowerCase('en-US');
   return (
     <ul class="tags" aria-label="Skills">
-      {props.skills.map((s) => <li key={s}>{s}</li>)}
+      {props.skills.map((s) => (
+        <li key={s}>
+          <a href={`/mentors?${new URLSearchParams({ skill: s })}`} aria-current={current === s.toLocaleLowerCase('en-US') ? 'true' : undefined}>{s}</a>
+        </li>
+      ))}
     </ul>
   );
 }
 
-export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string; page: number; hasMore: boolean }) {
-  const pageLink = (page: number) => {
-    const p = new URLSearchParams(Object.entries({ q: props.q, max: props.max, page: page ? String(page) : '' }).filter(([, v]) => v));
-    return p.size ? `/mentors?${p}` : '/mentors';
-  };
+export interface DirectoryFilters {
+  q: string;
+  max: string;
+  skill: string;
+  sort: DirectorySort;
+  free: boolean;
+}
+
+const SORT_OPTIONS: { value: DirectorySort; label: string }[] = [
+  { value: 'name', label: 'Name' },
+  { value: 'rating', label: 'Rating (best first)' },
+  { value: 'price', label: 'Price (lowest first)' },
+  { value: 'soonest', label: 'Soonest free slot' },
+];
+
+/** The directory's address for these filters: defaults left out, so links stay short. */
+export function directoryLink(f: DirectoryFilters, page = 0): string {
+  const p = new URLSearchParams(Object.entries({
+    q: f.q, max: f.max, skill: f.skill, sort: f.sort === 'name' ? '' : f.sort, free: f.free ? 'week' : '', page: page ? String(page) : '',
+  }).filter(([, v]) => v));
+  return p.size ? `/mentors?${p}` : '/mentors';
+}
+
+export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; filters: DirectoryFilters; zone: string; page: number; hasMore: boolean }) {
+  const f = props.filters;
+  const pageLink = (page: number) => directoryLink(f, page);
   return (
     <Layout ctx={props.ctx} title="Find a mentor" wide>
       <h1>Find a mentor</h1>
       {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/mentors" class="search" role="search">
-        <Field id="q" name="q" label="Name or skill" type="search" value={props.q} placeholder="e.g. TypeScript" />
-        <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={props.max} inputmode="numeric" />
+        <Field id="q" name="q" label="Name or skill" type="search" value={f.q} placeholder="e.g. TypeScript" />
+        <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={f.max} inputmode="numeric" />
+        <SelectField id="sort" name="sort" label="Sort by" value={f.sort} options={SORT_OPTIONS} />
+        <div class="field free-filter">
+          <label class="choice"><input type="checkbox" name="free" value="week" checked={f.free} /> Has a free slot this week</label>
+        </div>
+        {f.skill ? <input type="hidden" name="skill" value={f.skill} /> : null}
         <button type="submit" class="btn">Search</button>
       </form>
+      {f.skill ? (
+        <p class="filter-note">
+          Mentors with the skill <strong>{f.skill}</strong> · <a href={directoryLink({ ...f, skill: '' })}>Show all skills</a>
+        </p>
+      ) : null}
       {props.mentors.length === 0 ? (
-        <p class="card empty">No mentors match. Try another skill or a higher rate.</p>
+        <p class="card empty">No mentors match. Try another skill or a higher rate{f.free ? ', or include mentors without a free slot this week' : ''}.</p>
       ) : (
         <ul class="cards">
           {props.mentors.map((m) => (
             <li class="card mentor-card" key={m.id}>
               <h2 class="h3"><a href={`/mentors/${m.id}`}>{m.name}</a></h2>
               <p>{m.headline}</p>
-              <Tags skills={m.skills} />
+              <Tags skills={m.skills} current={f.skill} />
               <p class="price">{formatMoney(m.hourlyRateCents, m.currency)} <span class="muted">per hour</span></p>
               <p class={m.rating.count ? 'rating small' : 'muted small'}><RatingText summary={m.rating} /></p>
               <p class="small">
