@@ -60,7 +60,8 @@ export function TimeOffSection(props: {
       <form method="post" action={props.url} class="card stack time-off-form" novalidate>
         <Csrf token={props.csrf} />
         <div class="time-off-dates">
-          <Field name="startDate" label="First day off" type="date" value={values.startDate} error={errors.startDate} />
+          <Field name="startDate" label="First day off" type="date" value={values.startDate} error={errors.startDate}
+            hint="The first day you are away." />
           <Field name="endDate" label="Last day off" type="date" value={values.endDate} error={errors.endDate}
             hint="The same as the first day for a single day." />
         </div>
