@@ -26,6 +26,19 @@ export async function loadMentorSchedule(db: Db, mentorId: string): Promise<Ment
   return (await loadMentorSchedules(db, [mentorId])).get(mentorId) ?? null;
 }
 
+/**
+ * Above this many mentors a query reads every mentor's rows and keeps the asked ones in memory: a long
+ * `in (…)` list joined to users is planned badly (2,000 ids took seconds on the embedded database),
+ * and at that size the mentors asked for are most of them anyway.
+ */
+const MANY_MENTORS = 200;
+const onlyMentors = (column: Parameters<typeof inArray>[0], ids: string[]) => (ids.length > MANY_MENTORS ? undefined : inArray(column, ids));
+function keepAsked<T extends { mentorId: string }>(rows: T[], ids: string[]): T[] {
+  if (ids.length <= MANY_MENTORS) return rows;
+  const asked = new Set(ids);
+  return rows.filter((r) => asked.has(r.mentorId));
+}
+
 /** Several mentors' schedules in three queries, whatever their number (the directory may ask for all). */
 export async function loadMentorSchedules(db: Db, mentorIds: string[]): Promise<Map<string, MentorSchedule>> {
   if (mentorIds.length === 0) return new Map();
@@ -41,16 +54,16 @@ export async function loadMentorSchedules(db: Db, mentorIds: string[]): Promise<
       })
       .from(mentorProfiles)
       .innerJoin(users, eq(users.id, mentorProfiles.userId))
-      .where(and(inArray(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'), isNull(users.deactivatedAt))),
+      .where(and(onlyMentors(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'), isNull(users.deactivatedAt))),
     db
       .select({ mentorId: availabilityWindows.mentorId, weekday: availabilityWindows.weekday, startMinute: availabilityWindows.startMinute, endMinute: availabilityWindows.endMinute })
       .from(availabilityWindows)
-      .where(inArray(availabilityWindows.mentorId, mentorIds)),
+      .where(onlyMentors(availabilityWindows.mentorId, mentorIds)),
     db
       .select({ mentorId: mentorTimeOff.mentorId, startDate: mentorTimeOff.startDate, endDate: mentorTimeOff.endDate })
       .from(mentorTimeOff)
-      .where(and(inArray(mentorTimeOff.mentorId, mentorIds), gte(mentorTimeOff.endDate, yesterday))),
-  ]);
+      .where(and(onlyMentors(mentorTimeOff.mentorId, mentorIds), gte(mentorTimeOff.endDate, yesterday))),
+  ]).then(([r, w, t]) => [keepAsked(r, mentorIds), keepAsked(w, mentorIds), keepAsked(t, mentorIds)] as const);
   const byMentor = <T extends { mentorId: string }>(list: T[]) => {
     const out = new Map<string, T[]>();
     for (const item of list) out.set(item.mentorId, [...(out.get(item.mentorId) ?? []), item]);
@@ -91,6 +104,23 @@ export function candidateStarts(schedule: MentorSchedule, durationMinutes: numbe
 }
 
 /**
+ * A zone's offset at a UTC midnight, remembered: the directory asks it for the same few days of the same
+ * few zones for every mentor, and each answer costs an Intl call. Zone rules do not change while the
+ * process runs; the map is emptied when it grows large.
+ */
+const offsets = new Map<string, number>();
+function offsetAt(instant: number, timeZone: string): number {
+  const key = `${timeZone}|${instant}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 50_000) offsets.clear();
+    offset = offsetMinutes(new Date(instant), timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/**
  * candidateStarts() a day of the mentor's calendar at a time, each day sorted: a caller that needs
  * only the first free start (the directory, for every mentor) stops after a day or two.
  */
@@ -110,8 +140,8 @@ export function* candidateDays(schedule: MentorSchedule, durationMinutes: number
     // near a DST change take the slow, exact path.
     const midnight = Date.UTC(date.year, date.month - 1, date.day);
     if (midnight - 2 * 86_400_000 > latest) return;
-    const before = offsetMinutes(new Date(midnight - 86_400_000), schedule.timezone);
-    const steady = before === offsetMinutes(new Date(midnight + 2 * 86_400_000), schedule.timezone);
+    const before = offsetAt(midnight - 86_400_000, schedule.timezone);
+    const steady = before === offsetAt(midnight + 2 * 86_400_000, schedule.timezone);
     const out: Date[] = [];
     for (const w of windows) {
       for (let m = w.startMinute; m + durationMinutes <= w.endMinute; m += SLOT_STEP_MINUTES) {
@@ -153,10 +183,16 @@ export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule;
 
 /** Slot-holding sessions of these mentors that overlap [from, to): one indexed query for all of them. */
 export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date) {
-  return db
+  const rows = await db
     .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
     .from(sessions)
-    .where(and(inArray(sessions.mentorId, mentorIds), inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from)));
+    .where(and(
+      onlyMentors(sessions.mentorId, mentorIds), inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from),
+      // No session lasts 8 hours or more (booking and the command line refuse it): a lower bound on the
+      // start lets an index on starts_at read only the range, not every past session.
+      gt(sessions.startsAt, new Date(from.getTime() - 86_400_000)),
+    ));
+  return keepAsked(rows, mentorIds);
 }
 
 /**
@@ -177,6 +213,8 @@ export function withoutBusy(candidates: Date[], durationMinutes: number, busy: {
  */
 export function firstFreeStarts(options: {
   schedules: Iterable<MentorSchedule>; busy: { mentorId: string; startsAt: Date; endsAt: Date }[]; now: Date; until: Date;
+  /** Where to start looking (default: now). */
+  from?: Date;
 }): Map<string, Date> {
   const busyOf = new Map<string, { startsAt: Date; endsAt: Date }[]>();
   for (const b of options.busy) busyOf.set(b.mentorId, [...(busyOf.get(b.mentorId) ?? []), b]);
@@ -184,7 +222,7 @@ export function firstFreeStarts(options: {
   for (const schedule of options.schedules) {
     const length = schedule.sessionLengths[0];
     if (!length) continue;
-    for (const day of candidateDays(schedule, length, options.now, { from: options.now, to: options.until })) {
+    for (const day of candidateDays(schedule, length, options.now, { from: options.from ?? options.now, to: options.until })) {
       const free = withoutBusy(day, length, busyOf.get(schedule.mentorId) ?? [], schedule.bufferMinutes)[0];
       if (free) { out.set(schedule.mentorId, free); break; }
     }

@@ -149,15 +149,29 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
   return { entries, hasMore };
 }
 
-/** Each mentor's first free start of the shortest length in the next 7 days (absent: none). */
+/**
+ * Each mentor's first free start of the shortest length in the next 7 days (absent: none). The week is
+ * searched in growing stretches (1, 2, then 4 days): most mentors have a free slot in the first one,
+ * so only the sessions of that stretch are read for all of them, and later stretches only for the rest.
+ */
 async function firstFreeThisWeek(db: Db, ids: string[], now: Date, known?: Map<string, MentorSchedule>): Promise<Map<string, Date>> {
-  if (ids.length === 0) return new Map();
-  const until = new Date(now.getTime() + WEEK_MS);
+  const found = new Map<string, Date>();
+  if (ids.length === 0) return found;
   const schedules = known ?? await loadMentorSchedules(db, ids);
-  const pad = Math.max(0, ...[...schedules.values()].map((s) => s.bufferMinutes)) * 60_000;
-  // The longest session length is 8 hours: a slot starting before `until` ends within a day of it.
-  const busy = await busyTimes(db, ids, new Date(now.getTime() - pad), new Date(until.getTime() + 86_400_000 + pad));
-  return firstFreeStarts({ schedules: schedules.values(), busy, now, until });
+  let left = [...schedules.values()];
+  let from = now.getTime();
+  for (const days of [1, 2, 4]) {
+    if (left.length === 0) break;
+    const until = Math.min(from + days * 86_400_000, now.getTime() + WEEK_MS);
+    const pad = Math.max(0, ...left.map((s) => s.bufferMinutes)) * 60_000;
+    // A slot starting before `until` ends at most 8 hours later (the longest session).
+    const busy = await busyTimes(db, left.map((s) => s.mentorId), new Date(from - pad), new Date(until + 8 * 3_600_000 + pad));
+    const first = firstFreeStarts({ schedules: left, busy, now, from: new Date(from), until: new Date(until) });
+    for (const [id, at] of first) found.set(id, at);
+    left = left.filter((s) => !first.has(s.mentorId));
+    from = until;
+  }
+  return found;
 }
 
 export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfileView | null> {
