@@ -153,3 +153,31 @@ describe('the buffer on the profile form', () => {
     expect(bad.body).toContain('Choose 0, 10, 15, 30 minutes');
   });
 });
+
+describe('moving a session keeps the mentor\'s rules too', () => {
+  it('neither offers nor accepts a time within the buffer of another session, or on a day off', async () => {
+    const mentor = await createOpenMentor(t);
+    await t.database.db.update(mentorProfiles).set({ bufferMinutes: 30 }).where(eq(mentorProfiles.userId, mentor.id));
+    const mentee = await t.loginAs('mentee');
+    const other = await t.createUser('mentee');
+    const start = bookableSlot(60);
+    const sessionId = await pendingSession({ db: t.database.db, mentor, mentee, start });
+    const otherStart = new Date(start.getTime() + 24 * HOUR);
+    await pendingSession({ db: t.database.db, mentor, mentee: other, start: otherStart });
+    const close = new Date(otherStart.getTime() + HOUR); // right after the other session: inside its buffer
+    const clear = new Date(otherStart.getTime() + 1.5 * HOUR);
+    const page = (await mentee.get(`/sessions/${sessionId}/reschedule`)).body;
+    expect(page.includes(`value="${close.toISOString()}"`)).toBe(false);
+    expect(page.includes(`value="${clear.toISOString()}"`)).toBe(true);
+    const refused = await mentee.submit(`/sessions/${sessionId}/reschedule`, { startsAt: close.toISOString() }, `/sessions/${sessionId}/reschedule`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('the mentor keeps 30 minutes free between sessions');
+    const [kept] = await t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(kept!.startsAt.toISOString()).toBe(start.toISOString());
+
+    await t.database.db.insert(mentorTimeOff).values({ mentorId: mentor.id, startDate: dateOf(clear), endDate: dateOf(clear) });
+    const away = await mentee.submit(`/sessions/${sessionId}/reschedule`, { startsAt: clear.toISOString() }, `/sessions/${sessionId}/reschedule`);
+    expect(away.statusCode).toBe(400);
+    expect((await t.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.startsAt.toISOString()).toBe(start.toISOString());
+  });
+});
