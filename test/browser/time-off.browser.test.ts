@@ -47,6 +47,8 @@ describe('time off, the buffer and the directory filters in the browser', () => 
     expect(await page.getByRole('status').first().innerText()).toContain('Your profile is saved.');
     const [profile] = await t.database.db.select().from(mentorProfiles).where(eq(mentorProfiles.userId, mentor.id));
     expect(profile!.bufferMinutes).toBe(15);
+    await expectNoAxeViolations(page, `the profile page with a buffer (${name})`);
+    await shoot(page, `profile-${name}.png`);
 
     // Days off, on the availability page: the session already booked then is listed, not cancelled.
     await clickAndLoad(page, page.getByRole('link', { name: 'Weekly availability', exact: true }));
