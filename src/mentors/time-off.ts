@@ -35,7 +35,6 @@ export function parseIsoDate(raw: string): LocalDate | null {
   return date;
 }
 
-
 const dayNumber = (d: LocalDate) => Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
 
 const dateField = (empty: string) => text({ max: 20 }).transform((raw, ctx) => {
