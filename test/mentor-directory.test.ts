@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availabilityWindows, mentorProfiles, mentorTimeOff, reviews, sessions } from '../src/db/schema';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 let t: TestApp;
@@ -18,5 +20,86 @@ describe('the directory\'s rate filter', () => {
     // A real ceiling still filters: the test mentor's rate is 60.00.
     expect((await t.agent().get('/mentors?max=59')).body).not.toContain('Ada Ceiling');
     expect((await t.agent().get('/mentors?max=60')).body).toContain('Ada Ceiling');
+  });
+});
+
+describe('the directory\'s skill tags, sorting and free-slot filter', () => {
+  /** Mentors sharing one skill no other test uses, so each case sees only its own. */
+  async function mentorsWithSkill(skill: string) {
+    const make = async (name: string, rateCents: number, opts: { open?: boolean; ratings?: number[] } = {}) => {
+      const m = await t.createUser('mentor', { name });
+      await t.database.db.update(mentorProfiles).set({ skills: [skill, 'Shared'], hourlyRateCents: rateCents, minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, m.id));
+      if (opts.open) await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: m.id })));
+      for (const rating of opts.ratings ?? []) {
+        const mentee = await t.createUser('mentee');
+        const startsAt = new Date(Date.now() - 10 * 86_400_000 - Math.random() * 86_400_000);
+        const [s] = await t.database.db.insert(sessions).values({
+          mentorId: m.id, menteeId: mentee.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
+          priceCents: rateCents, currency: 'USD', status: 'completed', paymentProvider: 'test',
+        }).returning({ id: sessions.id });
+        await t.database.db.insert(reviews).values({ sessionId: s!.id, mentorId: m.id, menteeId: mentee.id, rating });
+      }
+      return m;
+    };
+    // Cleo: cheapest, no ratings, no availability. Bo: best rated, free now. Ada: rated lower, free only after 3 days off.
+    const cleo = await make('Cleo Cheap', 3000);
+    const bo = await make('Bo Best', 9000, { open: true, ratings: [5, 5] });
+    const ada = await make('Ada Away', 6000, { open: true, ratings: [3] });
+    const today = new Date().toISOString().slice(0, 10);
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await t.database.db.insert(mentorTimeOff).values({ mentorId: ada.id, startDate: today, endDate: inTwoDays });
+    return { cleo, bo, ada };
+  }
+  const order = (body: string, names: string[]) => names.map((n) => body.indexOf(n)).filter((i) => i >= 0);
+  const isSorted = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+
+  it('links each skill tag to the directory filtered by that skill, matched whole and in any case', async () => {
+    await mentorsWithSkill('Elixir');
+    await mentorsWithSkill('Elixir Advanced');
+    const page = await t.agent().get('/mentors?q=Elixir');
+    expect(page.body).toContain('<a href="/mentors?skill=Elixir">Elixir</a>');
+    expect(page.body).toContain('<a href="/mentors?skill=Elixir+Advanced">Elixir Advanced</a>');
+    const filtered = await t.agent().get('/mentors?skill=elixir');
+    expect(filtered.statusCode).toBe(200);
+    expect(filtered.body.match(/class="card mentor-card"/g)).toHaveLength(3);
+    expect(filtered.body).toContain('Mentors with the skill <strong>elixir</strong>');
+    expect(filtered.body).toContain('aria-current="true">Elixir</a>');
+    // The search form keeps the skill, so sorting or filtering further stays within it.
+    expect(filtered.body).toContain('<input type="hidden" name="skill" value="elixir"/>');
+  });
+
+  it('sorts by rating, price and soonest free slot, and filters by a free slot this week', async () => {
+    await mentorsWithSkill('Crystal');
+    const names = ['Ada Away', 'Bo Best', 'Cleo Cheap'];
+    const get = async (query: string) => (await t.agent().get(`/mentors?skill=Crystal&${query}`)).body;
+
+    expect(isSorted(order(await get(''), names))).toBe(true);
+    expect(isSorted(order(await get('sort=rating'), ['Bo Best', 'Ada Away', 'Cleo Cheap']))).toBe(true);
+    expect(isSorted(order(await get('sort=price'), ['Cleo Cheap', 'Ada Away', 'Bo Best']))).toBe(true);
+    const soonest = await get('sort=soonest');
+    expect(order(soonest, ['Bo Best', 'Ada Away', 'Cleo Cheap'])).toHaveLength(3);
+    expect(isSorted(order(soonest, ['Bo Best', 'Ada Away', 'Cleo Cheap']))).toBe(true);
+    expect(soonest).toContain('<option value="soonest" selected');
+
+    const free = await get('free=week');
+    expect(free).toContain('Bo Best');
+    expect(free).toContain('Ada Away');
+    expect(free).not.toContain('Cleo Cheap');
+    expect(free).toMatch(/name="free" value="week" checked/);
+    // An unknown sort is the default order, not an error.
+    expect(isSorted(order(await get('sort=bogus'), names))).toBe(true);
+  });
+
+  it('keeps the filters in the paging links', async () => {
+    for (let i = 0; i < 21; i++) {
+      const m = await t.createUser('mentor', { name: `Pager ${String(i).padStart(2, '0')}` });
+      await t.database.db.update(mentorProfiles).set({ skills: ['Pascal'], minNoticeMinutes: 0 }).where(eq(mentorProfiles.userId, m.id));
+      await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: m.id })));
+    }
+    const first = await t.agent().get('/mentors?skill=Pascal&sort=soonest&free=week');
+    expect(first.body).toContain('href="/mentors?skill=Pascal&amp;sort=soonest&amp;free=week&amp;page=1"');
+    const second = await t.agent().get('/mentors?skill=Pascal&sort=soonest&free=week&page=1');
+    expect(second.body.match(/class="card mentor-card"/g)).toHaveLength(1);
+    expect(second.body).toContain('href="/mentors?skill=Pascal&amp;sort=soonest&amp;free=week"');
   });
 });

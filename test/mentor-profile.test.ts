@@ -94,7 +94,7 @@ describe('a mentor edits their own profile', () => {
     expect(pub.statusCode).toBe(200);
     expect(pub.body).toContain('Staff engineer, ten years of payments');
     expect(pub.body).toContain('€72.50');
-    expect(pub.body).toContain('<li>Postgres</li>');
+    expect(pub.body).toContain('<li><a href="/mentors?skill=Postgres">Postgres</a></li>');
     expect(pub.body).toContain('And with code review.');
     expect(pub.body).toContain('<option value="90"');
 

@@ -19,7 +19,7 @@ it('every page, with its stylesheet and script, stays under 30 KB gzipped', asyn
   await moveSession({ db: t.database.db, sessionId: sessionId, to: 'confirmed', actor: { id: mentor.user.id, role: 'mentor' } });
   const request = await pendingSession({ db: t.database.db, mentor, mentee, start: onTheHour(120), duration: 30 });
   const pages: [typeof mentee | null, string][] = [
-    [null, '/'], [null, '/login'], [null, '/signup'], [null, '/mentors'], [null, `/mentors/${mentor.user.id}`],
+    [null, '/'], [null, '/login'], [null, '/signup'], [null, '/mentors'], [null, '/mentors?sort=soonest&free=week'], [null, `/mentors/${mentor.user.id}`],
     [mentee, '/dashboard'], [mentee, '/account'], [mentee, `/sessions/${sessionId}`], [mentee, `/sessions/${sessionId}/receipt`],
     [mentor, '/mentor/dashboard'], [mentor, '/mentor/profile'], [mentor, '/mentor/availability'],
     [admin, '/admin'], [admin, '/admin/sessions'], [admin, `/admin/sessions/${sessionId}`], [admin, '/admin/mail'], [admin, '/admin/outbox'],

@@ -7,7 +7,7 @@ import { buildTestApp, type TestApp } from './helpers/app';
 
 const london = (windows: MentorSchedule['windows']): MentorSchedule => ({
   mentorId: 'm', name: 'M', timezone: 'Europe/London', hourlyRateCents: 6000, currency: 'USD',
-  sessionLengths: [30], minNoticeMinutes: 0, horizonDays: 14, windows,
+  sessionLengths: [30], minNoticeMinutes: 0, horizonDays: 14, bufferMinutes: 0, windows, timeOff: [],
 });
 
 describe('slots across the London DST changes', () => {

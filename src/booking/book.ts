@@ -9,7 +9,8 @@ import type { PaymentProvider } from '../payments/provider';
 import { formatMoney } from '../web/money';
 import { checkHoldLimits, expireLapsedHoldsTx, releaseUnpaid, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
-import { isOfferedStart, loadMentorSchedule } from './slots';
+import { isDayOff, isOfferedStart, loadMentorSchedule, sessionWithinBuffer } from './slots';
+import { localDateOf } from './timezones';
 
 /** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
 export const HOLD_MINUTES = 35;
@@ -20,6 +21,12 @@ export const bookingInput = z.object({
   startsAt: z.iso.datetime({ offset: true, message: 'Pick a time from the list.' }),
   durationMinutes: z.coerce.number({ message: 'Choose a session length.' }).int('Choose a session length.').min(15, 'Choose a session length.').max(480, 'Choose a session length.'),
 });
+
+/** 720 -> "12 hours'", 90 -> "90 minutes'": how a notice reads in a refusal. */
+export function noticeText(minutes: number): string {
+  if (minutes % 60 !== 0) return `${minutes} minutes'`;
+  return minutes === 60 ? "an hour's" : `${minutes / 60} hours'`;
+}
 
 export type BookingResult =
   | { ok: true; sessionId: string; redirectUrl: string }
@@ -52,11 +59,15 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
     return new AppError('invalid', `Choose one of the offered session lengths: ${schedule.sessionLengths.join(', ')} minutes.`);
   }
   if (startsAt.getTime() <= now.getTime()) return new AppError('invalid', 'That time has already passed. Pick another slot.');
+  // The page's list may be older than a change of the mentor's rules: each rule refuses with its reason.
   if (startsAt.getTime() < now.getTime() + schedule.minNoticeMinutes * 60_000) {
-    return new AppError('invalid', `${schedule.name} needs at least ${Math.round(schedule.minNoticeMinutes / 60)} hours' notice. Pick a later slot.`);
+    return new AppError('invalid', `${schedule.name} needs at least ${noticeText(schedule.minNoticeMinutes)} notice. Pick a later slot.`);
   }
   if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
     return new AppError('invalid', `Sessions can be booked up to ${schedule.horizonDays} days ahead.`);
+  }
+  if (isDayOff(schedule, localDateOf(startsAt, schedule.timezone))) {
+    return new AppError('invalid', `${schedule.name} is away that day. Pick another slot.`);
   }
   if (!isOfferedStart(schedule, startsAt, durationMinutes, now)) {
     return new AppError('invalid', "That time is outside the mentor's availability. Pick a time from the list.");
@@ -66,13 +77,17 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   const endsAt = new Date(startsAt.getTime() + durationMinutes * 60_000);
   let sessionId: string;
   try {
-    const held: string | HoldRefusal = await db.transaction(async (tx) => {
+    const held: string | HoldRefusal | { error: string; holdId?: undefined } = await db.transaction(async (tx) => {
       await lockPeople(tx, [mentorId, options.mentee.id]);
       // Lapsed holds give their slots back now, not at the next sweep.
       await expireLapsedHoldsTx(tx, { now, of: { mentorId, menteeId: options.mentee.id } });
       // Unpaid holds block other people's slots: a few per mentee, counted under the mentee's lock.
       const refusal = await checkHoldLimits(tx, { menteeId: options.mentee.id, mentorId, now });
       if (refusal) return refusal;
+      // The mentor's buffer, checked under the mentor's lock: bookings of one mentor queue behind it.
+      if (await sessionWithinBuffer(tx, { mentorId, startsAt, endsAt, bufferMinutes: schedule.bufferMinutes })) {
+        return { error: `${schedule.name} keeps ${schedule.bufferMinutes} minutes free between sessions, and that time is too close to another session. Pick another slot.` };
+      }
       const [row] = await tx
         .insert(sessions)
         .values({

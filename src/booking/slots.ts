@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, sessions, users } from '../db/schema';
+import { and, eq, gt, gte, inArray, isNull, lt, ne } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
+import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, sessions, users } from '../db/schema';
 import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
 
 /** Slots start on the half hour of the mentor's clock. */
@@ -15,61 +15,134 @@ export interface MentorSchedule {
   sessionLengths: number[];
   minNoticeMinutes: number;
   horizonDays: number;
+  /** Kept free before and after each slot-holding session of the mentor. */
+  bufferMinutes: number;
   windows: { weekday: number; startMinute: number; endMinute: number }[];
+  /** Days off, "YYYY-MM-DD" in the mentor's zone, both ends included; only those not over yet. */
+  timeOff: { startDate: string; endDate: string }[];
 }
 
 export async function loadMentorSchedule(db: Db, mentorId: string): Promise<MentorSchedule | null> {
   return (await loadMentorSchedules(db, [mentorId])).get(mentorId) ?? null;
 }
 
-/** Several mentors' schedules in two queries (the directory shows 20 at a time). */
+/**
+ * Above this many mentors a query reads every mentor's rows and keeps the asked ones in memory: a long
+ * `in (…)` list joined to users is planned badly (2,000 ids took seconds on the embedded database),
+ * and at that size the mentors asked for are most of them anyway.
+ */
+const MANY_MENTORS = 200;
+const onlyMentors = (column: Parameters<typeof inArray>[0], ids: string[]) => (ids.length > MANY_MENTORS ? undefined : inArray(column, ids));
+function keepAsked<T extends { mentorId: string }>(rows: T[], ids: string[]): T[] {
+  if (ids.length <= MANY_MENTORS) return rows;
+  const asked = new Set(ids);
+  return rows.filter((r) => asked.has(r.mentorId));
+}
+
+/** Several mentors' schedules in three queries, whatever their number (the directory may ask for all). */
 export async function loadMentorSchedules(db: Db, mentorIds: string[]): Promise<Map<string, MentorSchedule>> {
   if (mentorIds.length === 0) return new Map();
-  const [rows, windows] = await Promise.all([
+  // Time off that ended more than a day ago (UTC) cannot touch any future slot in any zone.
+  const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+  const [rows, windows, timeOff] = await Promise.all([
     db
       .select({
         mentorId: users.id, name: users.name, timezone: users.timezone,
         hourlyRateCents: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency,
         sessionLengths: mentorProfiles.sessionLengths, minNoticeMinutes: mentorProfiles.minNoticeMinutes, horizonDays: mentorProfiles.horizonDays,
+        bufferMinutes: mentorProfiles.bufferMinutes,
       })
       .from(mentorProfiles)
       .innerJoin(users, eq(users.id, mentorProfiles.userId))
-      .where(and(inArray(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'), isNull(users.deactivatedAt))),
+      .where(and(onlyMentors(mentorProfiles.userId, mentorIds), eq(users.role, 'mentor'), isNull(users.deactivatedAt))),
     db
       .select({ mentorId: availabilityWindows.mentorId, weekday: availabilityWindows.weekday, startMinute: availabilityWindows.startMinute, endMinute: availabilityWindows.endMinute })
       .from(availabilityWindows)
-      .where(inArray(availabilityWindows.mentorId, mentorIds)),
-  ]);
+      .where(onlyMentors(availabilityWindows.mentorId, mentorIds)),
+    db
+      .select({ mentorId: mentorTimeOff.mentorId, startDate: mentorTimeOff.startDate, endDate: mentorTimeOff.endDate })
+      .from(mentorTimeOff)
+      .where(and(onlyMentors(mentorTimeOff.mentorId, mentorIds), gte(mentorTimeOff.endDate, yesterday))),
+  ]).then(([r, w, t]) => [keepAsked(r, mentorIds), keepAsked(w, mentorIds), keepAsked(t, mentorIds)] as const);
+  const byMentor = <T extends { mentorId: string }>(list: T[]) => {
+    const out = new Map<string, T[]>();
+    for (const item of list) out.set(item.mentorId, [...(out.get(item.mentorId) ?? []), item]);
+    return out;
+  };
+  const windowsOf = byMentor(windows);
+  const timeOffOf = byMentor(timeOff);
   return new Map(rows.map((row) => [row.mentorId, {
     ...row,
     sessionLengths: [...row.sessionLengths].sort((a, b) => a - b),
-    windows: windows.filter((w) => w.mentorId === row.mentorId).map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute })),
+    windows: (windowsOf.get(row.mentorId) ?? []).map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute })),
+    timeOff: (timeOffOf.get(row.mentorId) ?? []).map(({ startDate, endDate }) => ({ startDate, endDate })),
   }]));
+}
+
+/** "2026-03-29" for a local date: compares as a string, like the stored time off. */
+export function isoDate(date: LocalDate): string {
+  return `${String(date.year).padStart(4, '0')}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+}
+
+/** Whether the mentor is away on this date of their own calendar. */
+export function isDayOff(schedule: Pick<MentorSchedule, 'timeOff'>, date: LocalDate): boolean {
+  const day = isoDate(date);
+  return schedule.timeOff.some((t) => t.startDate <= day && day <= t.endDate);
 }
 
 /**
  * Every start the mentor's weekly availability offers for a session of `durationMinutes`, between
  * the minimum notice and the booking horizon, ignoring existing bookings. Local times that a DST
- * change skips are never offered.
+ * change skips are never offered, and nothing on the mentor's days off.
  */
 export function candidateStarts(schedule: MentorSchedule, durationMinutes: number, now: Date, range?: { from: Date; to: Date }): Date[] {
+  const out: Date[] = [];
+  for (const day of candidateDays(schedule, durationMinutes, now, range)) {
+    for (const start of day) if (out.length === 0 || start.getTime() > out.at(-1)!.getTime()) out.push(start);
+  }
+  return out;
+}
+
+/**
+ * A zone's offset at a UTC midnight, remembered: the directory asks it for the same few days of the same
+ * few zones for every mentor, and each answer costs an Intl call. Zone rules do not change while the
+ * process runs; the map is emptied when it grows large.
+ */
+const offsets = new Map<string, number>();
+function offsetAt(instant: number, timeZone: string): number {
+  const key = `${timeZone}|${instant}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 50_000) offsets.clear();
+    offset = offsetMinutes(new Date(instant), timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * candidateStarts() a day of the mentor's calendar at a time, each day sorted: a caller that needs
+ * only the first free start (the directory, for every mentor) stops after a day or two.
+ */
+export function* candidateDays(schedule: MentorSchedule, durationMinutes: number, now: Date, range?: { from: Date; to: Date }): Generator<Date[]> {
   // Only the asked range (a page shows one week): the work is per day shown, not per day of the horizon.
   const earliest = Math.max(now.getTime() + schedule.minNoticeMinutes * 60_000, range?.from.getTime() ?? -Infinity);
   const latest = Math.min(now.getTime() + schedule.horizonDays * 86_400_000, (range?.to.getTime() ?? Infinity) - 1);
-  if (latest < earliest) return [];
+  if (latest < earliest) return;
   const first: LocalDate = localDateOf(new Date(earliest), schedule.timezone);
   const days = Math.ceil((latest - earliest) / 86_400_000) + 1;
-  const out: Date[] = [];
   for (let d = 0; d <= days; d++) {
     const date = addDays(first, d);
     const weekday = weekdayOf(date);
     const windows = schedule.windows.filter((w) => w.weekday === weekday);
-    if (windows.length === 0) continue;
+    if (windows.length === 0 || isDayOff(schedule, date)) continue;
     // Most days have one offset from a day before to a day after: convert with it directly. Only days
     // near a DST change take the slow, exact path.
     const midnight = Date.UTC(date.year, date.month - 1, date.day);
-    const before = offsetMinutes(new Date(midnight - 86_400_000), schedule.timezone);
-    const steady = before === offsetMinutes(new Date(midnight + 2 * 86_400_000), schedule.timezone);
+    if (midnight - 2 * 86_400_000 > latest) return;
+    const before = offsetAt(midnight - 86_400_000, schedule.timezone);
+    const steady = before === offsetAt(midnight + 2 * 86_400_000, schedule.timezone);
+    const out: Date[] = [];
     for (const w of windows) {
       for (let m = w.startMinute; m + durationMinutes <= w.endMinute; m += SLOT_STEP_MINUTES) {
         const start = steady ? new Date(midnight + (m - before) * 60_000) : localToUtc(date, m, schedule.timezone);
@@ -78,9 +151,9 @@ export function candidateStarts(schedule: MentorSchedule, durationMinutes: numbe
         if (t >= earliest && t <= latest) out.push(start);
       }
     }
+    out.sort((a, b) => a.getTime() - b.getTime());
+    if (out.length) yield out.filter((s, i) => i === 0 || s.getTime() !== out[i - 1]!.getTime());
   }
-  out.sort((a, b) => a.getTime() - b.getTime());
-  return out.filter((s, i) => i === 0 || s.getTime() !== out[i - 1]!.getTime());
 }
 
 /** Whether `start` is one of candidateStarts(): the same rules, checked for one instant. */
@@ -91,6 +164,7 @@ export function isOfferedStart(schedule: MentorSchedule, start: Date, durationMi
   if (l.second !== 0) return false;
   const minute = l.hour * 60 + l.minute;
   const date = { year: l.year, month: l.month, day: l.day };
+  if (isDayOff(schedule, date)) return false;
   const inWindow = schedule.windows.some((w) =>
     w.weekday === l.weekday && minute >= w.startMinute && minute + durationMinutes <= w.endMinute && (minute - w.startMinute) % SLOT_STEP_MINUTES === 0);
   // The first occurrence of a repeated local time is the one offered.
@@ -102,19 +176,75 @@ export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule;
   const { schedule, durationMinutes, now } = options;
   const candidates = candidateStarts(schedule, durationMinutes, now, options.range);
   if (candidates.length === 0) return [];
-  const busy = await busyTimes(options.db, [schedule.mentorId], candidates[0]!, new Date(candidates.at(-1)!.getTime() + durationMinutes * 60_000));
-  return withoutBusy(candidates, durationMinutes, busy);
+  const pad = schedule.bufferMinutes * 60_000;
+  const busy = await busyTimes(options.db, [schedule.mentorId], new Date(candidates[0]!.getTime() - pad), new Date(candidates.at(-1)!.getTime() + durationMinutes * 60_000 + pad));
+  return withoutBusy(candidates, durationMinutes, busy, schedule.bufferMinutes);
 }
 
 /** Slot-holding sessions of these mentors that overlap [from, to): one indexed query for all of them. */
 export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date) {
-  return db
+  const rows = await db
     .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
     .from(sessions)
-    .where(and(inArray(sessions.mentorId, mentorIds), inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from)));
+    .where(and(
+      onlyMentors(sessions.mentorId, mentorIds), inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from),
+      // No session lasts 8 hours or more (booking and the command line refuse it): a lower bound on the
+      // start lets an index on starts_at read only the range, not every past session.
+      gt(sessions.startsAt, new Date(from.getTime() - 86_400_000)),
+    ));
+  return keepAsked(rows, mentorIds);
 }
 
-export function withoutBusy(candidates: Date[], durationMinutes: number, busy: { startsAt: Date; endsAt: Date }[]): Date[] {
+/**
+ * The candidates that keep clear of every busy time by `bufferMinutes`: a slot may neither start nor
+ * end within the buffer of another session (back to back is allowed only with no buffer).
+ */
+export function withoutBusy(candidates: Date[], durationMinutes: number, busy: { startsAt: Date; endsAt: Date }[], bufferMinutes = 0): Date[] {
   const len = durationMinutes * 60_000;
-  return candidates.filter((s) => busy.every((b) => s.getTime() + len <= b.startsAt.getTime() || s.getTime() >= b.endsAt.getTime()));
+  const pad = bufferMinutes * 60_000;
+  return candidates.filter((s) => busy.every((b) => s.getTime() + len + pad <= b.startsAt.getTime() || s.getTime() >= b.endsAt.getTime() + pad));
+}
+
+/**
+ * The first free start of each mentor between `now` and `until`, or none: the directory's "soonest
+ * free slot" and "has a free slot this week". `busy` holds the mentors' slot-holding sessions from
+ * `now` minus the longest buffer to `until` plus a day. Each mentor's days are walked in order and the
+ * walk stops at the first free start, so most mentors cost a day or two of work, not the whole range.
+ */
+export function firstFreeStarts(options: {
+  schedules: Iterable<MentorSchedule>; busy: { mentorId: string; startsAt: Date; endsAt: Date }[]; now: Date; until: Date;
+  /** Where to start looking (default: now). */
+  from?: Date;
+}): Map<string, Date> {
+  const busyOf = new Map<string, { startsAt: Date; endsAt: Date }[]>();
+  for (const b of options.busy) busyOf.set(b.mentorId, [...(busyOf.get(b.mentorId) ?? []), b]);
+  const out = new Map<string, Date>();
+  for (const schedule of options.schedules) {
+    const length = schedule.sessionLengths[0];
+    if (!length) continue;
+    for (const day of candidateDays(schedule, length, options.now, { from: options.from ?? options.now, to: options.until })) {
+      const free = withoutBusy(day, length, busyOf.get(schedule.mentorId) ?? [], schedule.bufferMinutes)[0];
+      if (free) { out.set(schedule.mentorId, free); break; }
+    }
+  }
+  return out;
+}
+
+/**
+ * Another slot-holding session of the mentor within `bufferMinutes` of [startsAt, endsAt), if any: the
+ * booking's own check, run under the mentor's lock (the exclusion constraints only forbid overlaps).
+ */
+export async function sessionWithinBuffer(tx: Tx, options: { mentorId: string; startsAt: Date; endsAt: Date; bufferMinutes: number; exceptSessionId?: string }) {
+  if (options.bufferMinutes <= 0) return null;
+  const pad = options.bufferMinutes * 60_000;
+  const [row] = await tx
+    .select({ id: sessions.id, startsAt: sessions.startsAt })
+    .from(sessions)
+    .where(and(
+      eq(sessions.mentorId, options.mentorId), inArray(sessions.status, [...ACTIVE_STATUSES]),
+      lt(sessions.startsAt, new Date(options.endsAt.getTime() + pad)), gt(sessions.endsAt, new Date(options.startsAt.getTime() - pad)),
+      ...(options.exceptSessionId ? [ne(sessions.id, options.exceptSessionId)] : []),
+    ))
+    .limit(1);
+  return row ?? null;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, check, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uuid,
+  bigserial, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uuid,
 } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -72,10 +72,29 @@ export const mentorProfiles = pgTable('mentor_profiles', {
   /** How far ahead a booking must be made, and how far ahead it may be. */
   minNoticeMinutes: integer('min_notice_minutes').notNull().default(720),
   horizonDays: integer('horizon_days').notNull().default(28),
+  /** Minutes kept free before and after each of the mentor's sessions: no slot starts or ends closer. */
+  bufferMinutes: integer('buffer_minutes').notNull().default(0),
 }, (t) => [
   check('mentor_rate_positive', sql`${t.hourlyRateCents} > 0`),
   check('mentor_notice_range', sql`${t.minNoticeMinutes} between 0 and 43200`),
   check('mentor_horizon_range', sql`${t.horizonDays} between 1 and 365`),
+  check('mentor_buffer_range', sql`${t.bufferMinutes} between 0 and 120`),
+]);
+
+/**
+ * Days a mentor is away, as calendar dates in the mentor's own zone (users.timezone), both ends
+ * included: no slot starts on them. Sessions already booked on them are kept.
+ */
+export const mentorTimeOff = pgTable('mentor_time_off', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  mentorId: uuid('mentor_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  startDate: date('start_date', { mode: 'string' }).notNull(),
+  endDate: date('end_date', { mode: 'string' }).notNull(),
+  note: text('note').notNull().default(''),
+  createdAt: tz('created_at').notNull().defaultNow(),
+}, (t) => [
+  index('mentor_time_off_mentor_idx').on(t.mentorId, t.endDate),
+  check('mentor_time_off_order', sql`${t.startDate} <= ${t.endDate}`),
 ]);
 
 /** Weekly availability, in the mentor's own time zone (users.timezone): weekday 0 = Sunday. */

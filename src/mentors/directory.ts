@@ -1,7 +1,7 @@
-import { and, asc, eq, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { busyTimes, candidateStarts, listFreeSlots, loadMentorSchedules, withoutBusy } from '../booking/slots';
+import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
 import type { Db } from '../db/client';
-import { mentorProfiles, users } from '../db/schema';
+import { mentorProfiles, reviews, users } from '../db/schema';
 import { listPublicReviews, NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
 
 export interface MentorCard {
@@ -54,10 +54,32 @@ export async function listMentors(options: { db: Db; limit: number }): Promise<M
   return withRatings(options.db, rows);
 }
 
-/** The directory: search by name, headline or skill; filter by the hourly rate; each with its next free slot. */
+/** The directory: search by name, headline or skill; filter by skill, rate and a free slot; sort; each with its next free slot. */
 export const DIRECTORY_PAGE = 20;
+export const DIRECTORY_SORTS = ['name', 'rating', 'price', 'soonest'] as const;
+export type DirectorySort = (typeof DIRECTORY_SORTS)[number];
+/** "This week" of the filter and the soonest sort: the next 7 days from now. */
+const WEEK_MS = 7 * 86_400_000;
+/** The filtered set the soonest sort and the free filter work on in memory (bench data has 2,000 mentors). */
+const MAX_IN_MEMORY = 10_000;
 
-export async function listDirectory(options: { db: Db; query: string; maxRateCents?: number; now: Date; page?: number }): Promise<{ entries: DirectoryEntry[]; hasMore: boolean }> {
+export interface DirectoryOptions {
+  db: Db;
+  query: string;
+  /** One skill, matched whole and without regard to case (a clicked tag). */
+  skill?: string;
+  maxRateCents?: number;
+  sort?: DirectorySort;
+  /** Only mentors with a free slot in the next 7 days. */
+  freeThisWeek?: boolean;
+  now: Date;
+  page?: number;
+}
+
+export async function listDirectory(options: DirectoryOptions): Promise<{ entries: DirectoryEntry[]; hasMore: boolean }> {
+  const { db, now } = options;
+  const sort = options.sort ?? 'name';
+  const page = options.page ?? 0;
   const filters: SQL[] = [eq(users.role, 'mentor'), isNull(users.deactivatedAt)];
   const q = options.query.trim();
   if (q) {
@@ -68,33 +90,88 @@ export async function listDirectory(options: { db: Db; query: string; maxRateCen
       sql`exists (select 1 from unnest(${mentorProfiles.skills}) skill where skill ilike ${like})`,
     )!);
   }
+  const skill = options.skill?.trim();
+  if (skill) filters.push(sql`exists (select 1 from unnest(${mentorProfiles.skills}) skill where lower(skill) = lower(${skill}))`);
   // Rates are a PostgreSQL integer: a ceiling above its range (?max=99999999999) means "no ceiling", not an error.
   if (options.maxRateCents) filters.push(lte(mentorProfiles.hourlyRateCents, Math.min(options.maxRateCents, 2_147_483_647)));
-  const found = await options.db
-    .select(cardColumns)
-    .from(mentorProfiles)
-    .innerJoin(users, eq(users.id, mentorProfiles.userId))
-    .where(and(...filters))
-    .orderBy(asc(users.name), asc(users.id))
+
+  // Rating: the visible reviews' average, best first; mentors without ratings after those with some.
+  const ratings = db
+    .select({ mentorId: reviews.mentorId, average: sql<number>`avg(${reviews.rating})`.as('average'), count: count().as('count') })
+    .from(reviews).where(isNull(reviews.hiddenAt)).groupBy(reviews.mentorId).as('ratings');
+  const order = {
+    name: [asc(users.name), asc(users.id)],
+    rating: [sql`${ratings.average} desc nulls last`, sql`${ratings.count} desc nulls last`, asc(users.name), asc(users.id)],
+    // Amounts compare as numbers whatever their currency, as the rate ceiling does.
+    price: [asc(mentorProfiles.hourlyRateCents), asc(users.name), asc(users.id)],
+    soonest: [asc(users.name), asc(users.id)],
+  }[sort];
+  const base = () => {
+    const select = db.select(cardColumns).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId));
+    return (sort === 'rating' ? select.leftJoin(ratings, eq(ratings.mentorId, users.id)) : select).where(and(...filters)).orderBy(...order);
+  };
+
+  let found: Omit<MentorCard, 'rating'>[];
+  let hasMore: boolean;
+  let weekFree: Map<string, Date> | undefined;
+  if (sort === 'soonest' || options.freeThisWeek) {
+    // Every matching mentor's first free slot this week decides the filter and the order, so compute it
+    // for all of them: schedules, days off and the week's sessions in four queries, then in memory a
+    // walk of each mentor's days that stops at the first free start (see firstFreeStarts).
+    const all = await base().limit(MAX_IN_MEMORY);
+    weekFree = await firstFreeThisWeek(db, all.map((m) => m.id), now);
+    let ranked = options.freeThisWeek ? all.filter((m) => weekFree!.has(m.id)) : all;
+    if (sort === 'soonest') {
+      const at = (id: string) => weekFree!.get(id)?.getTime() ?? Infinity;
+      // Stable: mentors with the same first slot, and those with none this week (last), stay by name.
+      ranked = ranked.map((m, i) => ({ m, i })).sort((a, b) => at(a.m.id) - at(b.m.id) || a.i - b.i).map(({ m }) => m);
+    }
+    found = ranked.slice(page * DIRECTORY_PAGE, (page + 1) * DIRECTORY_PAGE);
+    hasMore = ranked.length > (page + 1) * DIRECTORY_PAGE;
+  } else {
     // Offset paging: mentors number in the thousands, not millions; each page computes 20 next slots.
-    .offset((options.page ?? 0) * DIRECTORY_PAGE)
-    .limit(DIRECTORY_PAGE + 1);
-  const hasMore = found.length > DIRECTORY_PAGE;
-  const mentors = await withRatings(options.db, found.slice(0, DIRECTORY_PAGE));
-  // Next free slot of each mentor on the page: schedules and the week's bookings in three queries for
-  // all of them (not three per mentor); only a mentor with a fully booked week costs a second look.
+    const rows = await base().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
+    hasMore = rows.length > DIRECTORY_PAGE;
+    found = rows.slice(0, DIRECTORY_PAGE);
+  }
+  const mentors = await withRatings(db, found);
   const ids = mentors.map((m) => m.id);
-  const week = { from: options.now, to: new Date(options.now.getTime() + 7 * 86_400_000) };
-  const [schedules, busy] = await Promise.all([loadMentorSchedules(options.db, ids), busyTimes(options.db, ids, week.from, new Date(week.to.getTime() + 86_400_000))]);
+  const schedules = await loadMentorSchedules(db, ids);
+  weekFree ??= await firstFreeThisWeek(db, ids, now, schedules);
+  // Only a mentor with no free slot this week costs a look further ahead, up to the horizon.
   const entries = await Promise.all(mentors.map(async (m) => {
     const schedule = schedules.get(m.id);
     const shortestLength = schedule?.sessionLengths[0] ?? 60;
     if (!schedule) return { ...m, nextFreeSlot: null, shortestLength };
-    let slots = withoutBusy(candidateStarts(schedule, shortestLength, options.now, week), shortestLength, busy.filter((b) => b.mentorId === m.id));
-    if (slots.length === 0) slots = await listFreeSlots({ db: options.db, schedule, durationMinutes: shortestLength, now: options.now });
-    return { ...m, nextFreeSlot: slots[0] ?? null, shortestLength };
+    const next = weekFree!.get(m.id) ?? (await listFreeSlots({ db, schedule, durationMinutes: shortestLength, now }))[0] ?? null;
+    return { ...m, nextFreeSlot: next, shortestLength };
   }));
   return { entries, hasMore };
+}
+
+/**
+ * Each mentor's first free start of the shortest length in the next 7 days (absent: none). The week is
+ * searched in growing stretches (1, 2, then 4 days): most mentors have a free slot in the first one,
+ * so only the sessions of that stretch are read for all of them, and later stretches only for the rest.
+ */
+async function firstFreeThisWeek(db: Db, ids: string[], now: Date, known?: Map<string, MentorSchedule>): Promise<Map<string, Date>> {
+  const found = new Map<string, Date>();
+  if (ids.length === 0) return found;
+  const schedules = known ?? await loadMentorSchedules(db, ids);
+  let left = [...schedules.values()];
+  let from = now.getTime();
+  for (const days of [1, 2, 4]) {
+    if (left.length === 0) break;
+    const until = Math.min(from + days * 86_400_000, now.getTime() + WEEK_MS);
+    const pad = Math.max(0, ...left.map((s) => s.bufferMinutes)) * 60_000;
+    // A slot starting before `until` ends at most 8 hours later (the longest session).
+    const busy = await busyTimes(db, left.map((s) => s.mentorId), new Date(from - pad), new Date(until + 8 * 3_600_000 + pad));
+    const first = firstFreeStarts({ schedules: left, busy, now, from: new Date(from), until: new Date(until) });
+    for (const [id, at] of first) found.set(id, at);
+    left = left.filter((s) => !first.has(s.mentorId));
+    from = until;
+  }
+  return found;
 }
 
 export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfileView | null> {

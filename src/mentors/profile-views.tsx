@@ -5,7 +5,9 @@ import { ErrorSummary, Field, FieldError, fieldId, SelectField, TextArea } from 
 import { Csrf, Layout } from '../web/layout';
 import { describeZone } from '../web/zones';
 import { formatMinute, timeInputValue, WEEK, type WindowRow } from './availability';
-import { CURRENCIES, LIMITS, SESSION_LENGTH_CHOICES, type ProfileForm } from './profile';
+import { TimeOffSection } from './time-off-views';
+import type { TimeOffEntry, TimeOffForm } from './time-off';
+import { BUFFER_CHOICES, CURRENCIES, LIMITS, SESSION_LENGTH_CHOICES, type ProfileForm } from './profile';
 
 /** Whose profile the page edits, and where its forms post: the mentor's own pages, or an admin's. */
 export interface EditTarget {
@@ -70,7 +72,7 @@ function EditNav(props: { target: EditTarget; current: 'profile' | 'availability
 
 const PROFILE_LABELS: Record<string, string> = {
   headline: 'Headline', bio: 'About', skills: 'Skills', hourlyRate: 'Hourly rate', currency: 'Currency',
-  sessionLengths: 'Session lengths', minNoticeHours: 'Minimum notice', horizonDays: 'Booking horizon',
+  sessionLengths: 'Session lengths', minNoticeHours: 'Minimum notice', horizonDays: 'Booking horizon', bufferMinutes: 'Buffer between sessions',
 };
 
 export function ProfileEditPage(props: { ctx: PageContext; target: EditTarget; values: ProfileForm; errors: FieldErrors }) {
@@ -108,6 +110,9 @@ export function ProfileEditPage(props: { ctx: PageContext; target: EditTarget; v
           <Field name="horizonDays" label="Booking horizon (days)" value={values.horizonDays} error={errors.horizonDays}
             type="number" inputmode="numeric" min={1} max={LIMITS.horizonDaysMax} step={1}
             hint={`How far ahead sessions can be booked: 1 to ${LIMITS.horizonDaysMax} days.`} />
+          <SelectField name="bufferMinutes" label="Buffer between sessions" value={values.bufferMinutes || '0'} error={errors.bufferMinutes}
+            options={BUFFER_CHOICES.map((m) => ({ value: String(m), label: m === 0 ? 'None' : `${m} minutes` }))}
+            hint="Time kept free before and after each of your sessions: no slot is offered that starts or ends closer to one." />
         </fieldset>
         <button type="submit" class="btn">Save profile</button>
       </form>
@@ -153,6 +158,7 @@ function TimeInput(props: { name: string; label: ComponentChildren; value: strin
 
 export function AvailabilityPage(props: {
   ctx: PageContext; target: EditTarget; values: AvailabilityForm; errors: FieldErrors; saved: WindowRow[];
+  timeOff: { entries: TimeOffEntry[]; values: TimeOffForm; errors: FieldErrors };
 }) {
   const { target, values, errors } = props;
   const zone = target.mentor.timezone;
@@ -176,6 +182,7 @@ export function AvailabilityPage(props: {
         <h2 id="current">Current availability</h2>
         <WeekTable windows={props.saved} zone={zone} />
       </section>
+      <TimeOffSection csrf={props.ctx.csrf} url={`${target.availabilityUrl}/time-off`} zone={zone} ownPage={!target.asAdmin} {...props.timeOff} />
       <section aria-labelledby="edit">
         <h2 id="edit">Change availability</h2>
         <ErrorSummary errors={summaryErrors} labels={labels} retry="save" />

@@ -18,6 +18,8 @@ import type { WindowRow } from './availability';
 
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'INR'] as const;
 export const SESSION_LENGTH_CHOICES = [30, 45, 60, 90, 120] as const;
+/** Minutes a mentor may keep free between sessions. */
+export const BUFFER_CHOICES = [0, 10, 15, 30] as const;
 export const LIMITS = {
   headline: 120,
   bio: 2000,
@@ -98,6 +100,16 @@ const profileSchema = z.object({
   }),
   minNoticeHours: wholeNumber(0, LIMITS.noticeHoursMax, `Enter a whole number of hours from 0 to ${LIMITS.noticeHoursMax}`),
   horizonDays: wholeNumber(1, LIMITS.horizonDaysMax, `Enter a whole number of days from 1 to ${LIMITS.horizonDaysMax}`),
+  // A form without the field (older pages) means no buffer.
+  bufferMinutes: text({ max: 10 }).optional().transform((raw, ctx) => {
+    const v = (raw ?? '').trim() || '0';
+    const minutes = Number(v);
+    if (!/^\d{1,3}$/.test(v) || !(BUFFER_CHOICES as readonly number[]).includes(minutes)) {
+      ctx.addIssue({ code: 'custom', message: `Choose ${BUFFER_CHOICES.join(', ')} minutes` });
+      return z.NEVER;
+    }
+    return minutes;
+  }),
 });
 
 /** The profile form as typed: what a re-rendered form shows back. */
@@ -110,6 +122,7 @@ export interface ProfileForm {
   sessionLengths: string[];
   minNoticeHours: string;
   horizonDays: string;
+  bufferMinutes?: string;
 }
 
 export interface MentorForEdit {
@@ -125,6 +138,7 @@ export interface MentorForEdit {
     sessionLengths: number[];
     minNoticeMinutes: number;
     horizonDays: number;
+    bufferMinutes: number;
   };
   windows: WindowRow[];
 }
@@ -138,7 +152,7 @@ export async function loadMentorForEdit(options: { db: Db; mentorId: string }): 
       id: users.id, name: users.name, timezone: users.timezone,
       headline: mentorProfiles.headline, bio: mentorProfiles.bio, skills: mentorProfiles.skills,
       hourlyRateCents: mentorProfiles.hourlyRateCents, currency: mentorProfiles.currency, sessionLengths: mentorProfiles.sessionLengths,
-      minNoticeMinutes: mentorProfiles.minNoticeMinutes, horizonDays: mentorProfiles.horizonDays,
+      minNoticeMinutes: mentorProfiles.minNoticeMinutes, horizonDays: mentorProfiles.horizonDays, bufferMinutes: mentorProfiles.bufferMinutes,
     })
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
@@ -164,6 +178,7 @@ export function profileFormValues(profile: MentorForEdit['profile']): ProfileFor
     sessionLengths: profile.sessionLengths.map(String),
     minNoticeHours: String(profile.minNoticeMinutes / 60),
     horizonDays: String(profile.horizonDays),
+    bufferMinutes: String(profile.bufferMinutes),
   };
 }
 
@@ -207,6 +222,7 @@ export async function updateMentorProfile(options: UpdateMentorProfileOptions): 
     sessionLengths: v.sessionLengths,
     minNoticeMinutes: v.minNoticeHours * 60,
     horizonDays: v.horizonDays,
+    bufferMinutes: v.bufferMinutes,
   };
   return inTransaction(options.db, async (tx) => {
     const allowed = await lockMentorForEdit(tx, options.mentorId, options.actorId);

@@ -8,10 +8,10 @@ import { TZ_COOKIE, viewerTimeZone } from '../web/zones';
 import { calendarWeek } from '../booking/weeks';
 import { isUuid } from '../db/ids';
 import { httpStatusOf } from '../errors';
-import { listDirectory, loadMentorProfile } from './directory';
+import { DIRECTORY_SORTS, listDirectory, loadMentorProfile, type DirectorySort } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
-type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string };
+type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string; skill?: string; sort?: string; free?: string };
 
 /** Booking posts per account (or per address, before log-in) per minute: each one may hold a slot. */
 function bookingRateLimit(max: number) {
@@ -32,14 +32,21 @@ export async function mentorRoutes(app: FastifyInstance) {
   const { database, payments, config, now } = app.services;
   const db = database.db;
 
-  app.get<{ Querystring: Query }>('/mentors', { config: { query: { q: 100, max: 12, tz: 64, page: 6 } } }, async (request, reply) => {
+  app.get<{ Querystring: Query }>('/mentors', { config: { query: { q: 100, max: 12, tz: 64, page: 6, skill: 40, sort: 10, free: 10 } } }, async (request, reply) => {
     const q = String(request.query.q ?? '').slice(0, 100);
     const max = Number(request.query.max);
     const maxRateCents = Number.isFinite(max) && max > 0 ? Math.round(max * 100) : undefined;
     const tz = viewerTimeZone(request.user?.timezone, request.query.tz, request.cookies?.[TZ_COOKIE]);
     const page = Math.min(Math.max(0, Math.trunc(Number(request.query.page) || 0)), 10_000);
-    const { entries, hasMore } = await listDirectory({ db, query: q, maxRateCents, now: now(), page });
-    return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} q={q} max={request.query.max ?? ''} zone={tz.zone} zoneSource={tz.source} page={page} hasMore={hasMore} />);
+    const skill = String(request.query.skill ?? '').trim();
+    // An unknown sort or filter value (an old or edited link) is the default, not an error.
+    const sort: DirectorySort = (DIRECTORY_SORTS as readonly string[]).includes(request.query.sort ?? '') ? (request.query.sort as DirectorySort) : 'name';
+    const free = request.query.free === 'week';
+    const { entries, hasMore } = await listDirectory({ db, query: q, skill, maxRateCents, sort, freeThisWeek: free, now: now(), page });
+    return sendPage(reply, (
+      <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} zone={tz.zone} zoneSource={tz.source} page={page} hasMore={hasMore}
+        filters={{ q, max: request.query.max ?? '', skill, sort, free }} />
+    ));
   });
 
   const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string }) => {

@@ -10,12 +10,18 @@ import { formatDateTime } from '../web/time';
 import { describeZone, zoneOptions, type ZoneSource } from '../web/zones';
 import type { CalendarWeek } from '../booking/weeks';
 import { formatMoney } from '../web/money';
-import type { DirectoryEntry, MentorProfileView } from './directory';
+import type { DirectoryEntry, DirectorySort, MentorProfileView } from './directory';
 
-function Tags(props: { skills: string[] }) {
+/** Each skill links to the directory filtered by it; the skill the directory is filtered by is marked. */
+function Tags(props: { skills: string[]; current?: string }) {
+  const current = props.current?.toLocaleLowerCase('en-US');
   return (
     <ul class="tags" aria-label="Skills">
-      {props.skills.map((s) => <li key={s}>{s}</li>)}
+      {props.skills.map((s) => (
+        <li key={s}>
+          <a href={`/mentors?${new URLSearchParams({ skill: s })}`} aria-current={current === s.toLocaleLowerCase('en-US') ? 'true' : undefined}>{s}</a>
+        </li>
+      ))}
     </ul>
   );
 }
@@ -36,19 +42,42 @@ export function ZoneNote(props: { zone: string; source: ZoneSource; detect?: boo
   );
 }
 
-export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; q: string; max: string; zone: string; zoneSource?: ZoneSource; page: number; hasMore: boolean }) {
+export interface DirectoryFilters {
+  q: string;
+  max: string;
+  skill: string;
+  sort: DirectorySort;
+  free: boolean;
+}
+
+const SORT_OPTIONS: { value: DirectorySort; label: string }[] = [
+  { value: 'name', label: 'Name' },
+  { value: 'rating', label: 'Rating (best first)' },
+  { value: 'price', label: 'Price (lowest first)' },
+  { value: 'soonest', label: 'Soonest free slot' },
+];
+
+/** The directory's address for these filters (and a zone picked with ?tz=): defaults left out, so links stay short. */
+export function directoryLink(f: DirectoryFilters, page = 0, tz = ''): string {
+  const p = new URLSearchParams(Object.entries({
+    q: f.q, max: f.max, skill: f.skill, sort: f.sort === 'name' ? '' : f.sort, free: f.free ? 'week' : '', tz, page: page ? String(page) : '',
+  }).filter(([, v]) => v));
+  return p.size ? `/mentors?${p}` : '/mentors';
+}
+
+export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry[]; filters: DirectoryFilters; zone: string; zoneSource?: ZoneSource; page: number; hasMore: boolean }) {
+  const f = props.filters;
   const source = props.zoneSource ?? 'default';
-  const pageLink = (page: number) => {
-    const tz = source === 'query' ? props.zone : '';
-    const p = new URLSearchParams(Object.entries({ q: props.q, max: props.max, tz, page: page ? String(page) : '' }).filter(([, v]) => v));
-    return p.size ? `/mentors?${p}` : '/mentors';
-  };
+  const pageLink = (page: number) => directoryLink(f, page, source === 'query' ? props.zone : '');
   const picker = (
     <details class="zone-change">
       <summary>Change time zone</summary>
       <form method="get" action="/mentors" class="inline-form">
-        {props.q ? <input type="hidden" name="q" value={props.q} /> : null}
-        {props.max ? <input type="hidden" name="max" value={props.max} /> : null}
+        {f.q ? <input type="hidden" name="q" value={f.q} /> : null}
+        {f.max ? <input type="hidden" name="max" value={f.max} /> : null}
+        {f.skill ? <input type="hidden" name="skill" value={f.skill} /> : null}
+        {f.sort !== 'name' ? <input type="hidden" name="sort" value={f.sort} /> : null}
+        {f.free ? <input type="hidden" name="free" value="week" /> : null}
         <SelectField id="tz" name="tz" label="Show times in" value={props.zone} options={zoneOptions(props.zone)} detectTimezone />
         <button type="submit" class="btn btn-quiet">Show times</button>
       </form>
@@ -59,21 +88,31 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
       <h1>Find a mentor</h1>
       {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new */}
       <form method="get" action="/mentors" class="search" role="search">
-        <Field id="q" name="q" label="Name or skill" type="search" value={props.q} placeholder="e.g. TypeScript" />
-        <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={props.max} inputmode="numeric" />
+        <Field id="q" name="q" label="Name or skill" type="search" value={f.q} placeholder="e.g. TypeScript" />
+        <Field id="max" name="max" label="Max rate per hour (USD)" type="number" min={1} step={1} value={f.max} inputmode="numeric" />
+        <SelectField id="sort" name="sort" label="Sort by" value={f.sort} options={SORT_OPTIONS} />
+        <div class="field free-filter">
+          <label class="choice"><input type="checkbox" name="free" value="week" checked={f.free} /> Has a free slot this week</label>
+        </div>
+        {f.skill ? <input type="hidden" name="skill" value={f.skill} /> : null}
         {source === 'query' ? <input type="hidden" name="tz" value={props.zone} /> : null}
         <button type="submit" class="btn">Search</button>
       </form>
+      {f.skill ? (
+        <p class="filter-note">
+          Mentors with the skill <strong>{f.skill}</strong> · <a href={directoryLink({ ...f, skill: '' }, 0, source === 'query' ? props.zone : '')}>Show all skills</a>
+        </p>
+      ) : null}
       <ZoneNote zone={props.zone} source={source} detect={source === 'default'} picker={picker} />
       {props.mentors.length === 0 ? (
-        <p class="card empty">No mentors match. Try another skill or a higher rate.</p>
+        <p class="card empty">No mentors match. Try another skill or a higher rate{f.free ? ', or include mentors without a free slot this week' : ''}.</p>
       ) : (
         <ul class="cards">
           {props.mentors.map((m) => (
             <li class="card mentor-card" key={m.id}>
               <h2 class="h3"><a href={source === 'query' ? `/mentors/${m.id}?${new URLSearchParams({ tz: props.zone })}` : `/mentors/${m.id}`}>{m.name}</a></h2>
               <p>{m.headline}</p>
-              <Tags skills={m.skills} />
+              <Tags skills={m.skills} current={f.skill} />
               <p class="price">{formatMoney(m.hourlyRateCents, m.currency)} <span class="muted">per hour</span></p>
               <p class={m.rating.count ? 'rating small' : 'muted small'}><RatingText summary={m.rating} /></p>
               <p class="small">

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { lockPeople } from '../booking/locks';
-import { candidateStarts, isOfferedStart, loadMentorSchedule, withoutBusy } from '../booking/slots';
+import { candidateStarts, isOfferedStart, loadMentorSchedule, sessionWithinBuffer, withoutBusy } from '../booking/slots';
 import type { Db } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { isUuid } from '../db/ids';
@@ -56,12 +56,13 @@ export async function listRescheduleSlots(options: { db: Db; sessionId: string; 
   const candidates = candidateStarts(schedule, s.durationMinutes, options.now, options.range)
     .filter((c) => c.getTime() !== s.startsAt.getTime());
   if (candidates.length === 0) return { session: s, schedule, slots: [] as Date[] };
-  const to = new Date(candidates.at(-1)!.getTime() + s.durationMinutes * 60_000);
+  const pad = schedule.bufferMinutes * 60_000;
+  const to = new Date(candidates.at(-1)!.getTime() + s.durationMinutes * 60_000 + pad);
   const busy = await options.db.select({ startsAt: sessions.startsAt, endsAt: sessions.endsAt }).from(sessions).where(and(
     eq(sessions.mentorId, s.mentorId), ne(sessions.id, s.id), inArray(sessions.status, [...ACTIVE_STATUSES]),
-    lt(sessions.startsAt, to), gt(sessions.endsAt, candidates[0]!),
+    lt(sessions.startsAt, to), gt(sessions.endsAt, new Date(candidates[0]!.getTime() - pad)),
   ));
-  return { session: s, schedule, slots: withoutBusy(candidates, s.durationMinutes, busy) };
+  return { session: s, schedule, slots: withoutBusy(candidates, s.durationMinutes, busy, schedule.bufferMinutes) };
 }
 
 /**
@@ -94,6 +95,9 @@ export async function rescheduleSession(options: { db: Db; sessionId: string; ac
       if (!current) return noSuchSession();
       const refused = whyNotReschedule(current, actor, now);
       if (refused) return new AppError('conflict', refused);
+      if (await sessionWithinBuffer(tx, { mentorId: s.mentorId, startsAt, endsAt, bufferMinutes: schedule.bufferMinutes, exceptSessionId: s.id })) {
+        return new AppError('conflict', `That time is too close to another session: the mentor keeps ${schedule.bufferMinutes} minutes free between sessions. Your session keeps its old time.`);
+      }
       const verb = verbFor(actor, current.status)!;
       const request = actor.role === 'mentee';
       return transitionTx(tx, {
