@@ -22,6 +22,8 @@ it('every page, with its stylesheet and script, stays under 30 KB gzipped', asyn
     [mentee, '/dashboard'], [mentee, '/account'], [mentee, `/sessions/${sessionId}`],
     [mentor, '/mentor/dashboard'], [mentor, '/mentor/profile'], [mentor, '/mentor/availability'],
     [admin, '/admin'], [admin, '/admin/sessions'], [admin, `/admin/sessions/${sessionId}`], [admin, '/admin/mail'], [admin, '/admin/outbox'],
+    [null, '/become-a-mentor'], [mentee, '/become-a-mentor'], [admin, '/admin/mentors'], [admin, '/admin/users'],
+    [admin, `/admin/users/${mentee.user.id}`], [admin, '/admin/revenue'],
   ];
   const sizes: Record<string, number> = {};
   for (const [who, path] of pages) {

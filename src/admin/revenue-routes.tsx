@@ -15,10 +15,10 @@ export async function adminRevenueRoutes(app: FastifyInstance) {
   });
 }
 
-/** "2026-11" -> "November 2026" */
-function monthName(key: string): string {
+/** "2026-11" -> "November 2026" ("Nov 2026" in the tables, which must fit a phone). */
+function monthName(key: string, month: 'long' | 'short' = 'long'): string {
   const [y, m] = key.split('-').map(Number);
-  return new Date(Date.UTC(y!, m! - 1, 1)).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(y!, m! - 1, 1)).toLocaleDateString('en-GB', { month, year: 'numeric', timeZone: 'UTC' });
 }
 
 function RevenuePage(props: { ctx: PageContext; report: RevenueReport }) {
@@ -41,6 +41,8 @@ function RevenuePage(props: { ctx: PageContext; report: RevenueReport }) {
   );
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function CurrencyTable(props: { c: CurrencyRevenue }) {
   const { c } = props;
   const money = (cents: number) => formatMoney(cents, c.currency);
@@ -49,8 +51,8 @@ function CurrencyTable(props: { c: CurrencyRevenue }) {
     <section aria-labelledby={headingId} class="revenue">
       <h2 id={headingId}>In {c.currency}</h2>
       <div class="stats">
-        <div class="stat"><span class="stat-value">{money(c.total.paidCents)}</span><span class="stat-label">Paid</span></div>
-        <div class="stat"><span class="stat-value">{money(c.total.refundedCents)}</span><span class="stat-label">Refunded</span></div>
+        <div class="stat"><span class="stat-value">{money(c.total.paidCents)}</span><span class="stat-label">Paid ({plural(c.total.payments, 'payment')})</span></div>
+        <div class="stat"><span class="stat-value">{money(c.total.refundedCents)}</span><span class="stat-label">Refunded ({plural(c.total.refunds, 'refund')})</span></div>
         <div class="stat"><span class="stat-value">{money(c.total.netCents)}</span><span class="stat-label">Net</span></div>
       </div>
       {c.outstanding.count > 0 ? (
@@ -61,16 +63,16 @@ function CurrencyTable(props: { c: CurrencyRevenue }) {
       ) : null}
       <div class="table-wrap">
         <table class="numbers">
-          <caption>{c.currency} per month (UTC), latest first</caption>
+          <caption class="sr-only">{c.currency} per month (UTC), latest first</caption>
           <thead>
             <tr><th scope="col">Month</th><th scope="col">Paid</th><th scope="col">Refunded</th><th scope="col">Net</th></tr>
           </thead>
           <tbody>
             {[...c.months].reverse().map((m) => (
               <tr key={m.month}>
-                <th scope="row">{monthName(m.month)}</th>
-                <td>{money(m.paidCents)}{m.payments ? <span class="muted small"> ({m.payments})</span> : null}</td>
-                <td>{money(m.refundedCents)}{m.refunds ? <span class="muted small"> ({m.refunds})</span> : null}</td>
+                <th scope="row"><abbr title={monthName(m.month)}>{monthName(m.month, 'short')}</abbr></th>
+                <td>{money(m.paidCents)}</td>
+                <td>{money(m.refundedCents)}</td>
                 <td>{money(m.netCents)}</td>
               </tr>
             ))}
@@ -78,8 +80,8 @@ function CurrencyTable(props: { c: CurrencyRevenue }) {
           <tfoot>
             <tr>
               <th scope="row">Total</th>
-              <td>{money(c.total.paidCents)}<span class="muted small"> ({c.total.payments})</span></td>
-              <td>{money(c.total.refundedCents)}<span class="muted small"> ({c.total.refunds})</span></td>
+              <td>{money(c.total.paidCents)}</td>
+              <td>{money(c.total.refundedCents)}</td>
               <td>{money(c.total.netCents)}</td>
             </tr>
           </tfoot>

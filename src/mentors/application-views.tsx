@@ -17,7 +17,7 @@ const dateOf = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', mont
 /** What mentoring here means: the same words for a visitor and for an applicant. */
 function WhatItMeans() {
   return (
-    <section aria-labelledby="what" class="card">
+    <section aria-labelledby="what" class="card apply-card">
       <h2 id="what">What mentoring here means</h2>
       <ul class="apply-points">
         <li><strong>One-to-one video sessions</strong> of 30 to 120 minutes, at times you offer in your weekly availability.</li>
@@ -49,7 +49,7 @@ export function ApplyPage(props: ApplyPageProps) {
       <p class="lead">Share what you have learnt as a developer, on your own schedule, and get paid for your time.</p>
       <WhatItMeans />
       {!ctx.user ? (
-        <section aria-labelledby="apply" class="card">
+        <section aria-labelledby="apply" class="card apply-card">
           <h2 id="apply">Apply</h2>
           <p>Applying takes a few minutes: a headline, your skills, your rate and a little about you. You need an account first.</p>
           <p class="actions">
@@ -58,9 +58,9 @@ export function ApplyPage(props: ApplyPageProps) {
           </p>
         </section>
       ) : role === 'mentor' ? (
-        <p class="card">You are a mentor already. <a href="/mentor/dashboard">Go to your Mentor Dashboard</a> or <a href="/mentor/profile">edit your profile</a>.</p>
+        <p class="card apply-card">You are a mentor already. <a href="/mentor/dashboard">Go to your Mentor Dashboard</a> or <a href="/mentor/profile">edit your profile</a>.</p>
       ) : role === 'admin' ? (
-        <p class="card">Admins review applications on <a href="/admin/mentors">the Mentors page</a>.</p>
+        <p class="card apply-card">Admins review applications on <a href="/admin/mentors">the Mentors page</a>.</p>
       ) : latest?.status === 'pending' ? (
         <>
           {props.errors.form ? <p class="alert" role="alert">{props.errors.form}</p> : null}
@@ -69,7 +69,7 @@ export function ApplyPage(props: ApplyPageProps) {
       ) : (
         <>
           {latest?.status === 'declined' ? (
-            <section class="alert" aria-labelledby="declined">
+            <section class="alert apply-card" aria-labelledby="declined">
               <h2 id="declined" class="h3">Your application of {dateOf(latest.createdAt)} was declined</h2>
               <p>The reason given:</p>
               <blockquote class="reason">{latest.declineReason}</blockquote>
@@ -86,7 +86,7 @@ export function ApplyPage(props: ApplyPageProps) {
 function Submitted(props: { application: Application }) {
   const a = props.application;
   return (
-    <section class="card" aria-labelledby="status">
+    <section class="card apply-card" aria-labelledby="status">
       <h2 id="status">Your application is waiting for review</h2>
       <p>You sent it on {dateOf(a.createdAt)}. We will email you when an admin has decided; this page shows the answer too.</p>
       <dl class="meta">
