@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, mentorApplications, mentorProfiles, sessions, users } from '../src/db/schema';
+import { submitMentorApplication } from '../src/mentors/applications';
 import { TEST_PASSWORD } from './helpers/app';
 import { mailsTo, onTheHour, pendingSession, useMailScenario } from './helpers/scenario';
 
@@ -96,6 +97,16 @@ describe('the "Become a mentor" page', () => {
     expect(await applicationsOf(mentee.user.id)).toHaveLength(1);
     // The database is the rule, not the page: a second open row is refused there too.
     await expect(s.t.database.db.insert(mentorApplications).values({ ...stored!, id: undefined })).rejects.toThrow();
+  });
+
+  it('makes one application of two sent at once (on PostgreSQL, truly at once)', async () => {
+    const mentee = await s.t.createUser('mentee');
+    const form = { ...GOOD, links: '' };
+    const results = await Promise.all([0, 1, 2].map(() => submitMentorApplication({ db: s.t.database.db, userId: mentee.id, input: form, now: new Date() })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.code))).toEqual(['conflict', 'conflict']);
+    expect(await applicationsOf(mentee.id)).toHaveLength(1);
+    expect(await audits(mentee.id, 'mentor.application.submitted')).toHaveLength(1);
   });
 
   it('is only for mentees', async () => {
