@@ -18,6 +18,11 @@ export function AdminMentors(props: { ctx: PageContext; mentors: MentorCard[]; a
   return (
     <Layout ctx={props.ctx} title="Mentors" wide>
       <h1>Mentors</h1>
+      {props.decline ? (
+        <div class="alert error-summary" role="alert">
+          <p><strong>Nothing was changed.</strong> <a href={`#reason-${props.decline.applicationId}`}>Reason for declining: {props.decline.error}</a></p>
+        </div>
+      ) : null}
       <section aria-labelledby="applications">
         <h2 id="applications">Applications</h2>
         {props.applications.length === 0 ? (
