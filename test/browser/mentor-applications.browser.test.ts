@@ -38,6 +38,7 @@ describe('becoming a mentor in a real browser', () => {
     // A visitor finds the page from the home page and logs in to apply, landing back on the form.
     const page = await browser.newPage();
     await page.goto('/');
+    await checkPage(page, 'home');
     await clickAndLoad(page, page.getByRole('link', { name: 'Become a mentor', exact: true }));
     expect(new URL(page.url()).pathname).toBe('/become-a-mentor');
     await checkPage(page, 'apply-guest');
