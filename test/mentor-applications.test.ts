@@ -166,6 +166,7 @@ describe('admins decide applications on /admin/mentors', () => {
     const { mentee } = await apply();
     const [app] = await applicationsOf(mentee.user.id);
     expect((await admin.submit(`/admin/users/${mentee.user.id}/deactivate`, {}, '/admin/users')).statusCode).toBe(303);
+    expect((await admin.get('/admin/mentors')).body).toContain('This account is deactivated');
     await admin.submit(`/admin/mentors/applications/${app!.id}/approve`, {}, '/admin/mentors');
     expect((await applicationsOf(mentee.user.id))[0]!.status).toBe('pending');
     const [user] = await s.t.database.db.select().from(users).where(eq(users.id, mentee.user.id));

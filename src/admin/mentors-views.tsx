@@ -72,6 +72,7 @@ function ApplicationCard(props: { ctx: PageContext; a: OpenApplication; decline?
       <p class="muted small">
         {a.email}{a.emailVerified ? '' : ' (email not confirmed)'} · applied {when(a.createdAt)} UTC
       </p>
+      {a.deactivated ? <p class="note">This account is deactivated: reactivate it on their page before approving, or decline.</p> : null}
       <dl class="meta">
         <dt>Headline</dt><dd>{a.headline}</dd>
         <dt>Skills</dt><dd>{a.skills.join(', ')}</dd>

@@ -99,6 +99,8 @@ export interface OpenApplication extends Application {
   name: string;
   email: string;
   emailVerified: boolean;
+  /** A deactivated person's application can only be declined. */
+  deactivated: boolean;
   /** Their paid or held sessions still ahead, booked as a mentee: they stay booked after an approval. */
   upcomingAsMentee: number;
 }
@@ -109,14 +111,14 @@ export async function listOpenApplications(options: { db: Db; now: Date; limit?:
     .where(and(inArray(sessions.status, [...ACTIVE_STATUSES]), gt(sessions.startsAt, options.now)))
     .groupBy(sessions.menteeId).as('upcoming');
   const rows = await options.db
-    .select({ application: mentorApplications, name: users.name, email: users.email, emailVerifiedAt: users.emailVerifiedAt, upcoming: upcoming.n })
+    .select({ application: mentorApplications, name: users.name, email: users.email, emailVerifiedAt: users.emailVerifiedAt, deactivatedAt: users.deactivatedAt, upcoming: upcoming.n })
     .from(mentorApplications)
     .innerJoin(users, eq(users.id, mentorApplications.userId))
     .leftJoin(upcoming, eq(upcoming.menteeId, mentorApplications.userId))
     .where(eq(mentorApplications.status, 'pending'))
     .orderBy(asc(mentorApplications.createdAt), asc(mentorApplications.id))
     .limit(options.limit ?? 100);
-  return rows.map((r) => ({ ...r.application, name: r.name, email: r.email, emailVerified: r.emailVerifiedAt !== null, upcomingAsMentee: Number(r.upcoming ?? 0) }));
+  return rows.map((r) => ({ ...r.application, name: r.name, email: r.email, emailVerified: r.emailVerifiedAt !== null, deactivated: r.deactivatedAt !== null, upcomingAsMentee: Number(r.upcoming ?? 0) }));
 }
 
 /** Thrown inside a transaction to roll it back and answer with the refusal it carries. */
