@@ -90,7 +90,8 @@ describe('becoming a mentor in a real browser', () => {
     await checkPage(adminPage, 'admin-person');
     await adminPage.goto('/admin/users?role=mentor');
     await checkPage(adminPage, 'admin-users-filtered');
-  });
+    // Seven pages, each checked by axe at two widths: more than the default 30 s on a busy machine.
+  }, 120_000);
 
   it('an admin declines with a reason, and the revenue page reads well', async () => {
     const t = served.t;
@@ -123,5 +124,5 @@ describe('becoming a mentor in a real browser', () => {
     await checkPage(adminPage, 'admin-revenue');
     await adminPage.goto('/admin');
     await checkPage(adminPage, 'admin-home');
-  });
+  }, 120_000);
 });
