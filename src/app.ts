@@ -13,6 +13,8 @@ import { accountRecoveryRoutes } from './accounts/recovery-routes';
 import { accountRoutes } from './accounts/routes';
 import { accountSettingsRoutes } from './accounts/settings-routes';
 import { adminJobRoutes } from './admin/jobs-routes';
+import { adminMentorRoutes } from './admin/mentors-routes';
+import { adminRevenueRoutes } from './admin/revenue-routes';
 import { adminPaymentRoutes } from './admin/payments-routes';
 import { adminRoutes } from './admin/routes';
 import { adminSessionRoutes } from './admin/sessions-routes';
@@ -26,6 +28,7 @@ import { feedbackRoutes } from './feedback/routes';
 import { homeRoutes } from './home/routes';
 import { mailAdminRoutes } from './mail/routes';
 import { opsRoutes } from './ops/routes';
+import { mentorApplicationRoutes } from './mentors/application-routes';
 import { mentorProfileRoutes } from './mentors/profile-routes';
 import { mentorRoutes } from './mentors/routes';
 import { createMeetingProvider } from './meetings';
@@ -205,5 +208,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountSettingsRoutes);
   await app.register(accountRecoveryRoutes);
   await app.register(adminUserRoutes);
+  await app.register(adminMentorRoutes);
+  await app.register(adminRevenueRoutes);
+  await app.register(mentorApplicationRoutes);
   return app;
 }

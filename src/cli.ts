@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { createPasswordHasher } from './accounts/password';
 import { accountFields, createUser, fieldErrors, strongPassword } from './accounts/users';
 import { isTimeZone } from './config';
-import { mentorProfiles, userRole } from './db/schema';
+import { userRole } from './db/schema';
+import { createMentorProfile } from './mentors/profile';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './demo/seed';
 import { createPaidSession, operatorSessionInput } from './booking/operator';
 import { boot, fail } from './runtime';
@@ -52,7 +53,7 @@ async function run(argv: string[]): Promise<string> {
       const user = await database.db.transaction(async (tx) => {
         const created = await createUser({ tx, hasher, input, role: input.role });
         // A mentor needs a profile to be listed; they complete it after logging in.
-        if (created && input.role === 'mentor') await tx.insert(mentorProfiles).values({ userId: created.id, hourlyRateCents: 5000 });
+        if (created && input.role === 'mentor') await createMentorProfile({ tx, userId: created.id });
         return created;
       });
       if (!user) throw new UsageError(`a user with email ${input.email} already exists`);

@@ -6,6 +6,7 @@ import { resolveSession, startSession } from '../src/accounts/sessions';
 import { bookSession } from '../src/booking/book';
 import { emailOutbox, type Role } from '../src/db/schema';
 import { submitReview } from '../src/feedback/reviews';
+import { submitMentorApplication } from '../src/mentors/applications';
 import { createMailTransport } from '../src/mail';
 import { deliverDueEmails } from '../src/mail/deliver';
 import { createDueMeetings } from '../src/sessions/rooms';
@@ -242,6 +243,7 @@ function fillPath(path: string) {
 /** Which real ids make sense in a path (a session's, a mentor's…); any id or none is tried too. */
 function kindForPath(path: string): string | undefined {
   if (path.startsWith('/sessions/') || path.includes('/session/') || path.startsWith('/admin/sessions/') || path.startsWith('/checkout/')) return 'session';
+  if (path.startsWith('/admin/mentors/applications/')) return 'application';
   if (path.startsWith('/mentors/') || path.startsWith('/admin/mentors/')) return 'mentor';
   if (path.startsWith('/admin/reviews/')) return 'review';
   if (path.startsWith('/admin/mail/')) return 'mail';
@@ -285,6 +287,12 @@ beforeAll(async () => {
   const [someMail] = await db.select({ id: emailOutbox.id }).from(emailOutbox).limit(1);
   await db.update(emailOutbox).set({ status: 'failed', lastError: 'test' }).where(eq(emailOutbox.id, someMail!.id));
 
+  // A mentor application from someone who is not one of the fuzzing clients (approving it makes them a mentor).
+  const applicant = await t.createUser('mentee');
+  const applied = await submitMentorApplication({ db, userId: applicant.id, now, input: {
+    headline: 'Applicant', skills: 'Go', hourlyRate: '50', currency: 'USD', bio: 'A bio that is long enough.', links: 'https://example.com',
+  } });
+  if (!applied.ok) throw applied;
   const all = async (q: string) => ((await db.execute(sql.raw(q))) as unknown as { rows: { id: string }[] }).rows.map((r) => r.id);
   ids.session = [...pending, confirmed, completed, cancelled, held.sessionId];
   ids.mentor = [mentor.id, otherMentor.id];
@@ -292,6 +300,7 @@ beforeAll(async () => {
   ids.review = await all('select id from reviews');
   ids.mail = await all('select id from mailbox_messages');
   ids.outbox = await all('select id from email_outbox');
+  ids.application = [applied.id];
 
   clients.set('guest', await freshClient(t.app, 'guest'));
   clients.set('mentee', await freshClient(t.app, 'mentee', mentee.id));

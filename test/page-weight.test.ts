@@ -25,6 +25,8 @@ it('every page, with its stylesheet and script, stays under 30 KB gzipped', asyn
     [admin, '/admin'], [admin, '/admin/sessions'], [admin, `/admin/sessions/${sessionId}`], [admin, '/admin/mail'], [admin, '/admin/outbox'],
     // The confirmation steps of cancel, decline and the admin's status changes.
     [mentee, `/sessions/${sessionId}/cancel`], [mentor, `/mentor/session/${request}/decline`], [admin, `/admin/sessions/${sessionId}/set-status/?status=cancelled`],
+    [null, '/become-a-mentor'], [mentee, '/become-a-mentor'], [admin, '/admin/mentors'], [admin, '/admin/users'],
+    [admin, `/admin/users/${mentee.user.id}`], [admin, '/admin/revenue'],
   ];
   const sizes: Record<string, number> = {};
   for (const [who, path] of pages) {

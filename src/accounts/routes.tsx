@@ -69,9 +69,9 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/', 303);
   });
 
-  app.get('/signup', async (request, reply) => {
+  app.get<{ Querystring: { next?: string } }>('/signup', { config: { query: { next: 2000 } } }, async (request, reply) => {
     if (request.user) return reply.redirect(HOME_BY_ROLE[request.user.role] ?? '/');
-    return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: {}, errors: {} }));
+    return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: {}, errors: {}, next: safeNext(request.query.next) }));
   });
 
   app.post<{ Body: Form }>('/signup', { config: limit }, async (request, reply) => {
@@ -84,12 +84,13 @@ export async function accountRoutes(app: FastifyInstance) {
     };
     const result = await signUp({ db, hasher, input, ip: request.ip, now: now() });
     if (!result.ok) {
-      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors }), 400);
+      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors, next: safeNext(body.next) }), 400);
     }
     wakeWorker();
     const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: userAgent.safeParse(request.headers['user-agent']).data });
     startSession(reply, token);
     setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
-    return reply.redirect('/dashboard', 303);
+    // "Sign up to apply" (Become a mentor) comes back to the page it started from.
+    return reply.redirect(safeNext(body.next) ?? '/dashboard', 303);
   });
 }

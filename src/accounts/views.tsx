@@ -18,13 +18,13 @@ export function LoginPage(props: { ctx: PageContext; email?: string; error?: str
           <button type="submit" class="btn btn-block">Log in</button>
         </form>
         <p class="muted"><a href="/forgot-password">Forgot password?</a></p>
-        <p class="muted">New here? <a href="/signup">Create an account</a></p>
+        <p class="muted">New here? <a href={props.next ? `/signup?next=${encodeURIComponent(props.next)}` : '/signup'}>Create an account</a></p>
       </section>
     </Layout>
   );
 }
 
-export function SignupPage(props: { ctx: PageContext; values: Partial<Record<string, string>>; errors: FieldErrors }) {
+export function SignupPage(props: { ctx: PageContext; values: Partial<Record<string, string>>; errors: FieldErrors; next?: string }) {
   const { values, errors } = props;
   return (
     <Layout ctx={props.ctx} title="Sign up">
@@ -35,6 +35,7 @@ export function SignupPage(props: { ctx: PageContext; values: Partial<Record<str
         {errors.timezone ? <p class="alert" role="alert">Time zone: {errors.timezone}</p> : null}
         <form method="post" action="/signup" class="stack" novalidate>
           <Csrf token={props.ctx.csrf} />
+          {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
           <Field name="name" label="Name" value={values.name} error={errors.name} autocomplete="name" required />
           <Field name="email" label="Email" type="email" value={values.email} error={errors.email} autocomplete="email" required />
           <Field name="password" label="Password" type="password" error={errors.password} autocomplete="new-password"
@@ -43,7 +44,7 @@ export function SignupPage(props: { ctx: PageContext; values: Partial<Record<str
           <input type="hidden" name="timezone" value={values.timezone ?? ''} data-detect-timezone />
           <button type="submit" class="btn btn-block">Sign up</button>
         </form>
-        <p class="muted">Already have an account? <a href="/login">Log in</a></p>
+        <p class="muted">Already have an account? <a href={props.next ? `/login?next=${encodeURIComponent(props.next)}` : '/login'}>Log in</a></p>
       </section>
     </Layout>
   );

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { count, sql } from 'drizzle-orm';
 import { emailOutbox, paymentProblems, users } from '../db/schema';
-import { listMentors, type MentorCard } from '../mentors/directory';
-import { formatMoney } from '../web/money';
+import { countOpenApplications } from '../mentors/applications';
 import { requireRole } from '../web/auth';
 import { pageContext, type PageContext } from '../web/context';
 import { Layout } from '../web/layout';
@@ -11,48 +10,15 @@ import { sendPage } from '../web/render';
 export async function adminRoutes(app: FastifyInstance) {
   const { db } = app.services.database;
   app.get('/admin', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const [roles, outbox, problems] = await Promise.all([
+    const [roles, outbox, problems, applications] = await Promise.all([
       db.select({ key: sql<string>`${users.role}::text`, n: count() }).from(users).groupBy(users.role),
       db.select({ key: emailOutbox.status, n: count() }).from(emailOutbox).groupBy(emailOutbox.status),
       db.select({ n: count() }).from(paymentProblems),
+      countOpenApplications(db),
     ]);
     const toMap = (rows: { key: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
-    return sendPage(reply, <AdminHome ctx={pageContext(request, reply)} roles={toMap(roles)} outbox={toMap(outbox)} paymentProblems={Number(problems[0]?.n ?? 0)} />);
+    return sendPage(reply, <AdminHome ctx={pageContext(request, reply)} roles={toMap(roles)} outbox={toMap(outbox)} paymentProblems={Number(problems[0]?.n ?? 0)} applications={applications} />);
   });
-
-  app.get('/admin/mentors', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const mentors = await listMentors({ db, limit: 500 });
-    return sendPage(reply, <AdminMentors ctx={pageContext(request, reply)} mentors={mentors} />);
-  });
-}
-
-function AdminMentors(props: { ctx: PageContext; mentors: MentorCard[] }) {
-  return (
-    <Layout ctx={props.ctx} title="Mentors" wide>
-      <h1>Mentors</h1>
-      {props.mentors.length === 0 ? <p class="card empty">No mentors yet. Create one with <code>npm run cli -- user:create --role mentor …</code>.</p> : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Mentors</caption>
-            <thead><tr><th scope="col">Mentor</th><th scope="col">Headline</th><th scope="col">Rate</th><th scope="col">Edit</th></tr></thead>
-            <tbody>
-              {props.mentors.map((m) => (
-                <tr key={m.id}>
-                  <td><a href={`/mentors/${m.id}`}>{m.name}</a></td>
-                  <td>{m.headline}</td>
-                  <td>{formatMoney(m.hourlyRateCents, m.currency)}/h</td>
-                  <td>
-                    <a href={`/admin/mentors/${m.id}/profile`}>Profile<span class="sr-only"> of {m.name}</span></a>{' · '}
-                    <a href={`/admin/mentors/${m.id}/availability`}>Availability<span class="sr-only"> of {m.name}</span></a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Layout>
-  );
 }
 
 function Stat(props: { label: string; value: number | undefined; href?: string }) {
@@ -65,7 +31,7 @@ function Stat(props: { label: string; value: number | undefined; href?: string }
   );
 }
 
-function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; outbox: Record<string, number>; paymentProblems: number }) {
+function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; outbox: Record<string, number>; paymentProblems: number; applications: number }) {
   return (
     <Layout ctx={props.ctx} title="Admin">
       <h1>Admin</h1>
@@ -75,8 +41,9 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
           <Stat label="Mentees" value={props.roles.mentee} />
           <Stat label="Mentors" value={props.roles.mentor} href="/admin/mentors" />
           <Stat label="Admins" value={props.roles.admin} />
+          <Stat label="Mentor applications" value={props.applications} href="/admin/mentors#applications" />
         </div>
-        <p><a href="/admin/users">Find, deactivate or reactivate an account</a></p>
+        <p><a href="/admin/users">Find people</a>: their sessions as mentee and as mentor; deactivate or reactivate an account.</p>
       </section>
       <section aria-labelledby="email">
         <h2 id="email">Email delivery</h2>
@@ -91,6 +58,7 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
         <div class="stats">
           <Stat label="Payment problems" value={props.paymentProblems} href="/admin/payments" />
         </div>
+        <p><a href="/admin/revenue">Revenue</a>: paid, refunded and net, per month.</p>
       </section>
       <section aria-labelledby="jobs">
         <h2 id="jobs">Background jobs</h2>

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uuid,
+  bigserial, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -97,6 +97,35 @@ export const mentorTimeOff = pgTable('mentor_time_off', {
   check('mentor_time_off_order', sql`${t.startDate} <= ${t.endDate}`),
 ]);
 
+export const applicationStatus = ['pending', 'approved', 'declined'] as const;
+
+/**
+ * A mentee's application to become a mentor ("Become a mentor"), decided by an admin. Approval turns the
+ * account into a mentor and copies these fields into its mentor profile; a declined one keeps its reason.
+ */
+export const mentorApplications = pgTable('mentor_applications', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  headline: text('headline').notNull(),
+  bio: text('bio').notNull(),
+  skills: text('skills').array().notNull(),
+  hourlyRateCents: integer('hourly_rate_cents').notNull(),
+  currency: text('currency').notNull(),
+  /** http(s) addresses only, checked before they are stored: admins open them. */
+  links: text('links').array().notNull().default(sql`'{}'::text[]`),
+  status: text('status', { enum: applicationStatus }).notNull().default('pending'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  decidedAt: tz('decided_at'),
+  decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+  declineReason: text('decline_reason'),
+}, (t) => [
+  // One open application per person: the database decides, so two posts at once make one.
+  uniqueIndex('mentor_applications_one_open').on(t.userId).where(sql`${t.status} = 'pending'`),
+  index('mentor_applications_status_idx').on(t.status, t.createdAt),
+  index('mentor_applications_user_idx').on(t.userId, t.createdAt),
+  check('mentor_applications_rate_positive', sql`${t.hourlyRateCents} > 0`),
+]);
+
 /** Weekly availability, in the mentor's own time zone (users.timezone): weekday 0 = Sunday. */
 export const availabilityWindows = pgTable('availability_windows', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -171,6 +200,8 @@ export const sessions = pgTable('sessions', {
   // The admin Sessions page: all sessions, latest start first, paged by (starts_at, id).
   index('sessions_starts_idx').on(t.startsAt, t.id),
   index('sessions_hold_idx').on(t.holdExpiresAt).where(sql`${t.status} = 'awaiting_payment'`),
+  // The admin's revenue overview sums payments by month of paid_at.
+  index('sessions_paid_idx').on(t.paidAt).where(sql`${t.paidAt} is not null`),
   unique('sessions_checkout_ref_unique').on(t.checkoutRef),
   check('sessions_times', sql`${t.endsAt} > ${t.startsAt}`),
   check('sessions_price', sql`${t.priceCents} > 0`),

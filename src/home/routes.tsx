@@ -61,6 +61,12 @@ function HomePage(props: { ctx: PageContext; mentors: MentorCard[] }) {
           </ul>
         )}
       </section>
+
+      <section aria-labelledby="teach" class="card home-teach">
+        <h2 id="teach">Share what you know</h2>
+        <p>Experienced developers mentor here on their own schedule and at their own rate.</p>
+        <p><a class="btn btn-quiet" href="/become-a-mentor">Become a mentor</a></p>
+      </section>
     </Layout>
   );
 }

@@ -69,7 +69,8 @@ export function formatAmount(cents: number): string {
   return cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2);
 }
 
-const profileSchema = z.object({
+/** Each field of the profile form, also used by the "Become a mentor" application (./applications). */
+export const profileFields = {
   headline: text({ max: LIMITS.headline }),
   bio: text({ max: LIMITS.bio, multiline: true }),
   skills: text({ max: LIMITS.skills * (LIMITS.skill + 2) + 100 }).transform((raw, ctx) => {
@@ -110,7 +111,38 @@ const profileSchema = z.object({
     }
     return minutes;
   }),
-});
+};
+
+const profileSchema = z.object(profileFields);
+
+/** What a new mentor's profile starts from; the columns' defaults fill in the rest (session lengths, notice, horizon). */
+export interface NewMentorProfile {
+  headline?: string;
+  bio?: string;
+  skills?: string[];
+  hourlyRateCents?: number;
+  currency?: string;
+}
+
+/** The basic rate of a mentor made by an operator (cli user:create), who completes the profile after logging in. */
+export const DEFAULT_RATE_CENTS = 5000;
+
+/**
+ * Makes a user's mentor profile, which lists them in the directory: the one way a mentor comes to be,
+ * whether an operator makes the account (cli user:create) or an admin approves an application.
+ * The caller's transaction also changes the role.
+ */
+export async function createMentorProfile(options: { tx: Tx; userId: string; profile?: NewMentorProfile }): Promise<void> {
+  const p = options.profile ?? {};
+  await options.tx.insert(mentorProfiles).values({
+    userId: options.userId,
+    headline: p.headline ?? '',
+    bio: p.bio ?? '',
+    skills: p.skills ?? [],
+    hourlyRateCents: p.hourlyRateCents ?? DEFAULT_RATE_CENTS,
+    currency: p.currency ?? 'USD',
+  });
+}
 
 /** The profile form as typed: what a re-rendered form shows back. */
 export interface ProfileForm {

@@ -15,6 +15,7 @@ const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
     { href: '/admin', label: 'Admin' },
     { href: '/admin/sessions', label: 'Sessions' },
     { href: '/admin/payments', label: 'Payments' },
+    { href: '/admin/revenue', label: 'Revenue' },
     { href: '/admin/mentors', label: 'Mentors' },
     { href: '/admin/users', label: 'Users' },
     { href: '/admin/reviews', label: 'Reviews' },

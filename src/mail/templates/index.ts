@@ -1,5 +1,6 @@
 import type { Mailbox } from '../address';
 import { emailVerificationEmail, passwordChangedEmail, passwordResetEmail, type AccountLinkPayload, type PasswordChangedPayload } from './account';
+import { mentorApprovedEmail, mentorDeclinedEmail, type MentorApprovedPayload, type MentorDeclinedPayload } from './mentor-application';
 import { paymentReceiptEmail, type PaymentReceiptPayload } from './payment-receipt';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
 import { sessionCompletedEmail, type SessionCompletedPayload } from './session-completed';
@@ -55,6 +56,8 @@ export interface TemplatePayloads {
   'password-reset': AccountLinkPayload;
   'email-verification': AccountLinkPayload;
   'password-changed': PasswordChangedPayload;
+  'mentor-approved': MentorApprovedPayload;
+  'mentor-declined': MentorDeclinedPayload;
 }
 export type TemplateName = keyof TemplatePayloads;
 
@@ -73,6 +76,8 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   'password-reset': passwordResetEmail,
   'email-verification': emailVerificationEmail,
   'password-changed': passwordChangedEmail,
+  'mentor-approved': mentorApprovedEmail,
+  'mentor-declined': mentorDeclinedEmail,
 };
 
 export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {
