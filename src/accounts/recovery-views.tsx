@@ -68,7 +68,7 @@ export function ExpiredLinkPage(props: { ctx: PageContext; kind: 'reset' | 'veri
   );
 }
 
-export function VerifyEmailPage(props: { ctx: PageContext; token: string }) {
+export function VerifyEmailPage(props: { ctx: PageContext; token: string; next?: string }) {
   return (
     <Layout ctx={props.ctx} title="Confirm your email">
       <section class="card narrow center">
@@ -77,6 +77,7 @@ export function VerifyEmailPage(props: { ctx: PageContext; token: string }) {
         <form method="post" action="/verify-email" class="stack">
           <Csrf token={props.ctx.csrf} />
           <input type="hidden" name="token" value={props.token} />
+          {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
           <button type="submit" class="btn btn-block">Confirm my email</button>
         </form>
       </section>

@@ -69,9 +69,9 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/', 303);
   });
 
-  app.get('/signup', async (request, reply) => {
-    if (request.user) return reply.redirect(HOME_BY_ROLE[request.user.role] ?? '/');
-    return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: {}, errors: {} }));
+  app.get<{ Querystring: { next?: string } }>('/signup', { config: { query: { next: 2000 } } }, async (request, reply) => {
+    if (request.user) return reply.redirect(safeNext(request.query.next) ?? HOME_BY_ROLE[request.user.role] ?? '/');
+    return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: {}, errors: {}, next: safeNext(request.query.next) }));
   });
 
   app.post<{ Body: Form }>('/signup', { config: limit }, async (request, reply) => {
@@ -82,14 +82,18 @@ export async function accountRoutes(app: FastifyInstance) {
       password: String(body.password ?? ''),
       timezone: body.timezone ? String(body.timezone) : undefined,
     };
-    const result = await signUp({ db, hasher, input, ip: request.ip, now: now() });
+    // Where the new account goes on to (a booking step): after sign-up, and from the email's confirmation link.
+    const next = safeNext(body.next);
+    const result = await signUp({ db, hasher, input, ip: request.ip, now: now(), next });
     if (!result.ok) {
-      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors }), 400);
+      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors, next }), 400);
     }
     wakeWorker();
     const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: userAgent.safeParse(request.headers['user-agent']).data });
     startSession(reply, token);
-    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
-    return reply.redirect('/dashboard', 303);
+    setFlash(reply, next
+      ? 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you: it brings you back here to book.'
+      : 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
+    return reply.redirect(next ?? '/dashboard', 303);
   });
 }

@@ -5,7 +5,7 @@ const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', h
 const timeOf = (d: Date, zone: string) => formatter(zone, TIME).format(d);
 
 /** A mentor's free starts as radio buttons (`startsAt`, the instant), one group per day of the viewer's zone. */
-export function SlotPicker(props: { slots: Date[]; zone: string }) {
+export function SlotPicker(props: { slots: Date[]; zone: string; /** Preselected (the choice made before logging in, or a refused booking's). */ checked?: Date }) {
   const byDay = new Map<string, Date[]>();
   for (const s of props.slots) {
     const k = formatter(props.zone, DAY).format(s);
@@ -19,7 +19,7 @@ export function SlotPicker(props: { slots: Date[]; zone: string }) {
           <div class="slots">
             {slots.map((s) => (
               <label class="slot" key={s.toISOString()}>
-                <input type="radio" name="startsAt" value={s.toISOString()} required />
+                <input type="radio" name="startsAt" value={s.toISOString()} checked={s.getTime() === props.checked?.getTime()} required />
                 <span>{timeOf(s, props.zone)}</span>
               </label>
             ))}

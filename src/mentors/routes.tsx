@@ -10,7 +10,28 @@ import { httpStatusOf } from '../errors';
 import { listDirectory, loadMentorProfile } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
-type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string };
+type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string; startsAt?: string; durationMinutes?: string };
+
+/** A slot as the booking form names it (an instant), or nothing: anything else is dropped, never echoed. */
+function chosenStart(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || value.length > 40 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)) return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/**
+ * The booking step with this choice made: the mentor's profile, the length and slot preselected, scrolled
+ * to the booking form. Where "Log in to book" and sign-up come back to; showing it books nothing.
+ */
+export function bookingStepPath(mentorId: string, choice: { length?: unknown; startsAt?: unknown; tz?: unknown }): string {
+  const q = new URLSearchParams();
+  const length = Number(choice.length);
+  if (Number.isInteger(length) && length > 0 && length <= 480) q.set('length', String(length));
+  const at = chosenStart(choice.startsAt);
+  if (at) q.set('startsAt', at.toISOString());
+  if (typeof choice.tz === 'string' && choice.tz.length <= 64 && /^[A-Za-z0-9_+\-/]+$/.test(choice.tz)) q.set('tz', choice.tz);
+  return `/mentors/${mentorId}${q.size ? `?${q}` : ''}#book`;
+}
 
 /** Booking posts per account (or per address, before log-in) per minute: each one may hold a slot. */
 function bookingRateLimit(max: number) {
@@ -44,41 +65,59 @@ export async function mentorRoutes(app: FastifyInstance) {
     return sendPage(reply, <DirectoryPage ctx={pageContext(request, reply)} mentors={entries} q={q} max={request.query.max ?? ''} zone={tz.zone} page={page} hasMore={hasMore} />);
   });
 
-  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string }) => {
+  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string; noteError?: string }) => {
     const id = request.params.id;
     const profile = isUuid(id) ? await loadMentorProfile(db, id) : null;
     const schedule = profile ? await loadMentorSchedule(db, id) : null;
     if (!profile || !schedule) return reply.callNotFound();
-    const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);
+    const body = request.body as Record<string, string> | undefined;
+    const requested = Number(body?.durationMinutes ?? request.query.length);
     const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
     const weeks = Math.max(1, Math.ceil(schedule.horizonDays / 7));
-    const week = Math.min(Math.max(0, Math.trunc(Number(request.query.week) || 0)), weeks - 1);
+    // The slot chosen before (a refused booking, or back from log-in or sign-up): its week is shown, with it selected.
+    const chosen = chosenStart(body?.startsAt ?? request.query.startsAt);
+    const chosenWeek = chosen && request.query.week === undefined ? Math.floor((chosen.getTime() - now().getTime()) / WEEK_MS) : undefined;
+    const week = Math.min(Math.max(0, Math.trunc(chosenWeek ?? (Number(request.query.week) || 0))), weeks - 1);
     const from = now().getTime() + week * WEEK_MS;
     const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: now(), range: { from: new Date(from), to: new Date(from + WEEK_MS) } });
-    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz);
+    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? body?.tz);
+    const stillFree = chosen && slots.some((s) => s.getTime() === chosen.getTime());
+    const gone = chosen && !stillFree && !error ? chosen : undefined;
+    const note = typeof body?.note === 'string' ? body.note.slice(0, 4000) : '';
     return sendPage(reply, (
       <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} weeks={weeks} zone={tz.zone}
-        zoneFromAccount={tz.fromAccount} error={error?.message} holdId={error?.holdId} />
+        zoneFromAccount={tz.fromAccount} error={error?.message} holdId={error?.holdId} chosen={stillFree ? chosen : undefined} gone={gone}
+        note={note} noteError={error?.noteError} />
     ), error?.status ?? 200);
   };
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', { config: { query: { length: 4, week: 4, tz: 64 } } }, (request, reply) => showProfile(request, reply));
+  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', { config: { query: { length: 4, week: 4, tz: 64, startsAt: 40 } } }, (request, reply) => showProfile(request, reply));
+
+  // A visitor's "Log in to book" (a GET form: nothing is booked): off to log in, and back to this choice afterwards.
+  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id/book', { config: { query: { durationMinutes: 4, startsAt: 40, tz: 64 } } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) return reply.callNotFound();
+    const step = bookingStepPath(request.params.id, { length: request.query.durationMinutes, startsAt: request.query.startsAt, tz: request.query.tz });
+    return reply.redirect(request.user ? step : `/login?next=${encodeURIComponent(step)}`, 303);
+  });
 
   app.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/mentors/:id/book', { config: { rateLimit: bookingRateLimit(config.bookingRateLimitPerMinute) } }, async (request, reply) => {
-    if (!request.user) return reply.redirect(`/login?next=${encodeURIComponent(`/mentors/${request.params.id}`)}`, 303);
+    const body = request.body ?? {};
+    if (!request.user) {
+      const step = bookingStepPath(request.params.id, { length: body.durationMinutes, startsAt: body.startsAt, tz: body.tz });
+      return reply.redirect(`/login?next=${encodeURIComponent(step)}`, 303);
+    }
     if (request.user.role !== 'mentee') {
       return showProfile(request, reply, { status: 403, message: 'Only mentee accounts can book sessions.' });
     }
     if (refuseUnverified(request, reply)) return reply;
-    const body = request.body ?? {};
     const result = await bookSession({
       db, payments, appUrl: config.appUrl, now: now(),
       mentee: { id: request.user.id, email: request.user.email, name: request.user.name },
-      input: { mentorId: request.params.id, startsAt: body.startsAt, durationMinutes: body.durationMinutes },
+      input: { mentorId: request.params.id, startsAt: body.startsAt, durationMinutes: body.durationMinutes, note: body.note },
     });
     if (!result.ok) {
       if (result.code === 'not_found') return reply.callNotFound();
-      return showProfile(request, reply, { status: httpStatusOf(result), message: result.message, holdId: result.details.holdId });
+      return showProfile(request, reply, { status: httpStatusOf(result), message: result.message, holdId: result.details.holdId, noteError: result.details.fields?.note });
     }
     return reply.redirect(result.redirectUrl, 303);
   });

@@ -140,7 +140,7 @@ export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paym
   if (current.paymentRef === paymentRef) return 'already-paid';
   if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid';
   if (current.status === 'expired' && current.released) {
-    await requestRefund(tx, sessionId, paymentRef, now, 'An administrator released the booking before the payment arrived.');
+    await requestRefund(tx, sessionId, paymentRef, now, 'The booking was released before the payment arrived, and its time given back.');
     return 'refund-requested';
   }
   if (current.status === 'expired') {
@@ -163,13 +163,13 @@ async function pay(tx: Tx, options: { sessionId: string; menteeId: string; payme
   const result = await transitionTx(tx, {
     sessionId, verb: options.verb, actor: { id: options.menteeId, role: 'mentee' }, now,
     set: { paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now },
-    effects: async (t) => {
+    effects: async (t, row) => {
       await queueParticipantEmails(t, {
         sessionId, template: 'session-request', to: ['mentor'],
         dedupeKey: () => `session-request:${sessionId}`,
         payload: (mentor, p) => ({
           sessionId, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
-          durationMinutes: p.durationMinutes, timezone: mentor.timezone,
+          durationMinutes: p.durationMinutes, timezone: mentor.timezone, ...(row.bookingNote ? { note: row.bookingNote } : {}),
         }),
       });
     },

@@ -100,6 +100,12 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}{d.paidAt ? ' (paid)' : ' (not paid)'}</dd>
           </dl>
           <p class="muted small">Times in {zone}.</p>
+          {s.bookingNote ? (
+            <section class="booking-note-full" aria-labelledby="note-heading">
+              <h2 id="note-heading" class="h3">{as === 'mentee' ? 'What you would like help with' : `What ${s.menteeName} would like help with`}</h2>
+              <p class="note-text">{s.bookingNote}</p>
+            </section>
+          ) : null}
           {s.status === 'awaiting_payment' ? (
             <p class="session-note">
               Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}

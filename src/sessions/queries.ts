@@ -24,6 +24,8 @@ export interface SessionRow {
   menteeReschedules: number;
   /** Set when the mentee asked for a new time: the mentor answers "Accept new time". */
   requestedAt: Date | null;
+  /** The mentee's "What would you like help with?", as written (plain text), or null. */
+  bookingNote: string | null;
 }
 
 const mentor = alias(users, 'mentor');
@@ -36,7 +38,7 @@ export function selectSessions(db: Db) {
       priceCents: sessions.priceCents, currency: sessions.currency, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
       meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
       mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
-      menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt,
+      menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, bookingNote: sessions.bookingNote,
     })
     .from(sessions)
     .innerJoin(mentor, eq(mentor.id, sessions.mentorId))

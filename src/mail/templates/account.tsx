@@ -65,8 +65,9 @@ export function emailVerificationEmail(p: AccountLinkPayload, ctx: RenderContext
   });
 }
 
-export function verificationUrl(appUrl: string, token: string): string {
-  return `${appUrl}/verify-email?token=${encodeURIComponent(token)}`;
+export function verificationUrl(appUrl: string, token: string, next?: string): string {
+  const back = next ? `&next=${encodeURIComponent(next)}` : '';
+  return `${appUrl}/verify-email?token=${encodeURIComponent(token)}${back}`;
 }
 
 export function passwordChangedEmail(p: PasswordChangedPayload, ctx: RenderContext): RenderedEmail {
