@@ -249,6 +249,9 @@ describe('an expired hold’s old checkout link', () => {
     expect(page.body).toContain('lapsed before payment, so the time was released for others to book.');
     expect(page.body).toContain('Nothing was charged.');
     const [name] = await t.database.db.select({ name: users.name }).from(users).where(eq(users.id, mentor.id));
-    expect(page.body).toContain(`<a class="btn" href="/mentors/${mentor.id}?length=30#book">Pick a time with ${name!.name}</a>`);
+    const again = `/mentors/${mentor.id}?length=30&startsAt=${encodeURIComponent(start.toISOString())}#book`;
+    expect(page.body).toContain(`<a class="btn" href="${again.replaceAll('&', '&amp;')}">Pick a time with ${name!.name}</a>`);
+    // The time is still free: it comes preselected.
+    expect((await mentee.get(again)).body).toMatch(checkedSlot(start));
   });
 });

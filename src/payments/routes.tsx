@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { refuseUnverified } from '../accounts/verify-gate';
 import { releaseHold } from '../booking/holds';
+import { bookingStepPath } from '../booking/step';
 import { httpStatusOf } from '../errors';
 import { ErrorPage } from '../web/errors';
 import { findSession } from '../sessions/queries';
@@ -17,7 +18,7 @@ import { eq } from 'drizzle-orm';
 import { sessions } from '../db/schema';
 
 /** The mentor's profile at the booking form, with this session's length chosen: where a mentee picks a time again. */
-const pickAgainPath = (s: { mentorId: string; durationMinutes: number }) => `/mentors/${s.mentorId}?length=${s.durationMinutes}#book`;
+const pickAgainPath = (s: { mentorId: string; durationMinutes: number }) => bookingStepPath(s.mentorId, { length: s.durationMinutes });
 
 /**
  * "Cancel and go back" at checkout (a POST, from the mentee whose hold it is): the hold ends at once
@@ -151,7 +152,8 @@ function HoldEnded(props: { ctx: PageContext; session: SessionRow; released: boo
           {' '}Nothing was charged.
         </p>
         <p>If that time is still free, you can pick it again, or choose another.</p>
-        <p><a class="btn" href={pickAgainPath(s)}>Pick a time with {s.mentorName}</a></p>
+        {/* The same time preselected if it is still free; the profile says so when it is not. */}
+        <p><a class="btn" href={bookingStepPath(s.mentorId, { length: s.durationMinutes, startsAt: s.startsAt.toISOString() })}>Pick a time with {s.mentorName}</a></p>
       </section>
     </Layout>
   );

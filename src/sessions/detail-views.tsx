@@ -100,12 +100,6 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
             <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}{d.paidAt ? ' (paid)' : ' (not paid)'}</dd>
           </dl>
           <p class="muted small">Times in {zone}.</p>
-          {s.bookingNote ? (
-            <section class="booking-note-full" aria-labelledby="note-heading">
-              <h2 id="note-heading" class="h3">{as === 'mentee' ? 'What you would like help with' : `What ${s.menteeName} would like help with`}</h2>
-              <p class="note-text">{s.bookingNote}</p>
-            </section>
-          ) : null}
           {s.status === 'awaiting_payment' ? (
             <p class="session-note">
               Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone)}` : ''}.{' '}
@@ -117,6 +111,12 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
               {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
               {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
             </p>
+          ) : null}
+          {s.bookingNote ? (
+            <section class="booking-note-full" aria-labelledby="note-heading">
+              <h2 id="note-heading" class="h3">{as === 'mentee' ? 'What you would like help with' : `What ${s.menteeName} would like help with`}</h2>
+              <p class="note-text">{s.bookingNote}</p>
+            </section>
           ) : null}
           <Ended s={s} d={d} zone={zone} />
           <JoinBox s={s} />
