@@ -221,6 +221,19 @@ describe('"Cancel and go back" at checkout', () => {
     expect((await t.database.db.select().from(sessions).where(eq(sessions.id, hold!.id)))[0]!.status).toBe('expired');
   });
 
+  it('is offered on the unpaid booking’s own page too (where a provider’s checkout sends its Back)', async () => {
+    const mentor = await createOpenMentor(t);
+    const mentee = await t.loginAs('mentee');
+    await bookSlot(mentee, mentor.id, bookableSlot(58));
+    const [hold] = await t.database.db.select().from(sessions).where(eq(sessions.mentorId, mentor.id));
+    const page = await mentee.get(`/sessions/${hold!.id}`);
+    expect(page.body).toContain(`<form method="post" action="/checkout/${hold!.id}/cancel"`);
+    expect(page.body).toContain('Cancel this booking');
+    expect((await mentee.submit(`/checkout/${hold!.id}/cancel`, {}, `/sessions/${hold!.id}`)).statusCode).toBe(303);
+    expect((await t.database.db.select().from(sessions).where(eq(sessions.id, hold!.id)))[0]!.status).toBe('expired');
+    expect((await mentee.get(`/sessions/${hold!.id}`)).body).not.toContain('Cancel this booking');
+  });
+
   it('cannot release a paid booking', async () => {
     const mentor = await createOpenMentor(t);
     const mentee = await t.loginAs('mentee');

@@ -118,7 +118,8 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
       description: `${durationMinutes}-minute mentoring session with ${schedule.name} (${formatMoney(priceCents, schedule.currency)})`,
       customerEmail: options.mentee.email,
       successUrl: `${options.appUrl}/dashboard?paid=${sessionId}`,
-      cancelUrl: `${options.appUrl}/mentors/${mentorId}`,
+      // Back from the provider's page to this booking's own page: pay after all, or cancel it and free the time.
+      cancelUrl: `${options.appUrl}/sessions/${sessionId}`,
       expiresAt: new Date(now.getTime() + CHECKOUT_MINUTES * 60_000),
     });
   } catch {

@@ -106,6 +106,14 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
               {as === 'mentee' && s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
             </p>
           ) : null}
+          {s.status === 'awaiting_payment' && as === 'mentee' ? (
+            // Giving the hold up frees the time for others now rather than when it lapses (payments/routes.tsx).
+            <form method="post" action={`/checkout/${s.id}/cancel`} class="session-actions">
+              <Csrf token={ctx.csrf} />
+              <button type="submit" class="btn btn-small btn-quiet">Cancel this booking</button>
+              <span class="muted small">Frees the time at once; nothing is charged.</span>
+            </form>
+          ) : null}
           {s.status === 'pending' ? (
             <p class="session-note">
               {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
