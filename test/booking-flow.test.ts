@@ -79,6 +79,28 @@ describe('the chosen slot survives log-in, sign-up and email verification', () =
     expect(row).toMatchObject({ status: 'awaiting_payment', startsAt: start, durationMinutes: 60, bookingNote: 'My recursion' });
   });
 
+  it('an unverified mentee who presses Book gets a new confirmation link that comes back to the same choice', async () => {
+    const mentor = await createOpenMentor(t);
+    const start = bookableSlot(31);
+    const agent = t.agent();
+    const email = `unverified-${Date.now()}@example.com`;
+    await agent.submit('/signup', { name: 'Una Verified', email, password: TEST_PASSWORD }, '/signup');
+    const refused = await agent.submit(`/mentors/${mentor.id}/book`, { startsAt: start.toISOString(), durationMinutes: '60' }, stepOf(mentor.id, start));
+    expect(refused.statusCode).toBe(403);
+    expect(hiddenNext(refused.body)).toBe(stepOf(mentor.id, start));
+    expect(hrefOf(refused.body, 'Back to your booking')).toBe(stepOf(mentor.id, start));
+    const resent = await agent.submit('/account/verify-email', { next: stepOf(mentor.id, start) }, stepOf(mentor.id, start));
+    expect(resent.headers.location).toBe(stepOf(mentor.id, start));
+    const [row] = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, email), eq(emailOutbox.template, 'email-verification')));
+    const mail = renderEmail('email-verification', row!.payload, { appUrl: t.config.appUrl, recipient: { name: '', address: email }, from: { name: '', address: 'x@example.com' } });
+    expect(mail.text).toContain(`&next=${encodeURIComponent(stepOf(mentor.id, start))}`);
+    // An outside address is never carried into the email.
+    await agent.submit('/account/verify-email', { next: '//evil.example' }, '/account');
+    const rows = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, email), eq(emailOutbox.template, 'email-verification')));
+    expect(rows).toHaveLength(2);
+    expect(rows.filter((r) => !(r.payload as { next?: string }).next)).toHaveLength(1);
+  });
+
   it('logs in with the chosen slot and comes back to it; a verification link without a sign-up goes to the account page', async () => {
     const mentor = await createOpenMentor(t);
     const start = bookableSlot(33);

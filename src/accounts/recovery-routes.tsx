@@ -83,9 +83,12 @@ export async function accountRecoveryRoutes(app: FastifyInstance) {
   });
 
   app.post('/account/verify-email', { config: limit, preHandler: requireRole('mentee', 'mentor', 'admin') }, async (request, reply) => {
-    const sent = await resendVerification({ db, userId: request.user!.id, now: now(), ip: request.ip });
+    const next = safeNext((request.body as Form | undefined)?.next);
+    const sent = await resendVerification({ db, userId: request.user!.id, now: now(), ip: request.ip, next });
     if (sent) wakeWorker();
-    setFlash(reply, sent ? `We have sent a new confirmation link to ${request.user!.email}.` : 'Your email address is already confirmed.');
-    return reply.redirect('/account', 303);
+    setFlash(reply, sent
+      ? `We have sent a new confirmation link to ${request.user!.email}.${next ? ' It brings you back to your booking.' : ''}`
+      : 'Your email address is already confirmed.');
+    return reply.redirect(next ?? '/account', 303);
   });
 }

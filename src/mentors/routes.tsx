@@ -89,7 +89,7 @@ export async function mentorRoutes(app: FastifyInstance) {
     if (request.user.role !== 'mentee') {
       return showProfile(request, reply, { status: 403, message: 'Only mentee accounts can book sessions.' });
     }
-    if (refuseUnverified(request, reply)) return reply;
+    if (refuseUnverified(request, reply, bookingStepPath(request.params.id, { length: body.durationMinutes, startsAt: body.startsAt }))) return reply;
     const result = await bookSession({
       db, payments, appUrl: config.appUrl, now: now(),
       mentee: { id: request.user.id, email: request.user.email, name: request.user.name },
