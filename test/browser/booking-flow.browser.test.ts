@@ -137,5 +137,12 @@ describe.each([['desktop', DESKTOP], ['phone', PHONE_390]] as const)('a visitor 
     expect(full).toContain('large</b> TypeScript codebase.\nAlso: testing strategy.');
     await shot(mentorPage, `session-page-${width}`);
     await fitsAndPassesAxe(mentorPage, 'session page with the note');
+    // Nothing the mentee writes (a long link) makes a page scroll sideways on the narrowest phone.
+    await served.t.database.db.update(sessions).set({ bookingNote: `See https://example.com/${'a'.repeat(150)}` }).where(eq(sessions.mentorId, mentor.id));
+    await mentorPage.setViewportSize({ width: 360, height: 740 });
+    for (const path of [mentorPage.url(), '/mentor/dashboard']) {
+      await mentorPage.goto(path);
+      expect(await mentorPage.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+    }
   });
 });
