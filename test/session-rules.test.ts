@@ -224,7 +224,10 @@ describe('an admin releases an unpaid hold (test payments)', () => {
     expect((await admin.get(String(res.headers.location))).body).toContain('Hold released');
     expect((await row(id)).status).toBe('expired');
     expect(await t.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, id), eq(auditLog.action, 'session.hold_released')))).toHaveLength(1);
-    expect((await mentee.get(`/checkout/test/${id}`)).statusCode).toBe(303);
+    // The old checkout link says what happened instead of offering Pay.
+    const ended = await mentee.get(`/checkout/test/${id}`);
+    expect(ended.statusCode).toBe(410);
+    expect(ended.body).toContain('was released for others to book');
     // A Pay form still open in another tab.
     await mentee.submit(`/checkout/test/${id}/pay`, { amount_cents: '6000', currency: 'usd' }, '/dashboard');
     expect((await row(id)).status).toBe('expired');

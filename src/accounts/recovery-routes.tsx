@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole, SESSION_COOKIE } from '../web/auth';
 import { pageContext, setFlash } from '../web/context';
+import { ownPagePath } from '../web/redirect';
 import { sendPage } from '../web/render';
 import { EXPIRED_LINK, requestPasswordReset, resetPassword } from './password-reset';
 import { ExpiredLinkPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './recovery-views';
@@ -62,24 +63,32 @@ export async function accountRecoveryRoutes(app: FastifyInstance) {
     return reply.redirect('/login', 303);
   });
 
-  app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
+  // A link from a sign-up made on the way to booking carries `next` (the booking step): a page of ours only.
+  const safeNext = (next: unknown) => ownPagePath(next, config.appUrl);
+
+  app.get<{ Querystring: { token?: string; next?: string } }>('/verify-email', { config: { query: { next: 2000 } } }, async (request, reply) => {
     const token = String(request.query.token ?? '');
     const ctx = pageContext(request, reply);
     if (!(await peekToken({ db, token, purpose: 'email_verification', now: now() }))) return sendPage(reply, <ExpiredLinkPage ctx={ctx} kind="verify" />, 400);
-    return sendPage(reply, <VerifyEmailPage ctx={ctx} token={token} />);
+    return sendPage(reply, <VerifyEmailPage ctx={ctx} token={token} next={safeNext(request.query.next)} />);
   });
 
   app.post<{ Body: Form }>('/verify-email', { config: limit }, async (request, reply) => {
     const result = await verifyEmail({ db, token: String(request.body?.token ?? ''), now: now(), ip: request.ip });
     if (!result.ok) return sendPage(reply, <ExpiredLinkPage ctx={pageContext(request, reply)} kind="verify" />, 400);
-    setFlash(reply, 'Thank you: your email address is confirmed.');
+    const next = safeNext(request.body?.next);
+    setFlash(reply, next ? 'Thank you: your email address is confirmed. You can book now.' : 'Thank you: your email address is confirmed.');
+    if (next) return reply.redirect(request.user ? next : `/login?next=${encodeURIComponent(next)}`, 303);
     return reply.redirect(request.user ? '/account' : '/login', 303);
   });
 
   app.post('/account/verify-email', { config: limit, preHandler: requireRole('mentee', 'mentor', 'admin') }, async (request, reply) => {
-    const sent = await resendVerification({ db, userId: request.user!.id, now: now(), ip: request.ip });
+    const next = safeNext((request.body as Form | undefined)?.next);
+    const sent = await resendVerification({ db, userId: request.user!.id, now: now(), ip: request.ip, next });
     if (sent) wakeWorker();
-    setFlash(reply, sent ? `We have sent a new confirmation link to ${request.user!.email}.` : 'Your email address is already confirmed.');
-    return reply.redirect('/account', 303);
+    setFlash(reply, sent
+      ? `We have sent a new confirmation link to ${request.user!.email}.${next ? ' It brings you back to your booking.' : ''}`
+      : 'Your email address is already confirmed.');
+    return reply.redirect(next ?? '/account', 303);
   });
 }

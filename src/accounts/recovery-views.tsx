@@ -68,7 +68,7 @@ export function ExpiredLinkPage(props: { ctx: PageContext; kind: 'reset' | 'veri
   );
 }
 
-export function VerifyEmailPage(props: { ctx: PageContext; token: string }) {
+export function VerifyEmailPage(props: { ctx: PageContext; token: string; next?: string }) {
   return (
     <Layout ctx={props.ctx} title="Confirm your email">
       <section class="card narrow center">
@@ -77,6 +77,7 @@ export function VerifyEmailPage(props: { ctx: PageContext; token: string }) {
         <form method="post" action="/verify-email" class="stack">
           <Csrf token={props.ctx.csrf} />
           <input type="hidden" name="token" value={props.token} />
+          {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
           <button type="submit" class="btn btn-block">Confirm my email</button>
         </form>
       </section>
@@ -85,7 +86,7 @@ export function VerifyEmailPage(props: { ctx: PageContext; token: string }) {
 }
 
 /** Shown instead of booking or paying while a mentee's address is unconfirmed. */
-export function VerifyFirstPage(props: { ctx: PageContext }) {
+export function VerifyFirstPage(props: { ctx: PageContext; next?: string }) {
   return (
     <Layout ctx={props.ctx} title="Confirm your email first">
       <section class="card narrow center">
@@ -94,16 +95,18 @@ export function VerifyFirstPage(props: { ctx: PageContext }) {
           You can book and pay for sessions once your email address is confirmed. Open the link in the welcome email
           we sent to {props.ctx.user?.email}, or have a new one sent.
         </p>
-        <ResendVerificationForm csrf={props.ctx.csrf} />
+        <ResendVerificationForm csrf={props.ctx.csrf} next={props.next} />
+        {props.next ? <p><a href={props.next}>Back to your booking</a></p> : null}
       </section>
     </Layout>
   );
 }
 
-export function ResendVerificationForm(props: { csrf: string }) {
+export function ResendVerificationForm(props: { csrf: string; next?: string }) {
   return (
     <form method="post" action="/account/verify-email" class="stack">
       <Csrf token={props.csrf} />
+      {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
       <button type="submit" class="btn btn-block">Resend verification email</button>
     </form>
   );

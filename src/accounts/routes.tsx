@@ -70,7 +70,7 @@ export async function accountRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Querystring: { next?: string } }>('/signup', { config: { query: { next: 2000 } } }, async (request, reply) => {
-    if (request.user) return reply.redirect(HOME_BY_ROLE[request.user.role] ?? '/');
+    if (request.user) return reply.redirect(safeNext(request.query.next) ?? HOME_BY_ROLE[request.user.role] ?? '/');
     return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: {}, errors: {}, next: safeNext(request.query.next) }));
   });
 
@@ -82,15 +82,18 @@ export async function accountRoutes(app: FastifyInstance) {
       password: String(body.password ?? ''),
       timezone: body.timezone ? String(body.timezone) : undefined,
     };
-    const result = await signUp({ db, hasher, input, ip: request.ip, now: now() });
+    // Where the new account goes on to (a booking step): after sign-up, and from the email's confirmation link.
+    const next = safeNext(body.next);
+    const result = await signUp({ db, hasher, input, ip: request.ip, now: now(), next });
     if (!result.ok) {
-      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors, next: safeNext(body.next) }), 400);
+      return sendPage(reply, SignupPage({ ctx: pageContext(request, reply), values: input, errors: result.errors, next }), 400);
     }
     wakeWorker();
     const token = await startLoginSession({ tx: db, userId: result.value.id, now: now(), ip: request.ip, userAgent: userAgent.safeParse(request.headers['user-agent']).data });
     startSession(reply, token);
-    setFlash(reply, 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
-    // "Sign up to apply" (Become a mentor) comes back to the page it started from.
-    return reply.redirect(safeNext(body.next) ?? '/dashboard', 303);
+    setFlash(reply, next
+      ? 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you: it brings you back here to book.'
+      : 'Welcome to CodeMentorHub! Your account is ready. Confirm your email with the link we sent you before you book a session.');
+    return reply.redirect(next ?? '/dashboard', 303);
   });
 }

@@ -87,7 +87,11 @@ export async function createUser(options: CreateUserOptions): Promise<{ id: stri
 }
 
 /** Self-service sign-up, always as a mentee, with its welcome email (carrying the email verification link) in the same transaction. */
-export async function signUp(options: { db: Db; hasher: PasswordHasher; input: SignUpInput; ip?: string; now?: Date }): Promise<Result<{ id: string }>> {
+export async function signUp(options: {
+  db: Db; hasher: PasswordHasher; input: SignUpInput; ip?: string; now?: Date;
+  /** A page of ours the verification link returns to (the booking step the sign-up interrupted); checked by the caller. */
+  next?: string;
+}): Promise<Result<{ id: string }>> {
   const now = options.now ?? new Date();
   const parsed = signUpInput.safeParse(options.input);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
@@ -101,7 +105,7 @@ export async function signUp(options: { db: Db; hasher: PasswordHasher; input: S
       dedupeKey: `welcome:${created.id}`,
       template: 'welcome',
       to: { name: input.name, address: input.email },
-      payload: { name: input.name, token },
+      payload: { name: input.name, token, ...(options.next ? { next: options.next } : {}) },
     });
     await recordAudit(tx, { actorId: created.id, action: 'account.signup', subjectType: 'user', subjectId: created.id, ip: options.ip });
     return created;

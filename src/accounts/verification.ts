@@ -19,7 +19,7 @@ export async function verifyEmail(options: { db: Db; token: string; now: Date; i
 }
 
 /** "Resend verification email" for a logged-in account whose address is not confirmed yet. False when it already is. */
-export async function resendVerification(options: { db: Db; userId: string; now: Date; ip?: string }): Promise<boolean> {
+export async function resendVerification(options: { db: Db; userId: string; now: Date; ip?: string; /** Our own page the link returns to (checked by the caller). */ next?: string }): Promise<boolean> {
   const { now } = options;
   return options.db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(and(eq(users.id, options.userId), isNull(users.emailVerifiedAt)));
@@ -27,7 +27,7 @@ export async function resendVerification(options: { db: Db; userId: string; now:
     const token = await issueToken({ tx, userId: user.id, purpose: 'email_verification', now });
     await enqueueEmail({
       tx, dedupeKey: `email-verification:${hashToken(token)}`, template: 'email-verification',
-      to: { name: user.name, address: user.email }, payload: { name: user.name, token },
+      to: { name: user.name, address: user.email }, payload: { name: user.name, token, ...(options.next ? { next: options.next } : {}) },
     });
     await recordAudit(tx, { actorId: user.id, action: 'account.verification_sent', subjectType: 'user', subjectId: user.id, ip: options.ip });
     return true;

@@ -6,8 +6,9 @@ import { VerifyFirstPage } from './recovery-views';
 /**
  * The one check booking and checkout make before money moves: a mentee whose email address is not
  * confirmed gets a clear page with the resend button (403) instead. Returns null when they may go on.
+ * `next` (a page of ours: the booking step) is where a new confirmation link brings them back to.
  */
-export function refuseUnverified(request: FastifyRequest, reply: FastifyReply): FastifyReply | null {
+export function refuseUnverified(request: FastifyRequest, reply: FastifyReply, next?: string): FastifyReply | null {
   if (!request.user || request.user.emailVerified) return null;
-  return sendPage(reply, <VerifyFirstPage ctx={pageContext(request, reply)} />, 403);
+  return sendPage(reply, <VerifyFirstPage ctx={pageContext(request, reply)} next={next} />, 403);
 }

@@ -4,11 +4,21 @@ import { Csrf, Layout } from '../web/layout';
 import type { FieldErrors } from './users';
 import { PASSWORD_MIN } from './users';
 
+/** Where a page goes next, as a query string for the links between log-in and sign-up. */
+const withNext = (path: string, next?: string) => (next ? `${path}?next=${encodeURIComponent(next)}` : path);
+
+/** A booking step waits behind this log-in or sign-up (a slot was chosen): say it is kept. */
+const BookingKept = (props: { next?: string }) =>
+  props.next && /^\/mentors\/[^/?#]+\?(.*&)?startsAt=/.test(props.next)
+    ? <p class="notice" role="note">Your chosen time is kept: after you log in or create an account you come back to it, and nothing is booked until you press “Book and pay”.</p>
+    : null;
+
 export function LoginPage(props: { ctx: PageContext; email?: string; error?: string; next?: string }) {
   return (
     <Layout ctx={props.ctx} title="Log in">
       <section class="card narrow">
         <h1>Log in</h1>
+        <BookingKept next={props.next} />
         {props.error ? <p class="alert" role="alert">{props.error}</p> : null}
         <form method="post" action="/login" class="stack">
           <Csrf token={props.ctx.csrf} />
@@ -18,7 +28,7 @@ export function LoginPage(props: { ctx: PageContext; email?: string; error?: str
           <button type="submit" class="btn btn-block">Log in</button>
         </form>
         <p class="muted"><a href="/forgot-password">Forgot password?</a></p>
-        <p class="muted">New here? <a href={props.next ? `/signup?next=${encodeURIComponent(props.next)}` : '/signup'}>Create an account</a></p>
+        <p class="muted">New here? <a href={withNext('/signup', props.next)}>Create an account</a></p>
       </section>
     </Layout>
   );
@@ -31,6 +41,7 @@ export function SignupPage(props: { ctx: PageContext; values: Partial<Record<str
       <section class="card narrow">
         <h1>Create your account</h1>
         <p class="muted">Book sessions with experienced developers. Free to join; you pay per session.</p>
+        <BookingKept next={props.next} />
         {errors.form ? <p class="alert" role="alert">{errors.form}</p> : null}
         {errors.timezone ? <p class="alert" role="alert">Time zone: {errors.timezone}</p> : null}
         <form method="post" action="/signup" class="stack" novalidate>
@@ -44,7 +55,7 @@ export function SignupPage(props: { ctx: PageContext; values: Partial<Record<str
           <input type="hidden" name="timezone" value={values.timezone ?? ''} data-detect-timezone />
           <button type="submit" class="btn btn-block">Sign up</button>
         </form>
-        <p class="muted">Already have an account? <a href={props.next ? `/login?next=${encodeURIComponent(props.next)}` : '/login'}>Log in</a></p>
+        <p class="muted">Already have an account? <a href={withNext('/login', props.next)}>Log in</a></p>
       </section>
     </Layout>
   );

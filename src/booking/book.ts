@@ -6,6 +6,7 @@ import { exclusionConstraint } from '../db/errors';
 import { AppError } from '../errors';
 import { sessions } from '../db/schema';
 import type { PaymentProvider } from '../payments/provider';
+import { text } from '../web/input';
 import { formatMoney } from '../web/money';
 import { checkHoldLimits, expireLapsedHoldsTx, releaseUnpaid, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
@@ -16,10 +17,20 @@ import { localDateOf } from './timezones';
 export const HOLD_MINUTES = 35;
 export const CHECKOUT_MINUTES = 31;
 
+/** Most characters of the booking note: room for a paragraph or two, not a document. */
+export const BOOKING_NOTE_MAX = 1000;
+
+/** "What would you like help with?": optional, multi-line plain text for the mentor. */
+export const bookingNote = text({
+  max: BOOKING_NOTE_MAX, multiline: true,
+  tooLong: `What would you like help with? Use at most ${BOOKING_NOTE_MAX} characters.`,
+});
+
 export const bookingInput = z.object({
   mentorId: z.uuid('This mentor does not exist.'),
   startsAt: z.iso.datetime({ offset: true, message: 'Pick a time from the list.' }),
   durationMinutes: z.coerce.number({ message: 'Choose a session length.' }).int('Choose a session length.').min(15, 'Choose a session length.').max(480, 'Choose a session length.'),
+  note: bookingNote.optional(),
 });
 
 /** 720 -> "12 hours'", 90 -> "90 minutes'": how a notice reads in a refusal. */
@@ -30,7 +41,7 @@ export function noticeText(minutes: number): string {
 
 export type BookingResult =
   | { ok: true; sessionId: string; redirectUrl: string }
-  | AppError<{ holdId?: string }>;
+  | AppError<{ holdId?: string; fields?: { note?: string } }>;
 
 export interface BookSessionOptions {
   db: Db;
@@ -48,8 +59,13 @@ export interface BookSessionOptions {
  */
 export async function bookSession(options: BookSessionOptions): Promise<BookingResult> {
   const parsed = bookingInput.safeParse(options.input);
-  if (!parsed.success) return new AppError('invalid', parsed.error.issues[0]!.message);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    // The note's error goes next to the note; a slot or length error is about the whole choice.
+    return issue.path[0] === 'note' ? new AppError('invalid', issue.message, { fields: { note: issue.message } }) : new AppError('invalid', issue.message);
+  }
   const { mentorId, durationMinutes } = parsed.data;
+  const note = parsed.data.note || null;
   const startsAt = new Date(parsed.data.startsAt);
   const { db, now } = options;
 
@@ -93,6 +109,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
         .values({
           mentorId, menteeId: options.mentee.id, startsAt, endsAt, durationMinutes, priceCents, currency: schedule.currency,
           status: 'awaiting_payment', holdExpiresAt: new Date(now.getTime() + HOLD_MINUTES * 60_000), paymentProvider: options.payments.name,
+          bookingNote: note,
         })
         .returning({ id: sessions.id });
       await recordAudit(tx, { actorId: options.mentee.id, action: 'session.booked', subjectType: 'session', subjectId: row!.id, data: { to: 'awaiting_payment' } });
@@ -116,7 +133,8 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
       description: `${durationMinutes}-minute mentoring session with ${schedule.name} (${formatMoney(priceCents, schedule.currency)})`,
       customerEmail: options.mentee.email,
       successUrl: `${options.appUrl}/dashboard?paid=${sessionId}`,
-      cancelUrl: `${options.appUrl}/mentors/${mentorId}`,
+      // Back from the provider's page to this booking's own page: pay after all, or cancel it and free the time.
+      cancelUrl: `${options.appUrl}/sessions/${sessionId}`,
       expiresAt: new Date(now.getTime() + CHECKOUT_MINUTES * 60_000),
     });
   } catch {

@@ -37,12 +37,18 @@ export async function checkHoldLimits(tx: Tx, options: { menteeId: string; mento
 export type ReleaseResult = { ok: true; checkoutRef: string | null } | AppError;
 
 /**
- * An admin ends an unpaid hold: awaiting_payment → expired, with an audit row. The slot is free at once;
- * a payment that still arrives for it is refunded, never revives it (see recordPaymentTx).
+ * An admin, or the hold's own mentee, ends an unpaid hold: awaiting_payment → expired, with an audit row.
+ * The slot is free at once; a payment that still arrives for it is refunded, never revives it (see recordPaymentTx).
  */
-export async function releaseHold(options: { db: Db; sessionId: string; actorId: string; now: Date; ip?: string | null }): Promise<ReleaseResult> {
+export async function releaseHold(options: {
+  db: Db; sessionId: string; actorId: string; now: Date; ip?: string | null;
+  /** Who asks: an admin (the default) or a mentee, whom the state machine lets release only their own hold. */
+  actorRole?: 'admin' | 'mentee';
+  reason?: string;
+}): Promise<ReleaseResult> {
   const result = await transition({
-    db: options.db, sessionId: options.sessionId, verb: 'release', actor: { id: options.actorId, role: 'admin' }, now: options.now, ip: options.ip,
+    db: options.db, sessionId: options.sessionId, verb: 'release', actor: { id: options.actorId, role: options.actorRole ?? 'admin' }, now: options.now, ip: options.ip,
+    audit: options.reason ? { reason: options.reason } : undefined,
     set: { holdReleasedAt: options.now, updatedAt: options.now },
     effects: async (_tx, row) => ({ checkoutRef: row.checkoutRef }),
   });

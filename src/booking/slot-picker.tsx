@@ -4,7 +4,7 @@ import type { CalendarWeek } from './weeks';
 const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
 
 /** A mentor's free starts as radio buttons (`startsAt`, the instant), one group per day of the viewer's zone, on the viewer's clock. */
-export function SlotPicker(props: { slots: Date[]; zone: string; clock?: Clock }) {
+export function SlotPicker(props: { slots: Date[]; zone: string; clock?: Clock; /** Preselected (the choice made before logging in, or a refused booking's). */ checked?: Date }) {
   const byDay = new Map<string, Date[]>();
   for (const s of props.slots) {
     const k = formatter(props.zone, DAY).format(s);
@@ -18,7 +18,7 @@ export function SlotPicker(props: { slots: Date[]; zone: string; clock?: Clock }
           <div class="slots">
             {slots.map((s) => (
               <label class="slot" key={s.toISOString()}>
-                <input type="radio" name="startsAt" value={s.toISOString()} required />
+                <input type="radio" name="startsAt" value={s.toISOString()} checked={s.getTime() === props.checked?.getTime()} required />
                 <span>{formatTime(s, props.zone, props.clock)}</span>
               </label>
             ))}

@@ -54,3 +54,9 @@ export function calendarWeek(options: { now: Date; zone: string; horizonDays: nu
     label: weekLabel(monday),
   };
 }
+
+/** Which calendar week from now (0 = this one) holds `at`, in `zone`: the page a chosen slot is on. */
+export function weekIndexOf(options: { now: Date; zone: string; at: Date }): number {
+  const first = mondayOf(localDateOf(options.now, options.zone));
+  return Math.max(0, (dayNumber(mondayOf(localDateOf(options.at, options.zone))) - dayNumber(first)) / 7);
+}

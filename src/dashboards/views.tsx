@@ -37,6 +37,7 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
           ? (newTime ? 'New time requested, waiting for the mentor to accept it.' : 'Waiting for the mentor to confirm.')
           : (newTime ? `${s.menteeName} asked to move this session to this new time.` : 'Paid, waiting for you to accept.')}</p>
       ) : null}
+      {props.as === 'mentor' && s.status === 'pending' && s.bookingNote ? <BookingNoteShort s={s} /> : null}
       {s.status === 'expired' && props.as === 'mentee' ? <p class="session-note muted">The hold lapsed before payment; nothing was charged.</p> : null}
       <JoinBox s={s} />
       {s.status === 'pending' && props.as === 'mentor' ? (
@@ -66,6 +67,21 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
         <p class="session-note small"><a href={`/sessions/${s.id}/notes`}>Private notes</a></p>
       ) : null}
     </li>
+  );
+}
+
+/** How much of the mentee's note a request row shows; the session's page shows all of it. */
+const NOTE_SHORT = 140;
+
+/** The mentee's "What would you like help with?", cut short on the request row, with the way to the whole of it. */
+function BookingNoteShort(props: { s: SessionRow }) {
+  const note = props.s.bookingNote!.replace(/\s+/g, ' ');
+  const cut = note.length > NOTE_SHORT;
+  return (
+    <p class="session-note booking-note-short">
+      <span class="muted">Help with:</span> “{cut ? `${[...note].slice(0, NOTE_SHORT).join('').trimEnd()}…` : note}”
+      {cut ? <> <a href={`/sessions/${props.s.id}`} aria-label={`Read all of ${props.s.menteeName}'s note`}>Read all</a></> : null}
+    </p>
   );
 }
 

@@ -193,6 +193,8 @@ export const sessions = pgTable('sessions', {
   inviteSequence: integer('invite_sequence').notNull().default(0),
   /** A mentee's request for a new time: the mentor's answer timer runs from here rather than from the payment. */
   requestedAt: tz('requested_at'),
+  /** The mentee's "What would you like help with?" from the booking step: plain text, for the mentor. */
+  bookingNote: text('booking_note'),
 }, (t) => [
   index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
   index('sessions_mentor_idx').on(t.mentorId, t.startsAt),

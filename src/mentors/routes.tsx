@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bookSession } from '../booking/book';
+import { bookingStepPath, chosenStart } from '../booking/step';
 import { refuseUnverified } from '../accounts/verify-gate';
 import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { TZ_COOKIE, viewerTimeZone } from '../web/zones';
-import { calendarWeek } from '../booking/weeks';
+import { calendarWeek, weekIndexOf } from '../booking/weeks';
 import { isUuid } from '../db/ids';
 import { httpStatusOf } from '../errors';
 import { DIRECTORY_SORTS, listDirectory, loadMentorProfile, type DirectorySort } from './directory';
 import { DirectoryPage, ProfilePage } from './views';
 
-type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string; skill?: string; sort?: string; free?: string };
+type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string; skill?: string; sort?: string; free?: string; startsAt?: string; durationMinutes?: string };
 
 /** Booking posts per account (or per address, before log-in) per minute: each one may hold a slot. */
 function bookingRateLimit(max: number) {
@@ -49,41 +50,59 @@ export async function mentorRoutes(app: FastifyInstance) {
     ));
   });
 
-  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string }) => {
+  const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string; noteError?: string }) => {
     const id = request.params.id;
     const profile = isUuid(id) ? await loadMentorProfile(db, id) : null;
     const schedule = profile ? await loadMentorSchedule(db, id) : null;
     if (!profile || !schedule) return reply.callNotFound();
-    const requested = Number((request.body as Record<string, string> | undefined)?.durationMinutes ?? request.query.length);
+    const body = request.body as Record<string, string> | undefined;
+    const requested = Number(body?.durationMinutes ?? request.query.length);
     const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
-    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? (request.body as Record<string, string> | undefined)?.tz, request.cookies?.[TZ_COOKIE]);
-    // Pages are calendar weeks of the viewer's zone, so each day's slots are on one page.
+    const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? body?.tz, request.cookies?.[TZ_COOKIE]);
     const t = now();
-    const week = calendarWeek({ now: t, zone: tz.zone, horizonDays: schedule.horizonDays, week: Number(request.query.week) });
+    // The slot chosen before (a refused booking, or back from log-in or sign-up): its week is shown, with it selected.
+    const chosen = chosenStart(body?.startsAt ?? request.query.startsAt);
+    const chosenWeek = chosen && request.query.week === undefined ? weekIndexOf({ now: t, zone: tz.zone, at: chosen }) : undefined;
+    // Pages are calendar weeks of the viewer's zone, so each day's slots are on one page.
+    const week = calendarWeek({ now: t, zone: tz.zone, horizonDays: schedule.horizonDays, week: chosenWeek ?? Number(request.query.week) });
     const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: t, range: { from: week.from, to: week.to } });
+    const stillFree = chosen && slots.some((s) => s.getTime() === chosen.getTime());
+    const gone = chosen && !stillFree && !error ? chosen : undefined;
+    const note = typeof body?.note === 'string' ? body.note.slice(0, 4000) : '';
     return sendPage(reply, (
       <ProfilePage ctx={pageContext(request, reply)} profile={profile} schedule={schedule} length={length} slots={slots} week={week} zone={tz.zone}
-        zoneSource={tz.source} detectZone={tz.source === 'default' && request.method === 'GET'} error={error?.message} holdId={error?.holdId} />
+        zoneSource={tz.source} detectZone={tz.source === 'default' && request.method === 'GET'} error={error?.message} holdId={error?.holdId}
+        chosen={stillFree ? chosen : undefined} gone={gone} note={note} noteError={error?.noteError} />
     ), error?.status ?? 200);
   };
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', { config: { query: { length: 4, week: 4, tz: 64 } } }, (request, reply) => showProfile(request, reply));
+  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id', { config: { query: { length: 4, week: 4, tz: 64, startsAt: 40 } } }, (request, reply) => showProfile(request, reply));
+
+  // A visitor's "Log in to book" (a GET form: nothing is booked): off to log in, and back to this choice afterwards.
+  app.get<{ Params: { id: string }; Querystring: Query }>('/mentors/:id/book', { config: { query: { durationMinutes: 4, startsAt: 40, tz: 64 } } }, async (request, reply) => {
+    if (!isUuid(request.params.id)) return reply.callNotFound();
+    const step = bookingStepPath(request.params.id, { length: request.query.durationMinutes, startsAt: request.query.startsAt, tz: request.query.tz });
+    return reply.redirect(request.user ? step : `/login?next=${encodeURIComponent(step)}`, 303);
+  });
 
   app.post<{ Params: { id: string }; Querystring: Query; Body: Record<string, string> }>('/mentors/:id/book', { config: { rateLimit: bookingRateLimit(config.bookingRateLimitPerMinute) } }, async (request, reply) => {
-    if (!request.user) return reply.redirect(`/login?next=${encodeURIComponent(`/mentors/${request.params.id}`)}`, 303);
+    const body = request.body ?? {};
+    if (!request.user) {
+      const step = bookingStepPath(request.params.id, { length: body.durationMinutes, startsAt: body.startsAt, tz: body.tz });
+      return reply.redirect(`/login?next=${encodeURIComponent(step)}`, 303);
+    }
     if (request.user.role !== 'mentee') {
       return showProfile(request, reply, { status: 403, message: 'Only mentee accounts can book sessions.' });
     }
-    if (refuseUnverified(request, reply)) return reply;
-    const body = request.body ?? {};
+    if (refuseUnverified(request, reply, bookingStepPath(request.params.id, { length: body.durationMinutes, startsAt: body.startsAt }))) return reply;
     const result = await bookSession({
       db, payments, appUrl: config.appUrl, now: now(),
       mentee: { id: request.user.id, email: request.user.email, name: request.user.name },
-      input: { mentorId: request.params.id, startsAt: body.startsAt, durationMinutes: body.durationMinutes },
+      input: { mentorId: request.params.id, startsAt: body.startsAt, durationMinutes: body.durationMinutes, note: body.note },
     });
     if (!result.ok) {
       if (result.code === 'not_found') return reply.callNotFound();
-      return showProfile(request, reply, { status: httpStatusOf(result), message: result.message, holdId: result.details.holdId });
+      return showProfile(request, reply, { status: httpStatusOf(result), message: result.message, holdId: result.details.holdId, noteError: result.details.fields?.note });
     }
     return reply.redirect(result.redirectUrl, 303);
   });

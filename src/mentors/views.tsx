@@ -4,7 +4,8 @@ import type { MentorSchedule } from '../booking/slots';
 import { SlotPicker, WeekNav } from '../booking/slot-picker';
 import { ProfileReviews, RatingText } from '../feedback/views';
 import type { PageContext } from '../web/context';
-import { Field, SelectField } from '../web/forms';
+import { BOOKING_NOTE_MAX } from '../booking/book';
+import { Field, SelectField, TextArea } from '../web/forms';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 import { describeZone, zoneOptions, type ZoneSource } from '../web/zones';
@@ -140,6 +141,13 @@ export function ProfilePage(props: {
   error?: string;
   /** An unpaid hold the refusal is about: the mentee can go and pay it. */
   holdId?: string;
+  /** The slot chosen before, still free: preselected. */
+  chosen?: Date;
+  /** The slot chosen before, no longer free: said so above the other times. */
+  gone?: Date;
+  /** "What would you like help with?" as typed, and its error. */
+  note?: string;
+  noteError?: string;
 }) {
   const { profile, schedule, zone, week } = props;
   const fromAccount = props.zoneSource === 'account';
@@ -171,9 +179,13 @@ export function ProfilePage(props: {
 
         <section class="card" aria-labelledby="book">
           <h2 id="book">Book a session</h2>
-          {props.error ? (
+          {props.error && !props.noteError ? (
             <p class="alert" role="alert">{props.error}{props.holdId ? <> <a href={`/sessions/${props.holdId}`}>Go to your unpaid booking</a></> : null}</p>
           ) : null}
+          {props.gone ? (
+            <p class="alert" role="alert">The time you chose, {formatDateTime(props.gone, zone)}, is no longer free. Pick another time{props.slots.length ? ' below' : ''}.</p>
+          ) : null}
+          {props.chosen ? <p class="chosen-slot" role="status">Your time: <strong>{formatDateTime(props.chosen, zone)}</strong>, {props.length} minutes. Nothing is booked until you press “Book and pay”.</p> : null}
           <form method="get" action={`/mentors/${profile.id}`} class="inline-form">
             <SelectField id="length" name="length" label="Session length" value={String(props.length)}
               options={schedule.sessionLengths.map((l) => ({ value: String(l), label: `${l} minutes` }))} />
@@ -188,20 +200,30 @@ export function ProfilePage(props: {
           {props.slots.length === 0 ? (
             <p class="empty">No free {props.length}-minute slots {week.index === 0 ? 'this week' : `from ${week.label}`}.</p>
           ) : (
-            <form method="post" action={`/mentors/${profile.id}/book`}>
-              <Csrf token={props.ctx.csrf} />
+            // A visitor's form only carries the choice to log-in (GET, nothing is booked); a mentee's books it.
+            <form method={user ? 'post' : 'get'} action={`/mentors/${profile.id}/book`}>
+              {user ? <Csrf token={props.ctx.csrf} /> : null}
               <input type="hidden" name="durationMinutes" value={String(props.length)} />
               {props.zoneSource === 'query' ? <input type="hidden" name="tz" value={zone} /> : null}
-              <SlotPicker slots={props.slots} zone={zone} clock={props.ctx.clock} />
+              <SlotPicker slots={props.slots} zone={zone} clock={props.ctx.clock} checked={props.chosen} />
+              {canBook ? (
+                <div class="booking-note">
+                  <TextArea name="note" label="What would you like help with? (optional)" value={props.note ?? ''} rows={3} maxLength={BOOKING_NOTE_MAX}
+                    hint={`${props.profile.name} sees this with your request. At most ${BOOKING_NOTE_MAX} characters.`} error={props.noteError} />
+                </div>
+              ) : null}
               <div class="book-bar">
                 <p><strong>{props.length} minutes · {formatMoney(price, schedule.currency)}</strong></p>
                 {canBook ? <CancellationRule /> : null}
+                {canBook && !user.emailVerified ? (
+                  <p class="muted small">To book, first confirm your email address with the link we sent to {user.email}.</p>
+                ) : null}
                 {canBook ? (
                   <button type="submit" class="btn btn-large">Book and pay</button>
                 ) : user ? (
                   <p class="muted">Only mentee accounts can book sessions.</p>
                 ) : (
-                  <a class="btn btn-large" href={`/login?next=${encodeURIComponent(`/mentors/${profile.id}`)}`}>Log in to book</a>
+                  <button type="submit" class="btn btn-large">Log in to book</button>
                 )}
               </div>
             </form>

@@ -141,7 +141,7 @@ export async function recordPaymentTx(tx: Tx, options: { sessionId: string; paym
   if (current.paymentRef === paymentRef) return 'already-paid';
   if (current.status === 'pending' || current.status === 'confirmed' || current.status === 'completed') return 'already-paid';
   if (current.status === 'expired' && current.released) {
-    await requestRefund(tx, sessionId, paymentRef, now, 'An administrator released the booking before the payment arrived.');
+    await requestRefund(tx, sessionId, paymentRef, now, 'The booking was released before the payment arrived, and its time given back.');
     return 'refund-requested';
   }
   if (current.status === 'expired') {
@@ -164,14 +164,14 @@ async function pay(tx: Tx, options: { sessionId: string; menteeId: string; payme
   const result = await transitionTx(tx, {
     sessionId, verb: options.verb, actor: { id: options.menteeId, role: 'mentee' }, now,
     set: { paymentRef, paidAt: now, holdExpiresAt: null, updatedAt: now },
-    effects: async (t) => {
+    effects: async (t, row) => {
       const people = await loadSessionPeople(t, sessionId);
       await queueParticipantEmails(t, {
         sessionId, people, template: 'session-request', to: ['mentor'],
         dedupeKey: () => `session-request:${sessionId}`,
         payload: (mentor, p) => ({
           sessionId, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
-          durationMinutes: p.durationMinutes, timezone: mentor.timezone,
+          durationMinutes: p.durationMinutes, timezone: mentor.timezone, ...(row.bookingNote ? { note: row.bookingNote } : {}),
         }),
       });
       // The mentee's receipt, once per payment: the payment and its receipt commit together.

@@ -114,11 +114,25 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
               {as === 'mentee' && s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
             </p>
           ) : null}
+          {s.status === 'awaiting_payment' && as === 'mentee' ? (
+            // Giving the hold up frees the time for others now rather than when it lapses (payments/routes.tsx).
+            <form method="post" action={`/checkout/${s.id}/cancel`} class="session-actions">
+              <Csrf token={ctx.csrf} />
+              <button type="submit" class="btn btn-small btn-quiet">Cancel this booking</button>
+              <span class="muted small">Frees the time at once; nothing is charged.</span>
+            </form>
+          ) : null}
           {s.status === 'pending' ? (
             <p class="session-note">
               {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
               {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone, ctx.clock)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
             </p>
+          ) : null}
+          {s.bookingNote ? (
+            <section class="booking-note-full" aria-labelledby="note-heading">
+              <h2 id="note-heading" class="h3">{as === 'mentee' ? 'What you would like help with' : `What ${s.menteeName} would like help with`}</h2>
+              <p class="note-text">{s.bookingNote}</p>
+            </section>
           ) : null}
           <Ended s={s} d={d} zone={zone} clock={ctx.clock} />
           <JoinBox s={s} />

@@ -84,9 +84,12 @@ export const MACHINE = {
   expire: { from: ['pending'], to: 'expired', past: 'expired', may: nobody },
   /** An unpaid hold gives its slot back: its time passed, or its checkout closed or never started. */
   lapse: { from: ['awaiting_payment'], to: 'expired', past: 'expired', may: nobody },
-  /** An admin ends an unpaid hold; a payment that still arrives is refunded, never revives it. */
+  /**
+   * An admin ends an unpaid hold, or its mentee does ("Cancel and go back" at checkout), so the slot is
+   * free for others at once; a payment that still arrives is refunded, never revives it.
+   */
   release: {
-    from: ['awaiting_payment'], to: 'expired', past: 'released', may: admin, action: 'session.hold_released',
+    from: ['awaiting_payment'], to: 'expired', past: 'released', may: (a, s) => admin(a) || itsMentee(a, s), action: 'session.hold_released',
     wrongStatus: (status) => `This session is not an unpaid hold (it is ${status.replace('_', ' ')}), so there is nothing to release.`,
   },
 } satisfies Record<string, TransitionRule>;

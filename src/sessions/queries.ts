@@ -26,6 +26,8 @@ export interface SessionRow {
   requestedAt: Date | null;
   /** When the mentee paid: a paid session has a receipt. */
   paidAt: Date | null;
+  /** The mentee's "What would you like help with?", as written (plain text), or null. */
+  bookingNote: string | null;
 }
 
 const mentor = alias(users, 'mentor');
@@ -38,7 +40,7 @@ export function selectSessions(db: Db) {
       priceCents: sessions.priceCents, currency: sessions.currency, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
       meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
       mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
-      menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt,
+      menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt, bookingNote: sessions.bookingNote,
     })
     .from(sessions)
     .innerJoin(mentor, eq(mentor.id, sessions.mentorId))

@@ -6,6 +6,8 @@ import type { RenderContext, RenderedEmail } from './index';
 export interface AccountLinkPayload {
   name: string;
   token: string;
+  /** Email verification only: our own page the link returns to (the booking step). */
+  next?: string;
 }
 
 export interface PasswordChangedPayload {
@@ -60,13 +62,14 @@ export function emailVerificationEmail(p: AccountLinkPayload, ctx: RenderContext
     ctx, subject: 'Confirm your email - CodeMentorHub', name: p.name,
     lead: 'Please confirm that this is your email address. You can book and pay for sessions once it is confirmed.',
     label: 'Confirm your email',
-    url: verificationUrl(ctx.appUrl, p.token),
+    url: verificationUrl(ctx.appUrl, p.token, p.next),
     after: 'The link works once, for 7 days. If you did not create a CodeMentorHub account, ignore this email.',
   });
 }
 
-export function verificationUrl(appUrl: string, token: string): string {
-  return `${appUrl}/verify-email?token=${encodeURIComponent(token)}`;
+export function verificationUrl(appUrl: string, token: string, next?: string): string {
+  const back = next ? `&next=${encodeURIComponent(next)}` : '';
+  return `${appUrl}/verify-email?token=${encodeURIComponent(token)}${back}`;
 }
 
 export function passwordChangedEmail(p: PasswordChangedPayload, ctx: RenderContext): RenderedEmail {

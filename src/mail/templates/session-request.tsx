@@ -10,6 +10,8 @@ export interface SessionRequestPayload {
   startsAt: string;
   durationMinutes: number;
   timezone: string;
+  /** The mentee's "What would you like help with?" from the booking step, as written (plain text). */
+  note?: string;
 }
 
 /** To the mentor, once a booking is paid: a request to accept. */
@@ -21,6 +23,7 @@ export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext
   const text = [
     `Hello ${p.mentorName},`, '',
     `${p.menteeName} has booked and paid for a session with you.`, '',
+    ...(p.note ? ['What they would like help with:', ...p.note.split('\n').map((line) => `> ${line}`), ''] : []),
     'Session Details:', `Date: ${date}`, `Time: ${time}`, `Duration: ${p.durationMinutes} minutes`, '',
     `Accept it on your dashboard: ${url}`,
     ...sessionLinkLines(links, 'Decline it (full refund for the mentee)'), '',
@@ -32,6 +35,12 @@ export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext
       <>
         <p>Hello {p.mentorName},</p>
         <p><strong>{p.menteeName}</strong> has booked and paid for a session with you.</p>
+        {p.note ? (
+          <>
+            <p style="margin-bottom:4px"><strong>What they would like help with:</strong></p>
+            <blockquote style="margin:0 0 16px;padding:8px 12px;border-left:3px solid #cbd2d9;white-space:pre-wrap">{p.note}</blockquote>
+          </>
+        ) : null}
         <p><strong>Session Details:</strong><br />Date: {date}<br />Time: {time}<br />Duration: {p.durationMinutes} minutes</p>
         <p><a href={url} style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Open your dashboard to accept</a></p>
         <SessionLinksParagraph links={links} cancelLabel="Decline it (full refund for the mentee)" />

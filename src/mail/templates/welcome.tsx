@@ -7,11 +7,13 @@ export interface WelcomePayload {
   name: string;
   /** Email verification token (self-service sign-up); a one-time secret the outbox drops once delivered. */
   token?: string;
+  /** Our own page the confirmation link returns to (the booking step the sign-up was made for). */
+  next?: string;
 }
 
 export function welcomeEmail(payload: WelcomePayload, ctx: RenderContext): RenderedEmail {
   const mentorsUrl = `${ctx.appUrl}/mentors`;
-  const verifyUrl = payload.token ? verificationUrl(ctx.appUrl, payload.token) : null;
+  const verifyUrl = payload.token ? verificationUrl(ctx.appUrl, payload.token, payload.next) : null;
   const footer = `You received this email because an account was created for ${ctx.recipient.address} on CodeMentorHub.`;
   const verifyText = 'Please confirm your email address: you can book and pay for sessions once it is confirmed (the link works once, for 7 days).';
   const text = [
