@@ -109,6 +109,33 @@ describe('the step\'s POST: the reason goes into the audit row and the email', (
     expect(mailsTo(scenario.smtp, bare.mentee, 'Session Declined - CodeMentorHub')[0]!.parsed.text).not.toContain('Reason:');
   });
 
+  it('an admin confirms and later marks completed with a reason: both emails tell it, after the room is made', async () => {
+    const a = await asAdmin();
+    const s = await scenario.pendingSession(2, people());
+    const confirm = 'The mentor confirmed by phone.';
+    expect((await a.submit(`/admin/sessions/${s.sessionId}/set-status/`, { status: 'confirmed', reason: confirm }, '/admin/sessions')).statusCode).toBe(303);
+    await scenario.deliver();
+    for (const who of [s.mentee, s.mentor]) {
+      const [mail] = mailsTo(scenario.smtp, who, 'Session Confirmed - CodeMentorHub');
+      expect(mail!.parsed.text).toContain(`A note from the CodeMentorHub team: ${confirm}`);
+      expect(mail!.parsed.text).toMatch(/Meeting Link: https?:\/\//);
+    }
+    const done = 'Both joined; marked after the call.';
+    const past = s.start.getTime() - scenario.t.clock.now().getTime() + 2 * 3_600_000;
+    scenario.t.clock.advance(past);
+    try {
+      expect((await a.submit(`/admin/sessions/${s.sessionId}/set-status/`, { status: 'completed', reason: done }, '/admin/sessions')).statusCode).toBe(303);
+      await scenario.deliver();
+      for (const who of [s.mentee, s.mentor]) {
+        const [mail] = mailsTo(scenario.smtp, who, 'Thanks for your session - CodeMentorHub');
+        expect(mail!.parsed.text).toContain(`A note from the CodeMentorHub team: ${done}`);
+        expect(mail!.parsed.html).toContain(`A note from the CodeMentorHub team: ${done}`);
+      }
+    } finally {
+      scenario.t.clock.advance(-past);
+    }
+  });
+
   it('a reason over 500 characters shows the step again with the error, and changes nothing', async () => {
     const s = await scenario.confirmedSession(72, people());
     const before = await snapshot(s.sessionId);

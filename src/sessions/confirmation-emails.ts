@@ -6,7 +6,7 @@ import { queueParticipantEmails, sessionFacts } from './emails';
  * "Session Confirmed - CodeMentorHub" to each participant, in their own zone, written in the
  * transaction that stored the link (or confirmed, with no provider). One per person per session.
  */
-export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: MeetingProviderName; sequence?: number }): Promise<void> {
+export async function queueConfirmationEmails(tx: Tx, options: { sessionId: string; meetingUrl: string | null; provider: MeetingProviderName; sequence?: number; note?: string }): Promise<void> {
   const sequence = options.sequence ?? 0;
   await queueParticipantEmails(tx, {
     sessionId: options.sessionId,
@@ -15,7 +15,7 @@ export async function queueConfirmationEmails(tx: Tx, options: { sessionId: stri
     dedupeKey: (person) => confirmationKey(options.sessionId, person.role, sequence),
     payload: (person, p) => ({
       ...sessionFacts(options.sessionId, person, p),
-      meetingUrl: options.meetingUrl, provider: options.provider, sequence,
+      meetingUrl: options.meetingUrl, provider: options.provider, sequence, ...(options.note ? { note: options.note } : {}),
       attendees: [{ name: p.mentorName, email: p.mentorEmail }, { name: p.menteeName, email: p.menteeEmail }],
     }),
   });

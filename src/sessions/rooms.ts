@@ -18,12 +18,13 @@ const mentee = alias(users, 'mentee');
  * its room coming, even if this process dies next); with no provider there is no room to wait for, so
  * the confirmation emails go in this transaction.
  */
-export async function prepareRoom(tx: Tx, options: { sessionId: string; provider: MeetingProviderName; meetingUrl?: string | null; inviteSequence?: number }): Promise<void> {
+export async function prepareRoom(tx: Tx, options: { sessionId: string; provider: MeetingProviderName; meetingUrl?: string | null; inviteSequence?: number; note?: string }): Promise<void> {
   const sequence = options.inviteSequence ?? 0;
+  const note = options.note || undefined;
   // A moved session accepted again keeps its room: the confirmation is an update of the same invite.
-  if (options.meetingUrl) await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: options.meetingUrl, provider: options.provider, sequence });
-  else if (options.provider === 'none') await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: null, provider: 'none', sequence });
-  else await queueJob(tx, createRoomJob, { sessionId: options.sessionId });
+  if (options.meetingUrl) await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: options.meetingUrl, provider: options.provider, sequence, note });
+  else if (options.provider === 'none') await queueConfirmationEmails(tx, { sessionId: options.sessionId, meetingUrl: null, provider: 'none', sequence, note });
+  else await queueJob(tx, createRoomJob, { sessionId: options.sessionId, ...(note ? { note } : {}) });
 }
 
 /** In the moving transaction: a session with a room gets the room job that moves it at the provider. */
@@ -55,7 +56,7 @@ export async function updateDueMeetings(options: { db: Db; meetings: MeetingProv
  * confirmation emails. A provider failure is kept for the admin's session page and thrown, so the
  * job is retried with its backoff.
  */
-export async function createSessionRoom(options: { db: Db; meetings: MeetingProvider; sessionId: string }): Promise<'made' | 'none' | 'skipped'> {
+export async function createSessionRoom(options: { db: Db; meetings: MeetingProvider; sessionId: string; note?: string }): Promise<'made' | 'none' | 'skipped'> {
   const { db, meetings } = options;
   const [s] = await db
     .select({
@@ -87,7 +88,7 @@ export async function createSessionRoom(options: { db: Db; meetings: MeetingProv
     await db.transaction(async (tx) => {
       const [row] = await tx.update(sessions).set({ meetingProvider: 'none' })
         .where(and(eq(sessions.id, s.id), isNull(sessions.meetingUrl))).returning({ id: sessions.id });
-      if (row) await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: null, provider: 'none', sequence: s.inviteSequence });
+      if (row) await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: null, provider: 'none', sequence: s.inviteSequence, note: options.note });
     });
     return 'none';
   }
@@ -102,7 +103,7 @@ export async function createSessionRoom(options: { db: Db; meetings: MeetingProv
       .returning({ id: sessions.id });
     if (!row) return 'skipped' as const;
     await recordAudit(tx, { actorId: null, action: 'session.meeting_created', subjectType: 'session', subjectId: s.id, data: { provider: meeting.provider, externalId: meeting.externalId } });
-    await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider, sequence: s.inviteSequence });
+    await queueConfirmationEmails(tx, { sessionId: s.id, meetingUrl: meeting.joinUrl, provider: meeting.provider, sequence: s.inviteSequence, note: options.note });
     return 'made' as const;
   });
   if (stored === 'skipped') {

@@ -106,18 +106,18 @@ export interface StepPageProps {
 export function StepPage(props: StepPageProps) {
   const { facts: f } = props;
   const { s } = f;
-  const emailed = f.kind === 'cancel' || f.kind === 'decline';
-  const hint = emailed
+  const onPage = f.kind === 'cancel' || f.kind === 'decline';
+  const hint = onPage
     ? 'Told to both in the email and kept in the session\'s history. At most 500 characters.'
     : props.reasonNeeded
-      ? 'Needed because the session has not ended yet. Kept in the audit trail, not emailed. At most 500 characters.'
-      : 'Kept in the audit trail, not emailed. At most 500 characters.';
+      ? 'Needed because the session has not ended yet. Told to both in the email and kept in the audit trail. At most 500 characters.'
+      : 'Told to both in the email and kept in the audit trail. At most 500 characters.';
   return (
     <Layout ctx={props.ctx} title={TITLES[f.kind]}>
       <section class="card narrow step" aria-labelledby="step-title">
         <h1 id="step-title">{TITLES[f.kind]}</h1>
         <dl class="meta">
-          <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, f.zone)} · {s.durationMinutes} minutes</dd>
+          <dt>Date and time</dt><dd>{formatDateTime(s.startsAt, f.zone, props.ctx.clock)} · {s.durationMinutes} minutes</dd>
           <dt>Mentor</dt><dd>{s.mentorName}</dd>
           <dt>Mentee</dt><dd>{s.menteeName}</dd>
           <dt>Price</dt><dd>{formatMoney(s.priceCents, s.currency)}{f.paid ? ' (paid)' : ' (not paid)'}</dd>

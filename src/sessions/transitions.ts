@@ -29,6 +29,8 @@ export function confirmSession(options: { db: Db; sessionId: string; actor: Acto
     set: { confirmedAt: now, confirmedBy: actor.id, meetingProvider: sql`coalesce(${sessions.meetingProvider}, ${meetingProvider})` },
     effects: (tx, row) => prepareRoom(tx, {
       sessionId: row.id, provider: (row.meetingProvider ?? meetingProvider) as MeetingProviderName, meetingUrl: row.meetingUrl, inviteSequence: row.inviteSequence,
+      // An admin's reason is told to both in the confirmation email; a mentor accepting gives none.
+      note: reason || undefined,
     }),
   });
 }
@@ -43,7 +45,7 @@ export function completeSession(options: { db: Db; sessionId: string; actor: Act
     ...options, verb: 'complete', reason,
     audit: reason ? { reason } : undefined,
     set: { completedAt: options.now },
-    effects: async (tx, row) => { await queueCompletionEmails(tx, { sessionId: row.id }); },
+    effects: async (tx, row) => { await queueCompletionEmails(tx, { sessionId: row.id, note: reason || undefined }); },
   });
 }
 

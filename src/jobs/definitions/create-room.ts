@@ -9,13 +9,14 @@ import { defineJob } from '../definition';
  * after a failed conference, three polls of a pending one) plus 7 s between polls, just under two
  * minutes; 3 minutes means it died.
  */
-export const createRoomJob = defineJob<{ sessionId: string }, { meetings: MeetingProvider }>({
+export const createRoomJob = defineJob<{ sessionId: string; note?: string }, { meetings: MeetingProvider }>({
   name: 'sessions.create-room',
-  schema: z.object({ sessionId: z.string().min(1) }),
+  // note: the admin's reason for confirming, told in the confirmation emails once the room exists.
+  schema: z.object({ sessionId: z.string().min(1), note: z.string().max(500).optional() }),
   policy: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 180 },
   singletonKey: (d) => d.sessionId,
   handler: async (data, run) => {
     const { createSessionRoom } = await import('../../sessions/rooms');
-    return createSessionRoom({ db: run.db, meetings: run.meetings, sessionId: data.sessionId });
+    return createSessionRoom({ db: run.db, meetings: run.meetings, sessionId: data.sessionId, note: data.note });
   },
 });

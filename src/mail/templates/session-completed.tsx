@@ -7,6 +7,8 @@ import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index'
 export interface SessionCompletedPayload extends SessionFactsPayload {
   /** Google Meet recordings and transcripts that existed when the session was completed. */
   artifacts?: { kind: 'recording' | 'transcript'; url: string }[];
+  /** The admin's reason for marking it completed, when one was given. */
+  note?: string;
 }
 
 /** The feedback page of a session, as an absolute link for emails. */
@@ -40,6 +42,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
   const text = [
     `Hello ${p.recipientName},`, '',
     `Thanks for your session with ${p.otherName}. It has been marked completed.`, '',
+    ...(p.note ? [`A note from the CodeMentorHub team: ${p.note}`, ''] : []),
     ...sessionSummaryLines({ date, time, durationMinutes: p.durationMinutes }), '',
     ask, `${actionLabel}: ${action}`, '',
     ...(mentee ? ['You can change your rating for 7 days after you first submit it.', ''] : []),
@@ -52,6 +55,7 @@ export function sessionCompletedEmail(p: SessionCompletedPayload, ctx: RenderCon
       <>
         <p>Hello {p.recipientName},</p>
         <p>Thanks for your session with <strong>{p.otherName}</strong>. It has been marked completed.</p>
+        {p.note ? <p style={{ whiteSpace: 'pre-line' }}>A note from the CodeMentorHub team: {p.note}</p> : null}
         <SessionSummaryBlock date={date} time={time} durationMinutes={p.durationMinutes} />
         <p>{ask}</p>
         <p><a href={action} style={BUTTON}>{actionLabel}</a></p>

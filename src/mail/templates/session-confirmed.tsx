@@ -12,6 +12,8 @@ export interface SessionConfirmedPayload extends SessionFactsPayload {
   attendees: { name: string; email: string }[];
   /** The invite's SEQUENCE: above 0 after a move, so calendars update the entry in place. */
   sequence?: number;
+  /** The admin's reason for confirming, when one was given. */
+  note?: string;
 }
 
 /** The seed's "Email Examples", with times in the recipient's zone and a real link. */
@@ -25,6 +27,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
   const text = [
     `Hello ${p.recipientName},`, '',
     `Your session with ${p.otherName} has been confirmed${updated ? ' at its new time' : ''}!`, '',
+    ...(p.note ? [`A note from the CodeMentorHub team: ${p.note}`, ''] : []),
     ...sessionDetailLines({ date, time, durationMinutes: p.durationMinutes, link }), '',
     'Please join the meeting 5 minutes before the scheduled time.', '',
     ...sessionLinkLines(links),
@@ -37,6 +40,7 @@ export function sessionConfirmedEmail(p: SessionConfirmedPayload, ctx: RenderCon
       <>
         <p>Hello {p.recipientName},</p>
         <p>Your session with <strong>{p.otherName}</strong> has been confirmed{updated ? ' at its new time' : ''}!</p>
+        {p.note ? <p style={{ whiteSpace: 'pre-line' }}>A note from the CodeMentorHub team: {p.note}</p> : null}
         <SessionDetailsBlock date={date} time={time} durationMinutes={p.durationMinutes} link={link} meetingUrl={p.meetingUrl} provider={p.provider} />
         <SessionLinksParagraph links={links} />
         <p><a href={dashboard}>Your sessions</a></p>
