@@ -110,7 +110,7 @@ function EarningsSummary(props: { earnings: Earnings[] }) {
   return (
     <section aria-labelledby="earnings">
       <h2 id="earnings">Earnings</h2>
-      <div class="stats">
+      <div class="stats earnings-stats">
         <div class="stat"><span class="stat-value">{formatMoney(e.monthCents, e.currency)}</span><span class="stat-label">Completed this month</span></div>
         <div class="stat"><span class="stat-value">{formatMoney(e.completedCents, e.currency)}</span><span class="stat-label">All time ({e.completedCount} sessions)</span></div>
         <div class="stat"><span class="stat-value">{formatMoney(e.upcomingCents, e.currency)}</span><span class="stat-label">Booked, to come ({e.upcomingCount})</span></div>
