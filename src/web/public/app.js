@@ -9,7 +9,7 @@
   });
   // The header menu: browsers that cannot show a closed disclosure's content as the bar of links get it opened on wide screens.
   var menu = document.querySelector('details.menu');
-  var styled = window.CSS && CSS.supports && CSS.supports('selector(::details-content)');
+  var styled = window.CSS?.supports?.('selector(::details-content)');
   if (menu && !styled && window.matchMedia('(min-width: 601px)').matches) menu.open = true;
   // Copy buttons: <button data-copy="#id"> copies the text of the element it names.
   document.querySelectorAll('[data-copy]').forEach(function (button) {
