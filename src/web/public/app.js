@@ -7,6 +7,9 @@
   document.querySelectorAll('input[data-detect-timezone]').forEach(function (input) {
     if (!input.value && tz) input.value = tz;
   });
+  // A form that came back with errors: move the focus to its error summary, which scrolls to it and has it read out.
+  var summary = document.querySelector('.error-summary[tabindex="-1"]');
+  if (summary) summary.focus();
   // The header menu: browsers that cannot show a closed disclosure's content as the bar of links get it opened on wide screens.
   var menu = document.querySelector('details.menu');
   var styled = window.CSS?.supports?.('selector(::details-content)');
