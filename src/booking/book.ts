@@ -10,6 +10,13 @@ import { formatMoney } from '../web/money';
 import { checkHoldLimits, expireLapsedHoldsTx, releaseUnpaid, type HoldRefusal } from './holds';
 import { lockPeople } from './locks';
 import { isOfferedStart, loadMentorSchedule } from './slots';
+import { pluralize } from '../plural';
+
+/** "1 hour's", "12 hours'", "30 minutes'": the notice a mentor asks for, as in "needs at least … notice". */
+function noticePhrase(minutes: number): string {
+  if (minutes < 60) return pluralize(minutes, "minute's", "minutes'");
+  return pluralize(Math.round(minutes / 60), "hour's", "hours'");
+}
 
 /** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
 export const HOLD_MINUTES = 35;
@@ -53,10 +60,10 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   }
   if (startsAt.getTime() <= now.getTime()) return new AppError('invalid', 'That time has already passed. Pick another slot.');
   if (startsAt.getTime() < now.getTime() + schedule.minNoticeMinutes * 60_000) {
-    return new AppError('invalid', `${schedule.name} needs at least ${Math.round(schedule.minNoticeMinutes / 60)} hours' notice. Pick a later slot.`);
+    return new AppError('invalid', `${schedule.name} needs at least ${noticePhrase(schedule.minNoticeMinutes)} notice. Pick a later slot.`);
   }
   if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
-    return new AppError('invalid', `Sessions can be booked up to ${schedule.horizonDays} days ahead.`);
+    return new AppError('invalid', `Sessions can be booked up to ${pluralize(schedule.horizonDays, 'day')} ahead.`);
   }
   if (!isOfferedStart(schedule, startsAt, durationMinutes, now)) {
     return new AppError('invalid', "That time is outside the mentor's availability. Pick a time from the list.");
