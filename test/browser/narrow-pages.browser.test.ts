@@ -61,7 +61,7 @@ const PAGES: { as: Role; path: (d: Data) => string; status?: number }[] = [
   { as: 'mentor', path: (d) => `/sessions/${d.confirmedId}/reschedule` },
 
   { as: 'admin', path: () => '/admin' },
-  // /admin/sessions is left out until its table becomes cards on phones: the table is wider than 360 px.
+  { as: 'admin', path: () => '/admin/sessions' },
   { as: 'admin', path: (d) => `/admin/sessions/${d.confirmedId}` },
   { as: 'admin', path: (d) => `/admin/sessions/${d.completedId}` },
   { as: 'admin', path: (d) => `/admin/sessions/${d.awaitingId}` },
