@@ -5,12 +5,12 @@ import { submitReview } from '../../src/feedback/reviews';
 import { deliverDueEmails } from '../../src/mail/deliver';
 import { createMailboxTransport } from '../../src/mail/mailbox';
 import { awaitingPaymentSession, makeDueRooms, moveSession, onTheHour, pendingSession } from '../helpers/scenario';
-import { logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
+import { expectNoAxeViolations, logInThroughForm, PHONE, useBrowser, useServedApp } from './browser';
 
 /**
  * Every page the app serves to a browser, as each role, at 360 px: none may scroll sideways. The
  * data is realistic and long on purpose (a long mentor name and email, big earnings, a meeting link,
- * a review, mail in the mailbox). Add new pages to PAGES.
+ * a review, mail in the mailbox), and axe checks each page at that width. Add new pages to PAGES.
  */
 const served = useServedApp();
 const browser = useBrowser(() => served.t.baseUrl);
@@ -116,7 +116,7 @@ async function realisticData() {
   return { data: { mentorId: mentor.id, pendingId, confirmedId, completedId, awaitingId, mailId: mail.id } satisfies Data, emails: { mentee: mentee.email, mentor: mentor.email, admin: admin.email } };
 }
 
-describe('no page scrolls sideways on a 360 px phone', () => {
+describe('no page scrolls sideways on a 360 px phone, and axe passes there', () => {
   it('every page, as a visitor, a mentee, a mentor and an admin, with long names and big numbers', async () => {
     const { data, emails } = await realisticData();
     const wide: string[] = [];
@@ -136,6 +136,7 @@ describe('no page scrolls sideways on a 360 px phone', () => {
           return { scroll: document.documentElement.scrollWidth, client, culprits: innermost.slice(0, 4).map(name) };
         });
         if (scroll > client) wide.push(`${path} as ${as}: ${scroll} px wide (${culprits.join(', ')})`);
+        await expectNoAxeViolations(page, `${path} as ${as} at 360 px`);
       }
     }
     expect(wide, 'pages wider than the phone').toEqual([]);

@@ -14,6 +14,28 @@
   var menu = document.querySelector('details.menu');
   var styled = window.CSS?.supports?.('selector(::details-content)');
   if (menu && !styled && window.matchMedia('(min-width: 601px)').matches) menu.open = true;
+  // A table wider than the screen scrolls inside its box: let the keyboard reach that box, named after its section.
+  function reachableTables() {
+    document.querySelectorAll('.table-wrap').forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth;
+      if (!scrolls) {
+        if (wrap.dataset.reachable) { wrap.removeAttribute('tabindex'); wrap.removeAttribute('role'); }
+        return;
+      }
+      if (wrap.hasAttribute('tabindex')) return;
+      wrap.dataset.reachable = 'yes';
+      wrap.tabIndex = 0;
+      wrap.setAttribute('role', 'region');
+      var caption = wrap.querySelector('caption');
+      var section = wrap.closest('[aria-labelledby]');
+      var heading = section && document.getElementById(section.getAttribute('aria-labelledby'));
+      var name = (caption || heading || document.querySelector('h1') || { textContent: 'Table' }).textContent.trim();
+      // Not the section's own name: two landmarks may not share one.
+      wrap.setAttribute('aria-label', `${name} (table)`);
+    });
+  }
+  reachableTables();
+  window.addEventListener('resize', reachableTables);
   // Copy buttons: <button data-copy="#id"> copies the text of the element it names.
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     button.hidden = false;
