@@ -139,6 +139,34 @@ function offsetAt(zone: string, instant: Date): number {
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
+describe('no reminder right after the confirmation', () => {
+  /** A confirmed session whose confirmation is dated `before` its start; the sweep runs at each of `sweeps` (before the start). */
+  async function remindersAfter(before: number, sweeps: number[]) {
+    const s = await confirmedSession(200);
+    await scenario.t.database.db.update(sessions).set({ confirmedAt: at(s.start, -before) }).where(eq(sessions.id, s.sessionId));
+    for (const ms of sweeps) await sweep(at(s.start, -ms));
+    await deliver();
+    // Sorted: emails delivered in one batch may arrive in any order.
+    return { mentee: reminders(s.mentee).map((m) => m.parsed.subject).sort(), mentor: reminders(s.mentor).map((m) => m.parsed.subject).sort() };
+  }
+  const H24 = 'Reminder: your session starts in 24 hours - CodeMentorHub';
+  const H1 = 'Reminder: your session starts in 1 hour - CodeMentorHub';
+
+  it('skips a reminder that would arrive within an hour of the confirmation; the other one still comes', async () => {
+    // Confirmed 23 hours before: no "starts in 23 hours" in the same minute, nor an hour later; the 1-hour one comes.
+    expect(await remindersAfter(23 * HOUR, [23 * HOUR, 22 * HOUR, 2 * HOUR, HOUR])).toEqual({ mentee: [H1], mentor: [H1] });
+    // Confirmed 30 minutes before the 24-hour mark: that one is skipped too.
+    expect(await remindersAfter(24 * HOUR + 30 * MIN, [24 * HOUR, 12 * HOUR, HOUR])).toEqual({ mentee: [H1], mentor: [H1] });
+    // Confirmed 90 minutes before the start: neither.
+    expect(await remindersAfter(90 * MIN, [90 * MIN, HOUR, 30 * MIN, MIN])).toEqual({ mentee: [], mentor: [] });
+  });
+
+  it('sends a reminder due more than an hour after the confirmation', async () => {
+    expect(await remindersAfter(25 * HOUR + 30 * MIN, [24 * HOUR, HOUR])).toEqual({ mentee: [H1, H24], mentor: [H1, H24] });
+    expect(await remindersAfter(2 * HOUR + MIN, [2 * HOUR, HOUR])).toEqual({ mentee: [H1], mentor: [H1] });
+  });
+});
+
 describe('time zones in every email', () => {
   it('shows a mentee in Asia/Kathmandu and a mentor in America/Los_Angeles the same instant, each in their own zone', async () => {
     const { mentor, mentee, sessionId, start } = await confirmedSession(72, { mentee: 'Asia/Kathmandu', mentor: 'America/Los_Angeles' });
@@ -283,11 +311,12 @@ describe('the scheduled jobs', () => {
     expect(reminderJob?.cron).toBe('* * * * *');
     expect(expiryJob?.cron).toBe('* * * * *');
 
-    // A confirmed session 40 minutes from now gets its 1-hour reminder from the job's handler.
+    // A session confirmed hours ago, starting 40 minutes from now, gets its 1-hour reminder from the job's handler.
     const mentor = await scenario.t.loginAs('mentor');
     const mentee = await scenario.t.loginAs('mentee');
     const soon = await paidSessionOf({ db: scenario.t.database.db, mentor, mentee, start: new Date(Date.now() + 40 * MIN), duration: 30 });
     await mentor.submit(`/mentor/session/${soon}/accept/`, {}, '/mentor/dashboard');
+    await scenario.t.database.db.update(sessions).set({ confirmedAt: new Date(Date.now() - 3 * HOUR) }).where(eq(sessions.id, soon));
     await reminderJob!.handler({}, run);
     expect((await outboxKeys(soon)).filter((k) => k.startsWith('reminder-'))).toEqual([`reminder-1h:${soon}:mentee`, `reminder-1h:${soon}:mentor`]);
 

@@ -181,6 +181,8 @@ describe('reminders follow the new time', () => {
     const s = await scenario.confirmedSession(20);
     await openUp(t, s.mentor.user.id);
     const db = t.database.db;
+    // Confirmed a day ago: a reminder right after the confirmation would be skipped.
+    await db.update(sessions).set({ confirmedAt: new Date(Date.now() - 24 * HOUR) }).where(eq(sessions.id, s.sessionId));
     expect(await sendDueReminders({ db, now: new Date() })).toBe(2);
     const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: onTheHour(22).toISOString() }, now: new Date() });
     expect(r.ok, JSON.stringify(r)).toBe(true);

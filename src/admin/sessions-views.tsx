@@ -30,7 +30,8 @@ function MeetingLinkCell(props: { s: SessionRow }) {
   if (hasMeetingStage(s) && s.meetingUrl) {
     return <a href={`/sessions/${s.id}/join`} target="_blank" rel="noopener"><span aria-hidden="true">📹 </span>Join Meeting</a>;
   }
-  if (hasMeetingStage(s)) return <span class="muted small">{s.meetingProvider === 'none' ? 'No video link' : 'Being prepared'}</span>;
+  // A completed session without a room never had one: nothing is being prepared any more.
+  if (hasMeetingStage(s)) return <span class="muted small">{s.meetingProvider === 'none' || s.status === 'completed' ? 'No video link' : 'Being prepared'}</span>;
   return null;
 }
 

@@ -12,6 +12,13 @@ import { checkHoldLimits, expireLapsedHoldsTx, releaseUnpaid, type HoldRefusal }
 import { lockPeople } from './locks';
 import { isDayOff, isOfferedStart, loadMentorSchedule, sessionWithinBuffer } from './slots';
 import { localDateOf } from './timezones';
+import { pluralize } from '../plural';
+
+/** "1 hour's", "12 hours'", "30 minutes'": the notice a mentor asks for, as in "needs at least … notice". */
+function noticePhrase(minutes: number): string {
+  if (minutes < 60) return pluralize(minutes, "minute's", "minutes'");
+  return pluralize(Math.round(minutes / 60), "hour's", "hours'");
+}
 
 /** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
 export const HOLD_MINUTES = 35;
@@ -77,10 +84,10 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   if (startsAt.getTime() <= now.getTime()) return new AppError('invalid', 'That time has already passed. Pick another slot.');
   // The page's list may be older than a change of the mentor's rules: each rule refuses with its reason.
   if (startsAt.getTime() < now.getTime() + schedule.minNoticeMinutes * 60_000) {
-    return new AppError('invalid', `${schedule.name} needs at least ${noticeText(schedule.minNoticeMinutes)} notice. Pick a later slot.`);
+    return new AppError('invalid', `${schedule.name} needs at least ${noticePhrase(schedule.minNoticeMinutes)} notice. Pick a later slot.`);
   }
   if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
-    return new AppError('invalid', `Sessions can be booked up to ${schedule.horizonDays} days ahead.`);
+    return new AppError('invalid', `Sessions can be booked up to ${pluralize(schedule.horizonDays, 'day')} ahead.`);
   }
   if (isDayOff(schedule, localDateOf(startsAt, schedule.timezone))) {
     return new AppError('invalid', `${schedule.name} is away that day. Pick another slot.`);

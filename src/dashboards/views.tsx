@@ -6,6 +6,7 @@ import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
 import { formatDateTime, type Clock } from '../web/time';
+import { pluralize } from '../plural';
 
 /** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
 export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
@@ -129,9 +130,9 @@ function EarningsSummary(props: { earnings: Earnings[] }) {
   return (
     <section aria-labelledby="earnings">
       <h2 id="earnings">Earnings</h2>
-      <div class="stats">
+      <div class="stats earnings-stats">
         <div class="stat"><span class="stat-value">{formatMoney(e.monthCents, e.currency)}</span><span class="stat-label">Completed this month</span></div>
-        <div class="stat"><span class="stat-value">{formatMoney(e.completedCents, e.currency)}</span><span class="stat-label">All time ({e.completedCount} sessions)</span></div>
+        <div class="stat"><span class="stat-value">{formatMoney(e.completedCents, e.currency)}</span><span class="stat-label">All time ({pluralize(e.completedCount, 'session')})</span></div>
         <div class="stat"><span class="stat-value">{formatMoney(e.upcomingCents, e.currency)}</span><span class="stat-label">Booked, to come ({e.upcomingCount})</span></div>
       </div>
       {props.earnings.length > 1 ? <p class="muted small">Also: {props.earnings.slice(1).map((x) => `${formatMoney(x.completedCents, x.currency)} completed`).join(', ')}.</p> : null}

@@ -8,6 +8,7 @@ import { isUuid } from '../db/ids';
 import { AppError, invalidForm, noSuchSession } from '../errors';
 import { reviews, sessions, users } from '../db/schema';
 import { text } from '../web/input';
+import { pluralize } from '../plural';
 
 /**
  * Ratings of completed sessions. A mentee rates each of their completed sessions once (the unique
@@ -162,7 +163,7 @@ export async function summarizeRatings(options: { db: Db; mentorIds: string[] })
 /** "★ 4.5 (12 reviews)", or null when there is nothing to show. */
 export function formatRating(summary: RatingSummary): string | null {
   if (!summary.count || summary.average === null) return null;
-  return `★ ${summary.average.toFixed(1)} (${summary.count} ${summary.count === 1 ? 'review' : 'reviews'})`;
+  return `★ ${summary.average.toFixed(1)} (${pluralize(summary.count, 'review')})`;
 }
 
 export interface PublicReview {

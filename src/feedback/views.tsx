@@ -5,12 +5,13 @@ import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, formatter } from '../web/time';
 import type { NotesSession } from './notes';
 import { NOTE_MAX } from './notes';
+import { pluralize } from '../plural';
 import {
   COMMENT_MAX, editableUntil, formatRating,
   type AdminReviewRow, type PublicReview, type RateableSession, type RatingSummary, type Review, type ReviewFormValues,
 } from './reviews';
 
-const starWord = (n: number) => (n === 1 ? '1 star' : `${n} stars`);
+const starWord = (n: number) => pluralize(n, 'star');
 
 /** A rating as stars, read out as "4 out of 5 stars". */
 export function Stars(props: { rating: number }) {
@@ -30,27 +31,27 @@ export function formatDate(date: Date, timeZone: string): string {
   return formatter(timeZone, { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
 }
 
-/** The latest visible reviews on a mentor's public profile: first name of the reviewer and the date only. */
-export function ProfileReviews(props: { reviews: PublicReview[]; summary: RatingSummary; zone: string }) {
+/**
+ * The latest visible reviews on a mentor's public profile: first name of the reviewer and the date only.
+ * The average is not repeated here: the profile's card states it once.
+ */
+export function ProfileReviews(props: { reviews: PublicReview[]; zone: string }) {
   return (
     <section class="card profile-reviews" aria-labelledby="reviews">
       <h2 id="reviews">Reviews</h2>
       {props.reviews.length === 0 ? <p class="muted">No reviews yet.</p> : (
-        <>
-          <p class="rating-summary"><RatingText summary={props.summary} /></p>
-          <ul class="review-list">
-            {props.reviews.map((r) => (
-              <li key={r.id} class="review">
-                <p class="review-head">
-                  <Stars rating={r.rating} />
-                  <span class="review-by">{r.reviewer}</span>
-                  <span class="muted small">{formatDate(r.createdAt, props.zone)}</span>
-                </p>
-                {r.comment ? <p class="review-comment">{r.comment}</p> : null}
-              </li>
-            ))}
-          </ul>
-        </>
+        <ul class="review-list">
+          {props.reviews.map((r) => (
+            <li key={r.id} class="review">
+              <p class="review-head">
+                <Stars rating={r.rating} />
+                <span class="review-by">{r.reviewer}</span>
+                <span class="muted small">{formatDate(r.createdAt, props.zone)}</span>
+              </p>
+              {r.comment ? <p class="review-comment">{r.comment}</p> : null}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -173,6 +173,8 @@ export function AvailabilityPage(props: {
       {target.asAdmin ? <p><a href="/admin">← Admin</a></p> : null}
       <h1>{title}</h1>
       <EditNav target={target} current="availability" />
+      {/* At the top, above the current week, so a refused save is seen without scrolling (app.js also focuses it). */}
+      <ErrorSummary errors={summaryErrors} labels={labels} retry="save" />
       <p class="note">
         All times are in <strong>{describeZone(zone)}</strong>, {target.asAdmin ? `${target.mentor.name}’s time zone` : 'your time zone'}.
         {' '}Mentees see them converted to their own.
@@ -185,7 +187,6 @@ export function AvailabilityPage(props: {
       <TimeOffSection csrf={props.ctx.csrf} url={`${target.availabilityUrl}/time-off`} zone={zone} ownPage={!target.asAdmin} {...props.timeOff} />
       <section aria-labelledby="edit">
         <h2 id="edit">Change availability</h2>
-        <ErrorSummary errors={summaryErrors} labels={labels} retry="save" />
         <form method="post" action={target.availabilityUrl} class="stack" novalidate>
           <Csrf token={props.ctx.csrf} />
           <p class="hint" id="availability-hint">

@@ -174,7 +174,7 @@ export function ProfilePage(props: {
           {profile.bio ? <p class="bio">{profile.bio}</p> : null}
           <p class="muted small">Based in the {profile.timezone} time zone · <RatingText summary={profile.rating} /></p>
         </section>
-        <ProfileReviews reviews={profile.reviews} summary={profile.rating} zone={zone} />
+        <ProfileReviews reviews={profile.reviews} zone={zone} />
         </div>
 
         <section class="card" aria-labelledby="book">

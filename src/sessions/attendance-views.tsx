@@ -1,5 +1,6 @@
 import { formatDateTime } from '../web/time';
 import { numberOfKind, type Attendance, type Attendee, type Stretch } from './attendance';
+import { pluralize } from '../plural';
 
 const ARTIFACT = { recording: { word: 'Recording', where: 'Google Drive' }, transcript: { word: 'Transcript', where: 'Google Docs' } } as const;
 
@@ -75,4 +76,4 @@ export function AttendanceCard(props: { a: Attendance; zone: string; admin?: boo
   );
 }
 
-const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
+const minutes = (n: number) => pluralize(n, 'minute');

@@ -45,6 +45,12 @@ export function cancelOutcome(options: { as: Role; s: SessionRow; paid: boolean;
   return { refund, text: refund === 'full' ? `If you cancel, ${who} gets a full refund of ${amount}.` : `If you cancel, ${who} gets no refund.` };
 }
 
+/** The deadline of an unanswered request, told to each as it concerns them: the mentor is the one who answers. */
+function answerByNote(as: Role, by: string, menteeName: string): string {
+  if (as === 'mentor') return ` Answer by ${by}: after that the request expires and ${menteeName} gets a full refund.`;
+  return ` If the mentor has not answered by ${by}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.`;
+}
+
 function Ended(props: { s: SessionRow; d: SessionDetail; zone: string; clock?: Clock }) {
   const { s, d, zone, clock } = props;
   const byWord = (by: SessionDetail['cancelledBy']) => {
@@ -125,7 +131,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
           {s.status === 'pending' ? (
             <p class="session-note">
               {as === 'mentor' ? 'Paid, waiting for you to accept.' : 'Paid, waiting for the mentor to accept.'}
-              {d.answerBy ? ` If the mentor has not answered by ${formatDateTime(d.answerBy, zone, ctx.clock)}, the request expires and ${as === 'mentee' ? 'you get' : 'the mentee gets'} a full refund.` : ''}
+              {d.answerBy ? answerByNote(as, formatDateTime(d.answerBy, zone, ctx.clock), s.menteeName) : ''}
             </p>
           ) : null}
           {s.bookingNote ? (

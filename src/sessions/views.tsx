@@ -20,7 +20,10 @@ export function StatusBadge(props: { status: SessionStatus }) {
 /** Links exist only for confirmed and completed sessions; before that, nothing is shown anywhere. */
 export const hasMeetingStage = (s: SessionRow) => s.status === 'confirmed' || s.status === 'completed';
 
-/** The seed's "prominent blue box": a big join button and the URL as selectable text with a copy control. */
+/**
+ * The seed's "prominent blue box" for a confirmed session: a big join button and the URL as selectable
+ * text with a copy control. A completed session shows only the URL, as text.
+ */
 export function JoinBox(props: { s: SessionRow }) {
   const { s } = props;
   if (!hasMeetingStage(s)) return null;
@@ -35,6 +38,10 @@ export function JoinBox(props: { s: SessionRow }) {
       </div>
     );
   }
+  // Once it took place the link is a record, not a call to action: the URL as small text, nothing to join or add to a calendar.
+  if (s.status === 'completed') {
+    return <p class="session-note small past-link"><span class="muted">Meeting link:</span> <code class="past-url">{s.meetingUrl}</code></p>;
+  }
   const label = s.meetingProvider === 'google-meet' ? 'Join Google Meet' : 'Join meeting';
   const urlId = `meeting-url-${s.id}`;
   return (
@@ -46,7 +53,7 @@ export function JoinBox(props: { s: SessionRow }) {
         <code class="join-url" id={urlId}>{s.meetingUrl}</code>
         <button type="button" class="btn btn-small btn-quiet" data-copy={`#${urlId}`} hidden>Copy link</button>
       </p>
-      {s.status === 'confirmed' ? <p class="small">Please join 5 minutes before the start. The meeting opens in a new tab.</p> : null}
+      <p class="small">Please join 5 minutes before the start. The meeting opens in a new tab.</p>
       <p class="small"><a href={`/sessions/${s.id}/calendar.ics`} download>Add to calendar (.ics)</a></p>
     </div>
   );

@@ -122,7 +122,8 @@ export function ErrorSummary(props: {
   if (entries.length === 0) return null;
   const target = (key: string) => (props.ids ? props.ids[key] : key === 'form' ? undefined : fieldId(key));
   return (
-    <div class="alert error-summary" role="alert">
+    // tabindex=-1 lets app.js move the focus here on load, as GOV.UK's error summary does: the page scrolls to it and it is read out.
+    <div class="alert error-summary" role="alert" tabindex={-1} id="error-summary">
       <p><strong>Nothing was saved.</strong> Correct {entries.length === 1 ? 'this' : `these ${entries.length}`} and {props.retry} again:</p>
       <ul>
         {entries.map(([key, message]) => {

@@ -45,15 +45,20 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             <a class="brand" href="/">
               <span class="brand-mark" aria-hidden="true">{'</>'}</span> CodeMentorHub
             </a>
-            <nav aria-label="Main">
-              <ul class="nav">
-                {links.map((l) => (
-                  <li key={l.href}>
-                    <a href={l.href} aria-current={ctx.path === l.href ? 'page' : undefined}>{l.label}</a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            {/* On a phone the links fold into a "Menu" disclosure that needs no JavaScript; on wider screens app.css
+                shows them in the bar and hides the summary. */}
+            <details class="menu">
+              <summary class="btn btn-quiet menu-toggle"><span aria-hidden="true">☰ </span>Menu</summary>
+              <nav aria-label="Main">
+                <ul class="nav">
+                  {links.map((l) => (
+                    <li key={l.href}>
+                      <a href={l.href} aria-current={ctx.path === l.href ? 'page' : undefined}>{l.label}</a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            </details>
             <div class="account">
               {ctx.user ? (
                 <form method="post" action="/logout" class="inline">

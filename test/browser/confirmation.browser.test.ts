@@ -90,6 +90,16 @@ async function expectJoinBox(page: Page, heading: string, sessionId: string, url
   expect(await code.isVisible()).toBe(true);
 }
 
+/** A completed session's link: the URL as text, and nothing to join or add to a calendar. */
+async function expectPastLink(page: Page, heading: string, url: string) {
+  const c = card(page, heading);
+  expect(await c.count()).toBe(1);
+  expect((await c.locator('code.past-url').innerText()).trim()).toBe(url);
+  expect(await c.getByRole('link', { name: /join/i }).count()).toBe(0);
+  expect(await c.getByRole('link', { name: /add to calendar/i }).count()).toBe(0);
+  expect(await c.locator('.join-box').count()).toBe(0);
+}
+
 async function expectOneConfirmationEach(emails: string[], url: string) {
   const confirmations = (to: string) => mailsTo(served.smtp, to, SUBJECT);
   await served.smtp.waitFor(() => emails.every((e) => confirmations(e).length >= 1));
@@ -233,7 +243,7 @@ describe("the seed's Test Scenario 2: mentor acceptance", () => {
   }, 60_000);
 });
 
-describe('visibility: pending shows no link, confirmed and completed show it, everywhere', () => {
+describe('visibility: pending shows no link, confirmed shows it, completed keeps it as text, everywhere', () => {
   it('keeps the link on all three pages after "Mark completed"; the Sessions page with pending, confirmed and completed rows passes axe', async () => {
     const done = await confirmedSession('Charlie');
     const live = await confirmedSession('Delta');
@@ -276,13 +286,13 @@ describe('visibility: pending shows no link, confirmed and completed show it, ev
     await logInThroughForm(mentee, done.mentee.email);
     const menteeHistory = mentee.getByRole('region', { name: 'History' });
     expect(await menteeHistory.getByRole('heading', { name: `Mentor: ${done.mentor.name}`, exact: true }).count()).toBe(1);
-    await expectJoinBox(mentee, `Mentor: ${done.mentor.name}`, done.sessionId, done.url);
+    await expectPastLink(mentee, `Mentor: ${done.mentor.name}`, done.url);
     expect(await card(mentee, `Mentor: ${done.mentor.name}`).innerText()).toContain('Completed');
     const mentor = await browser.newPage();
     await logInThroughForm(mentor, done.mentor.email);
     const mentorHistory = mentor.getByRole('region', { name: 'History' });
     expect(await mentorHistory.getByRole('heading', { name: `Mentee: ${done.mentee.name}`, exact: true }).count()).toBe(1);
-    await expectJoinBox(mentor, `Mentee: ${done.mentee.name}`, done.sessionId, done.url);
+    await expectPastLink(mentor, `Mentee: ${done.mentee.name}`, done.url);
 
     // The pending session's participants still see no link at all.
     const waitingMentee = await browser.newPage();

@@ -2,6 +2,7 @@ import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
 import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
+import { pluralize } from '../../plural';
 
 export interface SessionReminderPayload extends SessionFactsPayload {
   /** Which reminder: the day-before one or the hour-before one. */
@@ -16,10 +17,10 @@ export interface SessionReminderPayload extends SessionFactsPayload {
 export function leadPhrase(minutes: number): string {
   if (minutes >= 50) {
     const hours = Math.round(minutes / 60);
-    return `${hours} hour${hours === 1 ? '' : 's'}`;
+    return pluralize(hours, 'hour');
   }
   const m = Math.max(1, Math.round(minutes));
-  return `${m} minute${m === 1 ? '' : 's'}`;
+  return pluralize(m, 'minute');
 }
 
 /** To each participant, 24 hours and 1 hour before a confirmed session, in the recipient's zone. */

@@ -24,6 +24,35 @@
   document.querySelectorAll('select[name="tz"][data-detect-timezone]').forEach(function (select) {
     if (select.form) select.form.addEventListener('submit', function () { if (select.value) zoneCookie(select.value); });
   });
+  // A form that came back with errors: move the focus to its error summary, which scrolls to it and has it read out.
+  var summary = document.querySelector('.error-summary[tabindex="-1"]');
+  if (summary) summary.focus();
+  // The header menu: browsers that cannot show a closed disclosure's content as the bar of links get it opened on wide screens.
+  var menu = document.querySelector('details.menu');
+  var styled = window.CSS?.supports?.('selector(::details-content)');
+  if (menu && !styled && window.matchMedia('(min-width: 601px)').matches) menu.open = true;
+  // A table wider than the screen scrolls inside its box: let the keyboard reach that box, named after its section.
+  function reachableTables() {
+    document.querySelectorAll('.table-wrap').forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth;
+      if (!scrolls) {
+        if (wrap.dataset.reachable) { wrap.removeAttribute('tabindex'); wrap.removeAttribute('role'); }
+        return;
+      }
+      if (wrap.hasAttribute('tabindex')) return;
+      wrap.dataset.reachable = 'yes';
+      wrap.tabIndex = 0;
+      wrap.setAttribute('role', 'region');
+      var caption = wrap.querySelector('caption');
+      var section = wrap.closest('[aria-labelledby]');
+      var heading = section && document.getElementById(section.getAttribute('aria-labelledby'));
+      var name = (caption || heading || document.querySelector('h1') || { textContent: 'Table' }).textContent.trim();
+      // Not the section's own name: two landmarks may not share one.
+      wrap.setAttribute('aria-label', `${name} (table)`);
+    });
+  }
+  reachableTables();
+  window.addEventListener('resize', reachableTables);
   // Copy buttons: <button data-copy="#id"> copies the text of the element it names.
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     button.hidden = false;
