@@ -14,12 +14,6 @@ import { isDayOff, isOfferedStart, loadMentorSchedule, sessionWithinBuffer } fro
 import { localDateOf } from './timezones';
 import { pluralize } from '../plural';
 
-/** "1 hour's", "12 hours'", "30 minutes'": the notice a mentor asks for, as in "needs at least … notice". */
-function noticePhrase(minutes: number): string {
-  if (minutes < 60) return pluralize(minutes, "minute's", "minutes'");
-  return pluralize(Math.round(minutes / 60), "hour's", "hours'");
-}
-
 /** An unpaid booking holds its slot this long; a Stripe checkout (≥ 30 min) ends before it. */
 export const HOLD_MINUTES = 35;
 export const CHECKOUT_MINUTES = 31;
@@ -40,10 +34,10 @@ export const bookingInput = z.object({
   note: bookingNote.optional(),
 });
 
-/** 720 -> "12 hours'", 90 -> "90 minutes'": how a notice reads in a refusal. */
+/** 720 -> "12 hours'", 60 -> "1 hour's", 90 -> "90 minutes'": how a notice reads in a refusal. */
 export function noticeText(minutes: number): string {
-  if (minutes % 60 !== 0) return `${minutes} minutes'`;
-  return minutes === 60 ? "an hour's" : `${minutes / 60} hours'`;
+  if (minutes % 60 !== 0) return pluralize(minutes, "minute's", "minutes'");
+  return pluralize(minutes / 60, "hour's", "hours'");
 }
 
 export type BookingResult =
@@ -84,7 +78,7 @@ export async function bookSession(options: BookSessionOptions): Promise<BookingR
   if (startsAt.getTime() <= now.getTime()) return new AppError('invalid', 'That time has already passed. Pick another slot.');
   // The page's list may be older than a change of the mentor's rules: each rule refuses with its reason.
   if (startsAt.getTime() < now.getTime() + schedule.minNoticeMinutes * 60_000) {
-    return new AppError('invalid', `${schedule.name} needs at least ${noticePhrase(schedule.minNoticeMinutes)} notice. Pick a later slot.`);
+    return new AppError('invalid', `${schedule.name} needs at least ${noticeText(schedule.minNoticeMinutes)} notice. Pick a later slot.`);
   }
   if (startsAt.getTime() > now.getTime() + schedule.horizonDays * 86_400_000) {
     return new AppError('invalid', `Sessions can be booked up to ${pluralize(schedule.horizonDays, 'day')} ahead.`);
