@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { availabilityWindows, mailboxMessages, mentorProfiles, sessions } from '../../src/db/schema';
 import { submitReview } from '../../src/feedback/reviews';
+import { submitMentorApplication } from '../../src/mentors/applications';
 import { deliverDueEmails } from '../../src/mail/deliver';
 import { createMailboxTransport } from '../../src/mail/mailbox';
 import { awaitingPaymentSession, makeDueRooms, moveSession, onTheHour, pendingSession } from '../helpers/scenario';
@@ -23,6 +24,7 @@ interface Data {
   completedId: string;
   awaitingId: string;
   mailId: string;
+  menteeId: string;
 }
 
 /** One row per page: who looks at it, its path, and its status when not 200. */
@@ -36,6 +38,9 @@ const PAGES: { as: Role; path: (d: Data) => string; status?: number }[] = [
   { as: 'visitor', path: () => '/verify-email?token=not-a-real-token', status: 400 },
   { as: 'visitor', path: () => '/mentors' },
   { as: 'visitor', path: (d) => `/mentors/${d.mentorId}` },
+  { as: 'visitor', path: () => '/mentors?sort=soonest&free=week' },
+  { as: 'visitor', path: () => '/mentors?skill=Distributed%20systems' },
+  { as: 'visitor', path: () => '/become-a-mentor' },
 
   { as: 'mentee', path: () => '/dashboard' },
   { as: 'mentee', path: () => '/account' },
@@ -47,6 +52,11 @@ const PAGES: { as: Role; path: (d: Data) => string; status?: number }[] = [
   { as: 'mentee', path: (d) => `/sessions/${d.completedId}/feedback` },
   { as: 'mentee', path: (d) => `/sessions/${d.confirmedId}/reschedule` },
   { as: 'mentee', path: (d) => `/checkout/test/${d.awaitingId}` },
+  { as: 'mentee', path: (d) => `/sessions/${d.confirmedId}/receipt` },
+  { as: 'mentee', path: (d) => `/sessions/${d.completedId}/receipt` },
+  { as: 'mentee', path: (d) => `/sessions/${d.confirmedId}/cancel` },
+  // Applied already (the data does): the application waiting for review.
+  { as: 'mentee', path: () => '/become-a-mentor' },
 
   { as: 'mentor', path: () => '/mentor/dashboard' },
   { as: 'mentor', path: () => '/mentor/profile' },
@@ -59,6 +69,7 @@ const PAGES: { as: Role; path: (d: Data) => string; status?: number }[] = [
   { as: 'mentor', path: (d) => `/sessions/${d.completedId}` },
   { as: 'mentor', path: (d) => `/sessions/${d.completedId}/notes` },
   { as: 'mentor', path: (d) => `/sessions/${d.confirmedId}/reschedule` },
+  { as: 'mentor', path: (d) => `/mentor/session/${d.pendingId}/decline` },
 
   { as: 'admin', path: () => '/admin' },
   { as: 'admin', path: () => '/admin/sessions' },
@@ -70,6 +81,10 @@ const PAGES: { as: Role; path: (d: Data) => string; status?: number }[] = [
   { as: 'admin', path: (d) => `/admin/mentors/${d.mentorId}/profile` },
   { as: 'admin', path: (d) => `/admin/mentors/${d.mentorId}/availability` },
   { as: 'admin', path: () => '/admin/users' },
+  { as: 'admin', path: (d) => `/admin/users/${d.menteeId}` },
+  { as: 'admin', path: () => '/admin/revenue' },
+  { as: 'admin', path: (d) => `/admin/sessions/${d.confirmedId}/set-status/?status=cancelled` },
+  { as: 'admin', path: (d) => `/admin/sessions/${d.pendingId}/set-status/?status=confirmed` },
   { as: 'admin', path: () => '/admin/reviews' },
   { as: 'admin', path: () => '/admin/mail' },
   { as: 'admin', path: (d) => `/admin/mail/${d.mailId}` },
@@ -109,11 +124,21 @@ async function realisticData() {
   }
   const completedId = completedIds[0]!;
   await submitReview({ db, sessionId: completedIds[1]!, menteeId: mentee.id, input: { rating: '5', comment: 'Extraordinarily helpful: we went through the whole query planner and its statistics, step by step.' }, now: new Date() });
+  // The mentee applies to mentor, with long words, so /admin/mentors has an application to show.
+  const applied = await submitMentorApplication({
+    db, userId: mentee.id, now: new Date(),
+    input: {
+      headline: 'Staff engineer: observability, incident response and PostgreSQL replication', skills: 'PostgreSQL, Observability, Incident response',
+      hourlyRate: '950', currency: 'USD', bio: 'Twenty years of running databases nobody else wanted to touch, and teaching others to.',
+      links: 'https://example.com/a-very-long-portfolio-address/with/many/segments/that-does-not-break-easily',
+    },
+  });
+  if (!applied.ok) throw new Error(applied.message);
   const { sessionId: awaitingId } = await awaitingPaymentSession({ db, mentor, mentee, start: onTheHour(148) });
   await deliverDueEmails({ db, transport: createMailboxTransport(db), from: t.config.mailFrom, appUrl: t.baseUrl });
   const [mail] = await db.select({ id: mailboxMessages.id }).from(mailboxMessages).limit(1);
   if (!mail) throw new Error('no mail in the mailbox');
-  return { data: { mentorId: mentor.id, pendingId, confirmedId, completedId, awaitingId, mailId: mail.id } satisfies Data, emails: { mentee: mentee.email, mentor: mentor.email, admin: admin.email } };
+  return { data: { mentorId: mentor.id, pendingId, confirmedId, completedId, awaitingId, mailId: mail.id, menteeId: mentee.id } satisfies Data, emails: { mentee: mentee.email, mentor: mentor.email, admin: admin.email } };
 }
 
 describe('no page scrolls sideways on a 360 px phone, and axe passes there', () => {
