@@ -18,6 +18,8 @@ import { createMailboxTransport } from '../src/mail/mailbox';
 import { createMeetingProvider } from '../src/meetings';
 import { createDueMeetings } from '../src/sessions/rooms';
 import { confirmSession } from '../src/sessions/transitions';
+import { submitMentorApplication } from '../src/mentors/applications';
+import { addTimeOff } from '../src/mentors/time-off';
 import { launchBrowser } from '../tools/chromium';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -49,10 +51,14 @@ async function main() {
 
     // A confirmed session with its meeting room, so the dashboards show the join box and the admin
     // Sessions page a "Join Meeting" link: Alice books Marcus, the admin confirms, the worker's step runs.
-    const start = new Date(Date.now() + 2 * 86_400_000);
-    start.setUTCHours(15, 0, 0, 0);
-    const made = await createPaidSession({ db: database.db, input: { mentor: 'marcus@example.com', mentee: 'alice@example.com', start: start.toISOString(), duration: 60 }, now: new Date() });
-    if (!made.ok) throw new Error(made.error);
+    // The first afternoon from the day after tomorrow on that the demo data leaves free for both.
+    let made: Awaited<ReturnType<typeof createPaidSession>> | undefined;
+    for (let day = 2; day < 14 && !made?.ok; day++) {
+      const start = new Date(Date.now() + day * 86_400_000);
+      start.setUTCHours(15, 0, 0, 0);
+      made = await createPaidSession({ db: database.db, input: { mentor: 'marcus@example.com', mentee: 'alice@example.com', start: start.toISOString(), duration: 60 }, now: new Date() });
+    }
+    if (!made?.ok) throw new Error(made?.error ?? 'no free afternoon');
     const admin = (await findUserByEmail(database.db, DEMO_LOGINS.find((l) => l.role === 'admin')!.email))!;
     const confirmed = await confirmSession({ db: database.db, sessionId: made.sessionId, actor: { id: admin.id, role: 'admin' }, meetingProvider: config.meetings.provider, now: new Date() });
     if (!confirmed.ok) throw new Error(confirmed.error);
@@ -60,6 +66,21 @@ async function main() {
     await deliverDueEmails({ db: database.db, transport: createMailboxTransport(database.db), from: config.mailFrom, appUrl: baseURL });
 
     const email = (role: string) => DEMO_LOGINS.find((l) => l.role === role)!.email;
+    // Dana (signed up above) applies to mentor, so /admin/mentors has an application to decide.
+    const dana = (await findUserByEmail(database.db, 'dana@example.com'))!;
+    const applied = await submitMentorApplication({
+      db: database.db, userId: dana.id, now: new Date(),
+      input: {
+        headline: 'Backend engineer, 8 years of Go and PostgreSQL', skills: 'Go, PostgreSQL, System design', hourlyRate: '70', currency: 'USD',
+        bio: 'I build payment systems and like helping people past their first production incident.', links: 'https://github.com/dana-developer',
+      },
+    });
+    if (!applied.ok) throw new Error(applied.message);
+    // The demo mentor takes a week off in three weeks, so the availability page shows it.
+    const mentor = (await findUserByEmail(database.db, email('mentor')))!;
+    const away = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const off = await addTimeOff({ db: database.db, mentorId: mentor.id, timezone: mentor.timezone, actorId: mentor.id, now: new Date(), input: { startDate: away(21), endDate: away(27), note: 'Conference' } });
+    if (!off.ok) throw new Error(`time off: ${off.reason}`);
     const shots: { name: string; role?: string; path: string }[] = [
       { name: 'home', path: '/' },
       { name: 'login', path: '/login' },
@@ -70,6 +91,12 @@ async function main() {
       { name: 'admin', role: 'admin', path: '/admin' },
       { name: 'admin-sessions', role: 'admin', path: '/admin/sessions' },
       { name: 'admin-mail', role: 'admin', path: '/admin/mail' },
+      { name: 'become-a-mentor', path: '/become-a-mentor' },
+      { name: 'admin-mentors', role: 'admin', path: '/admin/mentors' },
+      { name: 'admin-revenue', role: 'admin', path: '/admin/revenue' },
+      { name: 'cancel-step', role: 'admin', path: `/admin/sessions/${made.sessionId}/set-status/?status=cancelled` },
+      { name: 'receipt', role: 'mentee', path: `/sessions/${made.sessionId}/receipt` },
+      { name: 'mentor-availability', role: 'mentor', path: '/mentor/availability' },
     ];
     for (const size of Object.keys(SIZES) as (keyof typeof SIZES)[]) {
       const pages = new Map<string, Page>();

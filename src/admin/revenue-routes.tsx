@@ -50,7 +50,7 @@ function CurrencyTable(props: { c: CurrencyRevenue }) {
   return (
     <section aria-labelledby={headingId} class="revenue">
       <h2 id={headingId}>In {c.currency}</h2>
-      <div class="stats">
+      <div class="stats earnings-stats">
         <div class="stat"><span class="stat-value">{money(c.total.paidCents)}</span><span class="stat-label">Paid ({plural(c.total.payments, 'payment')})</span></div>
         <div class="stat"><span class="stat-value">{money(c.total.refundedCents)}</span><span class="stat-label">Refunded ({plural(c.total.refunds, 'refund')})</span></div>
         <div class="stat"><span class="stat-value">{money(c.total.netCents)}</span><span class="stat-label">Net</span></div>

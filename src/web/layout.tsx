@@ -41,7 +41,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <header class="site-header">
-          <div class="bar">
+          <div class={links.length > 6 ? 'bar bar-many' : 'bar'}>
             <a class="brand" href="/">
               <span class="brand-mark" aria-hidden="true">{'</>'}</span> CodeMentorHub
             </a>
