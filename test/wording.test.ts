@@ -42,6 +42,29 @@ describe('counts with their nouns', () => {
   });
 });
 
+describe('the admin home', () => {
+  it('reads a count of one with its noun in the singular ("1 Mentor application", not "1 Mentor applications")', async () => {
+    // A database of its own, so the counts are known: one mentee, who applies; one admin.
+    const own = await buildTestApp();
+    try {
+      const mentee = await own.loginAs('mentee');
+      const { submitMentorApplication } = await import('../src/mentors/applications');
+      const applied = await submitMentorApplication({
+        db: own.database.db, userId: mentee.user.id, now: new Date(),
+        input: { headline: 'Go and PostgreSQL', skills: 'Go', hourlyRate: '50', currency: 'USD', bio: 'Ten years of backend work, happy to help.', links: '' },
+      });
+      expect(applied.ok).toBe(true);
+      const body = (await (await own.loginAs('admin')).get('/admin')).body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+      expect(body).toContain('1 Mentee ');
+      expect(body).toContain('1 Admin ');
+      expect(body).toContain('1 Mentor application ');
+      expect(body).toContain('0 Mentors ');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('a mentor profile', () => {
   it('states the rating once', async () => {
     const mentor = await t.createUser('mentor', { name: 'Rated Once' });

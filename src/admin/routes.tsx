@@ -21,12 +21,14 @@ export async function adminRoutes(app: FastifyInstance) {
   });
 }
 
-function Stat(props: { label: string; value: number | undefined; href?: string }) {
-  const v = <span class="stat-value">{props.value ?? 0}</span>;
+/** A count and what it counts, read together ("1 Mentee", "3 Mentees"): `one` is the label for a count of one. */
+function Stat(props: { label: string; one?: string; value: number | undefined; href?: string }) {
+  const value = props.value ?? 0;
+  const label = value === 1 && props.one ? props.one : props.label;
   return (
     <div class="stat">
-      {v}
-      <span class="stat-label">{props.href ? <a href={props.href}>{props.label}</a> : props.label}</span>
+      <span class="stat-value">{value}</span>
+      <span class="stat-label">{props.href ? <a href={props.href}>{label}</a> : label}</span>
     </div>
   );
 }
@@ -38,10 +40,10 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
       <section aria-labelledby="people">
         <h2 id="people">People</h2>
         <div class="stats">
-          <Stat label="Mentees" value={props.roles.mentee} />
-          <Stat label="Mentors" value={props.roles.mentor} href="/admin/mentors" />
-          <Stat label="Admins" value={props.roles.admin} />
-          <Stat label="Mentor applications" value={props.applications} href="/admin/mentors#applications" />
+          <Stat label="Mentees" one="Mentee" value={props.roles.mentee} />
+          <Stat label="Mentors" one="Mentor" value={props.roles.mentor} href="/admin/mentors" />
+          <Stat label="Admins" one="Admin" value={props.roles.admin} />
+          <Stat label="Mentor applications" one="Mentor application" value={props.applications} href="/admin/mentors#applications" />
         </div>
         <p><a href="/admin/users">Find people</a>: their sessions as mentee and as mentor; deactivate or reactivate an account.</p>
       </section>
@@ -56,7 +58,7 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
       <section aria-labelledby="payments">
         <h2 id="payments">Payments</h2>
         <div class="stats">
-          <Stat label="Payment problems" value={props.paymentProblems} href="/admin/payments" />
+          <Stat label="Payment problems" one="Payment problem" value={props.paymentProblems} href="/admin/payments" />
         </div>
         <p><a href="/admin/revenue">Revenue</a>: paid, refunded and net, per month.</p>
       </section>
