@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordHasher } from '../src/accounts/password';
+import { runCli, UsageError } from '../src/cli/commands';
 import { loadConfig } from '../src/config';
 import { emailOutbox, mentorProfiles, sessions, users } from '../src/db/schema';
 import { openConfiguredDatabase } from '../src/db/open';
@@ -78,7 +79,16 @@ describe('bad input: status 1 and one clear line', () => {
     ['session:create with a bad --start', ['session:create', '--mentor', 'm@example.com', '--mentee', 'e@example.com', '--start', 'next tuesday', '--duration', '60'], /--start: must be an ISO 8601 time/],
     ['session:create with a bad --duration', ['session:create', '--mentor', 'm@example.com', '--mentee', 'e@example.com', '--start', '2030-01-01T10:00:00Z', '--duration', '5'], /--duration: must be at least 15 minutes/],
   ];
-  it.each(cases)('%s', (_label, args, pattern) => {
+  // Each case in this process (a child process costs seconds of start-up); the ones below run the real
+  // command, for the one printed line and the exit status.
+  it.each(cases)('%s', async (_label, args, pattern) => {
+    const refusal = await runCli(args).then(() => null, (err: unknown) => err);
+    expect(refusal).toBeInstanceOf(UsageError);
+    expect((refusal as Error).message).toMatch(pattern);
+    expect((refusal as Error).message).not.toContain('\n');
+  });
+
+  it.each(cases.filter(([label]) => ['an unknown command', 'a common --password', 'session:create with a bad --start'].includes(label)))('as a command, %s: status 1 and one line', (_label, args, pattern) => {
     const run = cli(args, env, 30_000);
     expectOneLineError(run, pattern);
     expect(run.stdout.trim()).toBe('');

@@ -7,9 +7,7 @@ import { clockOfLanguage, formatDateTime, formatTime } from '../src/web/time';
 import { viewerTimeZone } from '../src/web/zones';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { createOpenMentor } from './helpers/mentors';
-import { FakeSmtp } from './fakes/smtp';
-import type { Worker } from '../src/jobs/worker';
-import { mailsTo, pendingSessionOfNewPeople, runWorker, type Person } from './helpers/scenario';
+import { mailsTo, type Person, useMailScenario } from './helpers/scenario';
 
 describe('the zone times are shown in', () => {
   it('is the account’s, else the picker’s (?tz=), else the browser’s cookie, else UTC', () => {
@@ -86,14 +84,16 @@ describe('calendar weeks of the viewer’s zone', () => {
   });
 });
 
+/** The app the page tests share, with a mentor free at every hour. */
+let t: TestApp;
+let mentor: { id: string; email: string };
+beforeAll(async () => {
+  t = await buildTestApp();
+  mentor = await createOpenMentor(t);
+});
+afterAll(async () => { await t.close(); });
+
 describe('a visitor’s profile and directory pages', () => {
-  let t: TestApp;
-  let mentor: { id: string; email: string };
-  beforeAll(async () => {
-    t = await buildTestApp();
-    mentor = await createOpenMentor(t);
-  });
-  afterAll(async () => { await t.close(); });
 
   const legends = (body: string) => [...body.matchAll(/<legend>([^<]+)<\/legend>/g)].map((m) => m[1]!);
   const starts = (body: string) => [...body.matchAll(/name="startsAt" value="([^"]+)"/g)].map((m) => new Date(m[1]!));
@@ -168,13 +168,6 @@ describe('a visitor’s profile and directory pages', () => {
 });
 
 describe('the clock setting on the Account page', () => {
-  let t: TestApp;
-  let mentor: { id: string; email: string };
-  beforeAll(async () => {
-    t = await buildTestApp();
-    mentor = await createOpenMentor(t);
-  });
-  afterAll(async () => { await t.close(); });
 
   it('defaults to the language’s clock, is saved, and then wins over the language everywhere', async () => {
     const mentee = await t.loginAs('mentee');
@@ -206,22 +199,14 @@ describe('the clock setting on the Account page', () => {
 });
 
 describe('emails on the recipient’s clock', () => {
-  let smtp: FakeSmtp;
-  let t: TestApp;
-  let worker: Worker | undefined;
-  beforeAll(async () => {
-    smtp = await new FakeSmtp().start();
-    t = await buildTestApp({ env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '5000' } });
-  });
-  afterAll(async () => { await worker?.stop(); await t.close(); await smtp.stop(); });
+  const scenario = useMailScenario();
 
   it('"Session Confirmed" says Time: on the 12-hour clock to whoever chose it, 24-hour to the other, zone named', async () => {
-    const { mentor, mentee, sessionId, start } = await pendingSessionOfNewPeople(t, 72, { mentor: { timezone: 'America/New_York' }, mentee: { timezone: 'Europe/Berlin' } });
-    await t.database.db.update(users).set({ clock: '12h' }).where(eq(users.id, mentor.user.id));
+    const { mentor, mentee, sessionId, start } = await scenario.pendingSession(72, { mentor: { timezone: 'America/New_York' }, mentee: { timezone: 'Europe/Berlin' } });
+    await scenario.t.database.db.update(users).set({ clock: '12h' }).where(eq(users.id, mentor.user.id));
     expect((await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard')).statusCode).toBe(303);
-    worker = await runWorker(t);
-    const confirmed = (who: Person) => mailsTo(smtp, who, 'Session Confirmed - CodeMentorHub');
-    await smtp.waitFor(() => confirmed(mentor).length > 0 && confirmed(mentee).length > 0);
+    await scenario.deliver();
+    const confirmed = (who: Person) => mailsTo(scenario.smtp, who, 'Session Confirmed - CodeMentorHub');
     const ny = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(start);
     const berlin = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(start);
     expect(confirmed(mentor)[0]!.parsed.text).toMatch(new RegExp(`^Time: ${ny} \\(America/New_York, E[SD]T\\)$`, 'm'));
