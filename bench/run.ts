@@ -7,6 +7,8 @@
  *   npm run bench -- plugins                         the cost of each Fastify plugin on a hello world
  *   npm run bench -- scaleout                        one app process vs two behind a round-robin proxy
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
+ *   npm run bench -- profile [--page mentee|admin|mentor] [--reuse]   where one page's time goes:
+ *                                                    pg_stat_statements per statement + app CPU profile
  *   npm run bench -- all                             everything above
  * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine.
  * Needs a PostgreSQL server: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
@@ -23,6 +25,7 @@ import { STACKS } from './plugins';
 import { measure } from './pages';
 import { freePort, startProcess } from './server';
 import { benchStartup } from './startup';
+import { profilePage, PROFILE_PAGES, type ProfilePage } from './profile';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 
@@ -51,13 +54,20 @@ async function pagesAt(sessions: number) {
 
 async function main() {
   const [command = 'all', ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({ args: rest, options: { sessions: { type: 'string' } } });
+  const { values } = parseArgs({ args: rest, options: { sessions: { type: 'string' }, page: { type: 'string' }, reuse: { type: 'boolean' }, seconds: { type: 'string' } } });
   const sessions = Number(values.sessions ?? 10_000);
   if (!Number.isInteger(sessions) || sessions < 100) throw new Error('--sessions must be a whole number of at least 100');
 
   if (command === 'generate') {
     const data = await generate({ sessions, database: `cmh_bench_${sessions}` });
     record(`${header(`Data generator: ${sessions} sessions`)}\nLoaded ${sessions} sessions, ${data.mentors} mentors, ${data.mentees} mentees with COPY in **${data.seconds.toFixed(1)} s** into \`${new URL(data.url).pathname.slice(1)}\`.\n`);
+    return;
+  }
+  if (command === 'profile') {
+    const page = (values.page ?? 'mentee') as ProfilePage;
+    if (!(page in PROFILE_PAGES)) throw new Error(`--page must be one of ${Object.keys(PROFILE_PAGES).join(', ')}`);
+    const p = await profilePage({ sessions: values.sessions ? sessions : 100_000, page, seconds: Number(values.seconds ?? 10), reuse: values.reuse ?? false });
+    record(`${header(`Profile: ${p.title}`)}\n${p.text}`);
     return;
   }
   if (command === 'pages') {
@@ -136,7 +146,7 @@ ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, plugins, scaleout, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, profile, pages, flows, startup, plugins, scaleout, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });
