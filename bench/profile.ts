@@ -33,7 +33,7 @@ function summariseCpu(file: string) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: CpuNode[]; samples: number[]; timeDeltas: number[] };
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => { self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)); });
   const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
   const fns = new Map<string, number>();
   const packages = new Map<string, number>();
