@@ -49,15 +49,23 @@ export function selectSessions(db: Db) {
     .innerJoin(mentee, eq(mentee.id, sessions.menteeId));
 }
 
-export const HISTORY_PAGE = 20;
+/**
+ * How many sessions each list shows before its "Older sessions" / "Later sessions" link. A mentee's
+ * page opens on their next few sessions and latest few past ones; the rest is a link away. A
+ * mentor's upcoming page is longer: their requests and confirmed sessions share it, and a request
+ * must not hide behind a week of confirmed ones.
+ */
+export const HISTORY_PAGE = 10;
+export const MENTEE_UPCOMING_PAGE = 10;
 const ACTIVE = ['awaiting_payment', 'pending', 'confirmed'] as const;
 
 /**
  * A participant's sessions: a page of upcoming ones (soonest first), then one page of history
- * (latest first) by keyset on (starts_at, id). Both use the (person, starts_at) index, so the cost
- * does not grow with how many sessions the person has had.
+ * (latest first) by keyset on (starts_at, id). Both read off partial (person, starts_at, id)
+ * indexes, so the cost does not grow with how many sessions the person has had.
  */
 export const UPCOMING_PAGE = 30;
+const upcomingPage = (as: 'mentee' | 'mentor') => (as === 'mentee' ? MENTEE_UPCOMING_PAGE : UPCOMING_PAGE);
 
 type Cursor = { startsAt: Date; id: string };
 type Side = 'mentee' | 'mentor';
@@ -95,7 +103,7 @@ function listStatement(db: Db, as: Side, after: boolean, before: boolean) {
       after ? sql`(${sessions.startsAt}, ${sessions.id}) > (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})` : undefined,
     ))
     .orderBy(asc(sessions.startsAt), asc(sessions.id))
-    .limit(UPCOMING_PAGE + 1);
+    .limit(upcomingPage(as) + 1);
   const finished = select('h')
     .where(and(mine, not(isLive), older))
     .orderBy(desc(sessions.startsAt), desc(sessions.id))
@@ -129,9 +137,9 @@ export async function listSessionsFor(options: { db: Db; userId: string; as: Sid
   const history = older.slice(0, HISTORY_PAGE);
   const last = history.at(-1);
   const nextHistory = older.length > HISTORY_PAGE && last ? `${last.startsAt.toISOString()}_${last.id}` : null;
-  const soon = upcoming.slice(0, UPCOMING_PAGE);
+  const soon = upcoming.slice(0, upcomingPage(options.as));
   const lastSoon = soon.at(-1);
-  const nextUpcoming = upcoming.length > UPCOMING_PAGE && lastSoon ? `${lastSoon.startsAt.toISOString()}_${lastSoon.id}` : null;
+  const nextUpcoming = upcoming.length > upcomingPage(options.as) && lastSoon ? `${lastSoon.startsAt.toISOString()}_${lastSoon.id}` : null;
   return { upcoming: soon, nextUpcoming, history, nextHistory, ratings };
 }
 
