@@ -8,7 +8,7 @@
  * `pg_stat_statements.track_planning = on` for plan times); without it the report says so and
  * gives the CPU profile alone. `--reuse` keeps an already generated cmh_bench_N database.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -110,7 +110,9 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
   }
   await db.end();
 
-  const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+  // tsx's loader thread writes a profile too: the app's main thread is the largest one.
+  const file = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
   const cpu = file ? summariseCpu(join(profileDir, file)) : null;
   return {
     title: page.title,
