@@ -94,6 +94,7 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
 
   let statementTable = '_pg_stat_statements is not loaded on this server (shared_preload_libraries); no per-statement figures._\n';
   let perRequest = 'n/a';
+  let pgMs = 'n/a';
   if (statements) {
     const planCol = (await db.query(`select 1 from pg_settings where name = 'pg_stat_statements.track_planning' and setting = 'on'`)).rowCount ? 'mean_plan_time' : 'null::float8';
     const rows = (await db.query<StatementRow>(`
@@ -104,6 +105,7 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
        order by calls * (mean_exec_time + coalesce(${planCol}, 0)) desc limit 12`)).rows;
     const total = rows.reduce((a, r) => a + Number(r.calls), 0);
     perRequest = (total / Math.max(1, requests)).toFixed(2);
+    pgMs = (rows.reduce((a, r) => a + Number(r.calls) * (r.mean_exec + (r.mean_plan ?? 0)), 0) / Math.max(1, requests)).toFixed(2);
     const short = (q: string) => q.replace(/\s+/g, ' ').replace(/"/g, '').replace(/\|/g, '\\|').slice(0, 110);
     statementTable = ['| statement | calls / request | mean exec ms | mean plan ms | rows / call | shared blocks / call |', '|---|---|---|---|---|---|',
       ...rows.map((r) => `| \`${short(r.query)}\` | ${(Number(r.calls) / Math.max(1, requests)).toFixed(2)} | ${r.mean_exec.toFixed(3)} | ${r.mean_plan === null ? 'n/a' : r.mean_plan.toFixed(3)} | ${(Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1)} | ${(Number(r.blks) / Math.max(1, Number(r.calls))).toFixed(1)} |`)].join('\n');
@@ -116,6 +118,7 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
   const cpu = file ? summariseCpu(join(profileDir, file)) : null;
   return {
     title: page.title,
+    summary: `${Math.round(result!.requests.average)} req/s, p99 ${result!.latency.p99} ms; ${perRequest} statements a request, PostgreSQL ${pgMs} ms a request`,
     text: `Load: autocannon -c 50 -d ${options.seconds} on \`${page.path}\` at ${options.sessions} sessions: **${Math.round(result!.requests.average)} req/s**, p50 ${result!.latency.p50} ms, p99 ${result!.latency.p99} ms, ${Math.round(result!.throughput.total / Math.max(1, requests))} bytes per response, **${perRequest} statements per request**.
 
 PostgreSQL, per statement (pg_stat_statements, same load):
