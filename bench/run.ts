@@ -9,6 +9,8 @@
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
  *   npm run bench -- profile [--page mentee|admin|mentor] [--reuse]   where one page's time goes:
  *                                                    pg_stat_statements per statement + app CPU profile
+ *   npm run bench -- plans [--sessions 1000000]      the dashboards' query plans on that data; fails on a
+ *                                                    sequential scan of sessions
  *   npm run bench -- side-by-side [--sessions 100000]   against the seed's Django stack (../shared/peer-django,
  *                                                    or PEER_DJANGO_DIR), one run, same machine and data
  *   npm run bench -- all                             everything above
@@ -30,6 +32,8 @@ import { measure } from './pages';
 import { freePort, startProcess } from './server';
 import { benchStartup } from './startup';
 import { profilePage, PROFILE_PAGES, type ProfilePage } from './profile';
+import { checkDashboardPlans } from './plans';
+import { benchDatabaseUrl } from './env';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 
@@ -110,6 +114,21 @@ async function main() {
     if (!(page in PROFILE_PAGES)) throw new Error(`--page must be one of ${Object.keys(PROFILE_PAGES).join(', ')}`);
     const p = await profilePage({ sessions: values.sessions ? sessions : 100_000, page, seconds: Number(values.seconds ?? 10), reuse: values.reuse ?? false });
     record(`${header(`Profile: ${p.title}`)}\n${p.text}`, [summaryRow(`profile: ${p.title}`, p.summary)]);
+    return;
+  }
+  if (command === 'plans') {
+    // Checks the data set `npm run bench -- generate --sessions N` made (1 M by default).
+    const n = values.sessions ? sessions : 1_000_000;
+    const checks = await checkDashboardPlans(benchDatabaseUrl(`cmh_bench_${n}`));
+    record(`${header(`Dashboard query plans at ${n} sessions (EXPLAIN ANALYZE, generic plan)`)}
+| list | execution ms | shared blocks | rows | sequential scan of sessions |
+|---|---|---|---|---|
+${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} | ${c.seqScan ? '**yes**' : 'no'} |`).join('\n')}
+`, [summaryRow(`dashboard plans at ${n} sessions`, checks.map((c) => `${c.who}: ${c.ms.toFixed(2)} ms, ${c.buffers} blocks${c.seqScan ? ', SEQUENTIAL SCAN' : ''}`).join(' · '), 'no sequential scan of sessions')]);
+    if (checks.some((c) => c.seqScan)) {
+      for (const c of checks.filter((x) => x.seqScan)) console.error(`${c.who}: ${c.plan}`);
+      throw new Error('a dashboard list reads the sessions table by a sequential scan');
+    }
     return;
   }
   if (command === 'side-by-side') {
@@ -206,7 +225,7 @@ ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, profile, side-by-side, pages, flows, startup, plugins, scaleout, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, profile, plans, side-by-side, pages, flows, startup, plugins, scaleout, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });
