@@ -143,7 +143,7 @@ ${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} 
       const ours = cells(`CodeMentorHub ${page}`);
       const peer = cells(`Django peer ${page}`);
       const ratio = (Number(ours[2]) / Math.max(1, Number(peer[2]))).toFixed(1);
-      return summaryRow(`side by side: ${page === 'mentee dashboard' ? 'mentee "My Sessions"' : page}`, `**${ratio}×** Django (${ours[2]} vs ${peer[2]} req/s), p99 ${ours[4]} ms, ${ours[7]} bytes`,
+      return summaryRow(`side by side: ${page === 'mentee dashboard' ? 'mentee "My Sessions"' : page}`, `**${ratio}×** Django (${ours[2]} vs ${peer[2]} req/s), p99 ${ours[4]} ms, ${ours[6]} bytes`,
         page === 'mentee dashboard' ? '≥ 3× Django, p99 ≤ 50 ms' : '≥ 10× Django, p99 ≤ 50 ms');
     });
     record(`${header(`Side by side with the Django peer, ${values.sessions ? sessions : 100_000} sessions, autocannon -c 50`)}\n${table}\n`, rows);
