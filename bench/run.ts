@@ -7,12 +7,20 @@
  *   npm run bench -- plugins                         the cost of each Fastify plugin on a hello world
  *   npm run bench -- scaleout                        one app process vs two behind a round-robin proxy
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
+ *   npm run bench -- profile [--page mentee|admin|mentor] [--reuse]   where one page's time goes:
+ *                                                    pg_stat_statements per statement + app CPU profile
+ *   npm run bench -- plans [--sessions 1000000]      the dashboards' query plans on that data; fails on a
+ *                                                    sequential scan of sessions
+ *   npm run bench -- side-by-side [--sessions 100000]   against the seed's Django stack (../shared/peer-django,
+ *                                                    or PEER_DJANGO_DIR), one run, same machine and data
  *   npm run bench -- all                             everything above
- * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine.
+ * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine, and
+ * replaces its rows in the summary at the top of that file.
  * Needs a PostgreSQL server: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
  */
 import { execSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generate } from './generate';
@@ -23,12 +31,43 @@ import { STACKS } from './plugins';
 import { measure } from './pages';
 import { freePort, startProcess } from './server';
 import { benchStartup } from './startup';
+import { profilePage, PROFILE_PAGES, type ProfilePage } from './profile';
+import { checkDashboardPlans } from './plans';
+import { benchDatabaseUrl } from './env';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 
+const commit = () => { try { return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } };
+const when = () => `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 function header(title: string): string {
-  const commit = (() => { try { return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } })();
-  return `\n## ${title}\n\n${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit} · ${cpus().length} cores (${cpus()[0]?.model.trim()}) · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`;
+  return `\n### ${title}\n\n${when()} · commit ${commit()} · ${cpus().length} cores (${cpus()[0]?.model.trim()}) · ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`;
+}
+
+/**
+ * RESULTS.md opens with the current figure of each benchmark: a table between these two markers,
+ * one row per benchmark (its first cell is the key), replaced by each run; the full log follows.
+ */
+const SUMMARY_START = '<!-- current: each run of npm run bench replaces its own row -->';
+const SUMMARY_END = '<!-- end of current -->';
+
+/** A summary row: benchmark, latest figure, goal, and when and at which commit it was measured. */
+const summaryRow = (benchmark: string, latest: string, goal = '—') => `| ${benchmark} | ${latest} | ${goal} | ${when()}, ${commit()} |`;
+
+export function setSummaryRow(file: string, row: string): string {
+  const start = file.indexOf(SUMMARY_START);
+  const end = file.indexOf(SUMMARY_END);
+  if (start < 0 || end < start) return file;
+  const key = row.split('|')[1]!.trim();
+  const lines = file.slice(start, end).split('\n');
+  const at = lines.findIndex((l) => l.split('|')[1]?.trim() === key);
+  if (at >= 0) lines[at] = row;
+  else {
+    let last = lines.length;
+    while (last > 0 && lines[last - 1]!.trim() === '') last--;
+    lines.splice(last, 0, row);
+  }
+  return file.slice(0, start) + lines.join('\n') + file.slice(end);
 }
 
 function pagesTable(ceiling: PageResult, pages: PageResult[]): string {
@@ -37,9 +76,18 @@ function pagesTable(ceiling: PageResult, pages: PageResult[]): string {
   return ['', '| page | req/s (50 conn) | p50 ms | p99 ms | p50 ms, 1 conn | bytes/resp | page / ceiling | non-2xx |', '|---|---|---|---|---|---|---|---|', ...rows, ''].join('\n');
 }
 
-function record(text: string) {
+/** Appends a run's section to the history and replaces its rows in the summary at the top. */
+function record(text: string, rows: string[] = []) {
   console.log(text);
-  appendFileSync(RESULTS, `${text}\n`);
+  let file = `${readFileSync(RESULTS, 'utf8')}${text}\n`;
+  for (const row of rows) file = setSummaryRow(file, row);
+  writeFileSync(RESULTS, file);
+}
+
+/** One summary row per data size: every page's req/s (50 connections) and p50 at one connection. */
+function pagesSummary(sessions: number, pages: PageResult[]): string[] {
+  return [summaryRow(`pages at ${sessions} sessions (req/s at 50 conn; p50 ms at 1 conn)`, pages.map((p) => `${p.page}: ${p.reqPerSec}; ${p.singleP50}`).join(' · '),
+    sessions === 1_000_000 ? 'Mentor Dashboard, profile, directory: p50 1 conn ≤ 5 ms, ≥ 2× the req/s of 2026-11-25' : '—')];
 }
 
 async function pagesAt(sessions: number) {
@@ -51,18 +99,59 @@ async function pagesAt(sessions: number) {
 
 async function main() {
   const [command = 'all', ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({ args: rest, options: { sessions: { type: 'string' } } });
+  const { values } = parseArgs({ args: rest, options: { sessions: { type: 'string' }, page: { type: 'string' }, reuse: { type: 'boolean' }, seconds: { type: 'string' } } });
   const sessions = Number(values.sessions ?? 10_000);
   if (!Number.isInteger(sessions) || sessions < 100) throw new Error('--sessions must be a whole number of at least 100');
 
   if (command === 'generate') {
     const data = await generate({ sessions, database: `cmh_bench_${sessions}` });
-    record(`${header(`Data generator: ${sessions} sessions`)}\nLoaded ${sessions} sessions, ${data.mentors} mentors, ${data.mentees} mentees with COPY in **${data.seconds.toFixed(1)} s** into \`${new URL(data.url).pathname.slice(1)}\`.\n`);
+    record(`${header(`Data generator: ${sessions} sessions`)}\nLoaded ${sessions} sessions, ${data.mentors} mentors, ${data.mentees} mentees with COPY in **${data.seconds.toFixed(1)} s** into \`${new URL(data.url).pathname.slice(1)}\`.\n`,
+      [summaryRow(`data generator, ${sessions} sessions`, `${data.seconds.toFixed(1)} s`)]);
+    return;
+  }
+  if (command === 'profile') {
+    const page = (values.page ?? 'mentee') as ProfilePage;
+    if (!(page in PROFILE_PAGES)) throw new Error(`--page must be one of ${Object.keys(PROFILE_PAGES).join(', ')}`);
+    const p = await profilePage({ sessions: values.sessions ? sessions : 100_000, page, seconds: Number(values.seconds ?? 10), reuse: values.reuse ?? false });
+    record(`${header(`Profile: ${p.title}`)}\n${p.text}`, [summaryRow(`profile: ${p.title}`, p.summary)]);
+    return;
+  }
+  if (command === 'plans') {
+    // Checks the data set `npm run bench -- generate --sessions N` made (1 M by default).
+    const n = values.sessions ? sessions : 1_000_000;
+    const checks = await checkDashboardPlans(benchDatabaseUrl(`cmh_bench_${n}`));
+    record(`${header(`Dashboard query plans at ${n} sessions (EXPLAIN ANALYZE, generic plan)`)}
+| list | execution ms | shared blocks | rows | sequential scan of sessions |
+|---|---|---|---|---|
+${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} | ${c.seqScan ? '**yes**' : 'no'} |`).join('\n')}
+`, [summaryRow(`dashboard plans at ${n} sessions`, checks.map((c) => `${c.who}: ${c.ms.toFixed(2)} ms, ${c.buffers} blocks${c.seqScan ? ', SEQUENTIAL SCAN' : ''}`).join(' · '), 'no sequential scan of sessions')]);
+    if (checks.some((c) => c.seqScan)) {
+      for (const c of checks.filter((x) => x.seqScan)) console.error(`${c.who}: ${c.plan}`);
+      throw new Error('a dashboard list reads the sessions table by a sequential scan');
+    }
+    return;
+  }
+  if (command === 'side-by-side') {
+    // The seed's Django stack on the same data and machine (see that folder's README); its script prints the table.
+    const script = `${process.env.PEER_DJANGO_DIR ?? '../shared/peer-django'}/side-by-side.mjs`;
+    if (!existsSync(script)) throw new Error(`no ${script}: set PEER_DJANGO_DIR to the peer's folder`);
+    const run = spawnSync(process.execPath, [script, '--sessions', String(values.sessions ? sessions : 100_000), '--seconds', values.seconds ?? '10'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (run.status !== 0) throw new Error(`side-by-side failed (${run.status})`);
+    const table = run.stdout.trim().split('\n').filter((l) => l.startsWith('|')).join('\n');
+    const cells = (name: string) => run.stdout.split('\n').find((l) => l.startsWith(`| ${name} |`))?.split('|').map((c) => c.trim()) ?? [];
+    const rows = ['mentee dashboard', 'admin Sessions'].map((page) => {
+      const ours = cells(`CodeMentorHub ${page}`);
+      const peer = cells(`Django peer ${page}`);
+      const ratio = (Number(ours[2]) / Math.max(1, Number(peer[2]))).toFixed(1);
+      return summaryRow(`side by side: ${page === 'mentee dashboard' ? 'mentee "My Sessions"' : page}`, `**${ratio}×** Django (${ours[2]} vs ${peer[2]} req/s), p99 ${ours[4]} ms, ${ours[6]} bytes`,
+        page === 'mentee dashboard' ? '≥ 3× Django, p99 ≤ 50 ms' : '≥ 10× Django, p99 ≤ 50 ms');
+    });
+    record(`${header(`Side by side with the Django peer, ${values.sessions ? sessions : 100_000} sessions, autocannon -c 50`)}\n${table}\n`, rows);
     return;
   }
   if (command === 'pages') {
     const r = await pagesAt(sessions);
-    record(`${header(`Page load at ${sessions} sessions`)}${pagesTable(r.ceiling, r.pages)}`);
+    record(`${header(`Page load at ${sessions} sessions`)}${pagesTable(r.ceiling, r.pages)}`, pagesSummary(sessions, r.pages));
     return;
   }
   if (command === 'flows' || command === 'all') {
@@ -73,7 +162,7 @@ async function main() {
 | confirm → both "Session Confirmed" emails accepted by SMTP (${f.confirm.count} confirmations, one at a time) | p50 ${f.confirm.p50} ms, p99 ${f.confirm.p99} ms |
 | ${f.race.requests} concurrent bookings of one slot | resolved in ${f.race.ms} ms: ${f.race.winners} winner, ${f.race.taken} "taken", ${f.race.errors} errors |
 | booking + test payment, 10 mentees back to back | ${f.bookAndPay.flows} in ${f.bookAndPay.seconds.toFixed(1)} s = ${f.bookAndPay.perSecond} per second |
-`);
+`, [summaryRow('flows: confirm → both emails', `p50 ${f.confirm.p50} ms, p99 ${f.confirm.p99} ms`), summaryRow('flows: booking + payment', `${f.bookAndPay.perSecond} per second`)]);
     if (command === 'flows') return;
   }
   if (command === 'startup' || command === 'all') {
@@ -83,7 +172,7 @@ async function main() {
 |---|---|
 | first start (empty data dir: initdb, migrations, demo data) | ${s.first} ms |
 | later starts (same data dir), median of ${s.later.length} | ${s.laterMedian} ms |
-`);
+`, [summaryRow('start-up to the first page', `first ${s.first} ms, later ${s.laterMedian} ms`)]);
     if (command === 'startup') return;
   }
   if (command === 'plugins' || command === 'all') {
@@ -116,7 +205,7 @@ Everything (PostgreSQL, the app processes, the proxy and autocannon) shares the 
 | page | req/s, 1 process | req/s, 2 processes + proxy | ratio |
 |---|---|---|---|
 ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.one)).toFixed(2)} |`).join('\n')}
-`);
+`, [summaryRow('scale-out, 100 k sessions (req/s, 1 process vs 2 + proxy)', rows.map((r) => `${r.page} ${r.one} vs ${r.two}`).join(' · '))]);
     if (command === 'scaleout') return;
   }
   if (command === 'scale' || command === 'all') {
@@ -125,7 +214,7 @@ ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.
     for (const n of levels) {
       const r = await pagesAt(n);
       runs.push(r);
-      record(`${header(`Page load at ${n} sessions (generated in ${r.data.seconds.toFixed(1)} s)`)}${pagesTable(r.ceiling, r.pages)}`);
+      record(`${header(`Page load at ${n} sessions (generated in ${r.data.seconds.toFixed(1)} s)`)}${pagesTable(r.ceiling, r.pages)}`, pagesSummary(n, r.pages));
     }
     const first = runs[0]!;
     const last = runs.at(-1)!;
@@ -136,7 +225,7 @@ ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, pages, flows, startup, plugins, scaleout, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, profile, plans, side-by-side, pages, flows, startup, plugins, scaleout, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sessions } from '../src/db/schema';
-import { HISTORY_PAGE, UPCOMING_PAGE } from '../src/sessions/queries';
+import { HISTORY_PAGE, MENTEE_UPCOMING_PAGE, UPCOMING_PAGE } from '../src/sessions/queries';
 import { DIRECTORY_PAGE } from '../src/mentors/directory';
 import { buildTestApp, type TestApp } from './helpers/app';
 
@@ -45,7 +45,7 @@ it('pages upcoming sessions too: soonest first, each once', async () => {
   const mentor = await t.createUser('mentor');
   const mentee = await t.loginAs('mentee');
   const base = Date.now() + 2 * 86_400_000;
-  await t.database.db.insert(sessions).values(Array.from({ length: UPCOMING_PAGE + 5 }, (_, i) => {
+  await t.database.db.insert(sessions).values(Array.from({ length: MENTEE_UPCOMING_PAGE + 5 }, (_, i) => {
     const startsAt = new Date(base + i * 2 * 3_600_000);
     return {
       mentorId: mentor.id, menteeId: mentee.user.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
@@ -54,11 +54,42 @@ it('pages upcoming sessions too: soonest first, each once', async () => {
   }));
   const first = await mentee.get('/dashboard');
   const count = (body: string) => body.slice(body.indexOf('id="upcoming"'), body.indexOf('id="history"')).match(/class="session-when"/g)?.length ?? 0;
-  expect(count(first.body)).toBe(UPCOMING_PAGE);
+  expect(count(first.body)).toBe(MENTEE_UPCOMING_PAGE);
   const next = /href="(\/dashboard\?after=[^"#]+)#upcoming">Later sessions/.exec(first.body)![1]!;
   const second = await mentee.get(next.replace(/&amp;/g, '&'));
   expect(count(second.body)).toBe(5);
   expect(second.body).not.toContain('Later sessions');
+});
+
+it('shows a mentor a longer upcoming page than a mentee: requests share it with confirmed sessions', async () => {
+  const mentor = await t.loginAs('mentor');
+  const mentee = await t.createUser('mentee');
+  const base = Date.now() + 2 * 86_400_000;
+  await t.database.db.insert(sessions).values(Array.from({ length: UPCOMING_PAGE }, (_, i) => {
+    const startsAt = new Date(base + i * 2 * 3_600_000);
+    return {
+      mentorId: mentor.user.id, menteeId: mentee.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
+      priceCents: 6000, currency: 'USD', status: i === UPCOMING_PAGE - 1 ? 'pending' as const : 'confirmed' as const, paymentProvider: 'test', paidAt: new Date(),
+    };
+  }));
+  const page = await mentor.get('/mentor/dashboard');
+  expect(page.body.match(/class="session-when"/g)).toHaveLength(UPCOMING_PAGE);
+  expect(page.body).toContain('>Accept session</button>');
+  expect(page.body).not.toContain('Later sessions');
+});
+
+it('lists in History, latest first, both finished sessions and live ones whose end has passed', async () => {
+  const mentor = await t.createUser('mentor', { name: 'Merge Mentor' });
+  const mentee = await t.loginAs('mentee');
+  const day = (n: number) => new Date(Date.UTC(2025, 5, n, 10));
+  const rows = [[1, 'completed'], [2, 'confirmed'], [3, 'cancelled'], [4, 'pending'], [5, 'completed']] as const;
+  await t.database.db.insert(sessions).values(rows.map(([n, status]) => ({
+    mentorId: mentor.id, menteeId: mentee.user.id, startsAt: day(n), endsAt: new Date(day(n).getTime() + 3_600_000), durationMinutes: 60,
+    priceCents: 6000, currency: 'USD', status, paymentProvider: 'test', paidAt: day(n),
+  })));
+  const res = await mentee.get('/dashboard');
+  const history = res.body.slice(res.body.indexOf('id="history"'));
+  expect([...history.matchAll(/class="session-when">([^,]+),/g)].map((m) => m[1])).toEqual(['Jun 5', 'Jun 4', 'Jun 3', 'Jun 2', 'Jun 1']);
 });
 
 it('pages the mentor directory, 20 at a time, keeping the search', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { authSessions, users, type Role } from '../db/schema';
 import { isClock, type Clock } from '../web/time';
@@ -43,10 +43,12 @@ export async function startSession(options: { tx: Tx; userId: string; now: Date;
   return token;
 }
 
-/** The user behind a cookie token, or null when unknown, idle too long or past its absolute expiry. */
-export async function resolveSession(options: { db: Db; token: string; now: Date }): Promise<SessionInfo | null> {
-  const id = hashToken(options.token);
-  const [row] = await options.db
+/**
+ * The login-session lookup runs on every request: a prepared statement, built once per database,
+ * so each request sends only the token's hash and PostgreSQL parses and plans it once per connection.
+ */
+function buildLookup(db: Db) {
+  return db
     .select({
       lastSeenAt: authSessions.lastSeenAt,
       expiresAt: authSessions.expiresAt,
@@ -57,7 +59,20 @@ export async function resolveSession(options: { db: Db; token: string; now: Date
     .from(authSessions)
     // A deactivated account has no sessions; the join refuses one anyway, should any survive.
     .innerJoin(users, and(eq(users.id, authSessions.userId), isNull(users.deactivatedAt)))
-    .where(eq(authSessions.id, id));
+    .where(eq(authSessions.id, sql.placeholder('id')))
+    .prepare('resolve_login_session');
+}
+const lookups = new WeakMap<Db, ReturnType<typeof buildLookup>>();
+function lookupStatement(db: Db) {
+  const prepared = lookups.get(db) ?? buildLookup(db);
+  lookups.set(db, prepared);
+  return prepared;
+}
+
+/** The user behind a cookie token, or null when unknown, idle too long or past its absolute expiry. */
+export async function resolveSession(options: { db: Db; token: string; now: Date }): Promise<SessionInfo | null> {
+  const id = hashToken(options.token);
+  const [row] = await lookupStatement(options.db).execute({ id });
   if (!row) return null;
   const now = options.now.getTime();
   if (row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + IDLE_TIMEOUT_MS <= now) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { findReviewsForSessions } from '../feedback/reviews';
+import { isEditable } from '../feedback/reviews';
 import { listSessionsFor, parseCursor, summarizeEarnings } from '../sessions/queries';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
@@ -11,8 +11,7 @@ export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
   app.get<{ Querystring: { before?: string; after?: string } }>('/dashboard', { preHandler: requireRole('mentee'), config: { query: { before: 80, after: 80 } } }, async (request, reply) => {
     const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) });
-    const completed = lists.history.filter((s) => s.status === 'completed').map((s) => s.id);
-    const reviews = await findReviewsForSessions({ db: database.db, sessionIds: completed, now: now() });
+    const reviews = new Map([...lists.ratings].map(([id, r]) => [id, { rating: r.rating, editable: isEditable(r, now()) }]));
     return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
   });
   app.get<{ Querystring: { before?: string; after?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor'), config: { query: { before: 80, after: 80 } } }, async (request, reply) => {

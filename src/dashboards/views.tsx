@@ -1,6 +1,6 @@
 import { Stars } from '../feedback/views';
 import { formatMoney } from '../web/money';
-import { ActionButton, JoinBox, StatusBadge, StepButton } from '../sessions/views';
+import { ActionButton, JOIN_ADVICE, JoinBox, StatusBadge, StepButton } from '../sessions/views';
 import { mayReschedule, refundOnCancel } from '../sessions/refund-policy';
 import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
@@ -40,7 +40,7 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
       ) : null}
       {props.as === 'mentor' && s.status === 'pending' && s.bookingNote ? <BookingNoteShort s={s} /> : null}
       {s.status === 'expired' && props.as === 'mentee' ? <p class="session-note muted">The hold lapsed before payment; nothing was charged.</p> : null}
-      <JoinBox s={s} />
+      <JoinBox s={s} inList />
       {s.status === 'pending' && props.as === 'mentor' ? (
         <div class="session-actions">
           <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/accept/`} label={newTime ? 'Accept new time' : 'Accept session'} />
@@ -90,6 +90,7 @@ function SessionList(props: { title: string; id: string; rows: SessionRow[]; zon
   return (
     <section aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
+      {props.rows.some((s) => s.status === 'confirmed' && s.meetingUrl) ? <p class="small">{JOIN_ADVICE}</p> : null}
       {props.rows.length === 0 ? <p class="muted">{props.empty}</p> : (
         <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} clock={props.clock} as={props.as} csrf={props.csrf} now={props.now} reviews={props.reviews} />)}</ul>
       )}

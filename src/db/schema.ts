@@ -198,6 +198,12 @@ export const sessions = pgTable('sessions', {
 }, (t) => [
   index('sessions_mentee_idx').on(t.menteeId, t.startsAt),
   index('sessions_mentor_idx').on(t.mentorId, t.startsAt),
+  // The dashboards' lists (sessions/queries.ts listSessionsFor), each read in order straight off an
+  // index: live sessions (upcoming, and the few past ones still open) and finished ones (history).
+  index('sessions_mentee_live_idx').on(t.menteeId, t.startsAt, t.id).where(sql`${t.status} in ('awaiting_payment', 'pending', 'confirmed')`),
+  index('sessions_mentee_done_idx').on(t.menteeId, t.startsAt, t.id).where(sql`${t.status} not in ('awaiting_payment', 'pending', 'confirmed')`),
+  index('sessions_mentor_live_idx').on(t.mentorId, t.startsAt, t.id).where(sql`${t.status} in ('awaiting_payment', 'pending', 'confirmed')`),
+  index('sessions_mentor_done_idx').on(t.mentorId, t.startsAt, t.id).where(sql`${t.status} not in ('awaiting_payment', 'pending', 'confirmed')`),
   index('sessions_status_idx').on(t.status, t.startsAt),
   // The admin Sessions page: all sessions, latest start first, paged by (starts_at, id).
   index('sessions_starts_idx').on(t.startsAt, t.id),

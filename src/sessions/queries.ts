@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gt, inArray, not, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, inArray, not, sql } from 'drizzle-orm';
+import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
-import { sessions, users, type SessionStatus } from '../db/schema';
+import { reviews, sessions, users, type SessionStatus } from '../db/schema';
 
 export interface SessionRow {
   id: string;
@@ -33,58 +33,114 @@ export interface SessionRow {
 const mentor = alias(users, 'mentor');
 const mentee = alias(users, 'mentee');
 
+const SESSION_COLUMNS = {
+  id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, endsAt: sessions.endsAt, durationMinutes: sessions.durationMinutes,
+  priceCents: sessions.priceCents, currency: sessions.currency, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
+  meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
+  mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
+  menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt, bookingNote: sessions.bookingNote,
+};
+
 export function selectSessions(db: Db) {
   return db
-    .select({
-      id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, endsAt: sessions.endsAt, durationMinutes: sessions.durationMinutes,
-      priceCents: sessions.priceCents, currency: sessions.currency, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
-      meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
-      mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
-      menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt, bookingNote: sessions.bookingNote,
-    })
+    .select(SESSION_COLUMNS)
     .from(sessions)
     .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
     .innerJoin(mentee, eq(mentee.id, sessions.menteeId));
 }
 
-export const HISTORY_PAGE = 20;
+/**
+ * How many sessions each list shows before its "Older sessions" / "Later sessions" link. A mentee's
+ * page opens on their next few sessions and latest few past ones; the rest is a link away. A
+ * mentor's upcoming page is longer: their requests and confirmed sessions share it, and a request
+ * must not hide behind a week of confirmed ones.
+ */
+export const HISTORY_PAGE = 10;
+export const MENTEE_UPCOMING_PAGE = 10;
 const ACTIVE = ['awaiting_payment', 'pending', 'confirmed'] as const;
 
 /**
  * A participant's sessions: a page of upcoming ones (soonest first), then one page of history
- * (latest first) by keyset on (starts_at, id). Both use the (person, starts_at) index, so the cost
- * does not grow with how many sessions the person has had.
+ * (latest first) by keyset on (starts_at, id). Both read off partial (person, starts_at, id)
+ * indexes, so the cost does not grow with how many sessions the person has had.
  */
 export const UPCOMING_PAGE = 30;
+const upcomingPage = (as: 'mentee' | 'mentor') => (as === 'mentee' ? MENTEE_UPCOMING_PAGE : UPCOMING_PAGE);
 
-export async function listSessionsFor(options: { db: Db; userId: string; as: 'mentee' | 'mentor'; now: Date; before?: { startsAt: Date; id: string }; after?: { startsAt: Date; id: string } }) {
-  const who = options.as === 'mentee' ? sessions.menteeId : sessions.mentorId;
+type Cursor = { startsAt: Date; id: string };
+type Side = 'mentee' | 'mentor';
+
+/**
+ * The dashboards' one statement: the upcoming page and the history page in one UNION ALL, each
+ * history row with its rating (reviews.session_id is unique, so the left join adds no rows). History
+ * is two branches: finished sessions, and live ones whose end has passed (not yet marked completed);
+ * each reads in order off its partial index (schema.ts), the statuses written out so the planner
+ * can match those indexes. It is a prepared statement: built once per database and shape, then each
+ * request sends only its values, and PostgreSQL parses and plans it once per connection.
+ * One per viewer side and cursor, so 8 at most.
+ */
+function listStatement(db: Db, as: Side, after: boolean, before: boolean) {
+  const key = `${as}:${after}:${before}`;
+  const cache = statements.get(db) ?? new Map();
+  statements.set(db, cache);
+  const found = cache.get(key);
+  if (found) return found;
+  const who = as === 'mentee' ? sessions.menteeId : sessions.mentorId;
+  const now = sql.placeholder('now');
+  const isLive = sql`${sessions.status} in ${sql.raw(`(${ACTIVE.map((s) => `'${s}'`).join(', ')})`)}`;
+  const select = (list: 'u' | 'h') => db
+    .select({ ...SESSION_COLUMNS, list: sql<'u' | 'h'>`${sql.raw(`'${list}'`)}::text`.as('list'), rating: reviews.rating, ratedAt: reviews.createdAt })
+    .from(sessions)
+    .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
+    .innerJoin(mentee, eq(mentee.id, sessions.menteeId))
+    .leftJoin(reviews, eq(reviews.sessionId, sessions.id));
+  const mine = sql`${who} = ${sql.placeholder('userId')}`;
+  const older = before ? sql`(${sessions.startsAt}, ${sessions.id}) < (${sql.placeholder('beforeAt')}, ${sql.placeholder('beforeId')})` : undefined;
+  const upcoming = select('u')
+    // No session is longer than a day: the lower bound lets the index range start near now.
+    .where(and(
+      mine, isLive, sql`${sessions.startsAt} > ${sql.placeholder('dayAgo')}`, sql`${sessions.endsAt} > ${now}`,
+      after ? sql`(${sessions.startsAt}, ${sessions.id}) > (${sql.placeholder('afterAt')}, ${sql.placeholder('afterId')})` : undefined,
+    ))
+    .orderBy(asc(sessions.startsAt), asc(sessions.id))
+    .limit(upcomingPage(as) + 1);
+  const finished = select('h')
+    .where(and(mine, not(isLive), older))
+    .orderBy(desc(sessions.startsAt), desc(sessions.id))
+    .limit(HISTORY_PAGE + 1);
+  const ended = select('h')
+    .where(and(mine, isLive, sql`${sessions.startsAt} < ${now}`, sql`${sessions.endsAt} <= ${now}`, older))
+    .orderBy(desc(sessions.startsAt), desc(sessions.id))
+    .limit(HISTORY_PAGE + 1);
+  const prepared = unionAll(upcoming, finished, ended).prepare(`dashboard_${as}_${after ? 'a' : ''}${before ? 'b' : ''}`);
+  cache.set(key, prepared);
+  return prepared;
+}
+const statements = new WeakMap<Db, Map<string, { execute(values: Record<string, unknown>): Promise<(SessionRow & { list: 'u' | 'h'; rating: number | null; ratedAt: Date | null })[]> }>>();
+
+export async function listSessionsFor(options: { db: Db; userId: string; as: Side; now: Date; before?: Cursor; after?: Cursor }) {
   const now = options.now;
-  const live = and(inArray(sessions.status, [...ACTIVE]), gt(sessions.endsAt, now));
-  const [upcoming, older] = await Promise.all([
-    selectSessions(options.db)
-      // No session is longer than a day: the lower bound lets the index range start near now.
-      .where(and(
-        eq(who, options.userId), gt(sessions.startsAt, new Date(now.getTime() - 86_400_000)), live,
-        options.after ? sql`(${sessions.startsAt}, ${sessions.id}) > (${options.after.startsAt}, ${options.after.id})` : undefined,
-      ))
-      .orderBy(asc(sessions.startsAt), asc(sessions.id))
-      .limit(UPCOMING_PAGE + 1),
-    selectSessions(options.db)
-      .where(and(
-        eq(who, options.userId), not(live!),
-        options.before ? sql`(${sessions.startsAt}, ${sessions.id}) < (${options.before.startsAt}, ${options.before.id})` : undefined,
-      ))
-      .orderBy(desc(sessions.startsAt), desc(sessions.id))
-      .limit(HISTORY_PAGE + 1),
-  ]);
-  const history: SessionRow[] = older.slice(0, HISTORY_PAGE);
+  const rows = await listStatement(options.db, options.as, Boolean(options.after), Boolean(options.before)).execute({
+    userId: options.userId, now, dayAgo: new Date(now.getTime() - 86_400_000),
+    afterAt: options.after?.startsAt, afterId: options.after?.id, beforeAt: options.before?.startsAt, beforeId: options.before?.id,
+  });
+  const upcoming: SessionRow[] = [];
+  const older: SessionRow[] = [];
+  /** The viewer's rating of each rated session in the history, with when it was first given. */
+  const ratings = new Map<string, { rating: number; createdAt: Date }>();
+  for (const { list, rating, ratedAt, ...row } of rows) {
+    (list === 'u' ? upcoming : older).push(row);
+    if (list === 'h' && rating !== null && ratedAt !== null) ratings.set(row.id, { rating, createdAt: ratedAt });
+  }
+  // The two history branches, merged: latest start first, then id (the keyset order).
+  older.sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const history = older.slice(0, HISTORY_PAGE);
   const last = history.at(-1);
   const nextHistory = older.length > HISTORY_PAGE && last ? `${last.startsAt.toISOString()}_${last.id}` : null;
-  const soon: SessionRow[] = upcoming.slice(0, UPCOMING_PAGE);
+  const soon = upcoming.slice(0, upcomingPage(options.as));
   const lastSoon = soon.at(-1);
-  const nextUpcoming = upcoming.length > UPCOMING_PAGE && lastSoon ? `${lastSoon.startsAt.toISOString()}_${lastSoon.id}` : null;
-  return { upcoming: soon, nextUpcoming, history, nextHistory };
+  const nextUpcoming = upcoming.length > upcomingPage(options.as) && lastSoon ? `${lastSoon.startsAt.toISOString()}_${lastSoon.id}` : null;
+  return { upcoming: soon, nextUpcoming, history, nextHistory, ratings };
 }
 
 /** The `before` cursor of a history page, if well formed. */

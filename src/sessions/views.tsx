@@ -24,7 +24,10 @@ export const hasMeetingStage = (s: SessionRow) => s.status === 'confirmed' || s.
  * The seed's "prominent blue box" for a confirmed session: a big join button and the URL as selectable
  * text with a copy control. A completed session shows only the URL, as text.
  */
-export function JoinBox(props: { s: SessionRow }) {
+export const JOIN_ADVICE = 'Please join 5 minutes before the start. The meeting opens in a new tab.';
+
+/** In a list (`inList`) the advice to join early is said once above the list, not in every box. */
+export function JoinBox(props: { s: SessionRow; inList?: boolean }) {
   const { s } = props;
   if (!hasMeetingStage(s)) return null;
   if (!s.meetingUrl) {
@@ -43,17 +46,16 @@ export function JoinBox(props: { s: SessionRow }) {
     return <p class="session-note small past-link"><span class="muted">Meeting link:</span> <code class="past-url">{s.meetingUrl}</code></p>;
   }
   const label = s.meetingProvider === 'google-meet' ? 'Join Google Meet' : 'Join meeting';
-  const urlId = `meeting-url-${s.id}`;
   return (
     <div class="join-box">
       <a class="btn btn-large btn-join" href={`/sessions/${s.id}/join`} target="_blank" rel="noopener">
         <span aria-hidden="true">📹 </span>{label}
       </a>
       <p class="join-url-row">
-        <code class="join-url" id={urlId}>{s.meetingUrl}</code>
-        <button type="button" class="btn btn-small btn-quiet" data-copy={`#${urlId}`} hidden>Copy link</button>
+        <code class="join-url">{s.meetingUrl}</code>
+        <button type="button" class="btn btn-small btn-quiet" data-copy="" hidden>Copy link</button>
       </p>
-      <p class="small">Please join 5 minutes before the start. The meeting opens in a new tab.</p>
+      {props.inList ? null : <p class="small">{JOIN_ADVICE}</p>}
       <p class="small"><a href={`/sessions/${s.id}/calendar.ics`} download>Add to calendar (.ics)</a></p>
     </div>
   );

@@ -24,8 +24,19 @@ export function clockOptions(clock: Clock): Intl.DateTimeFormatOptions {
 }
 
 /** "Nov 20, 2025, 14:00 CET" (or "2:00 PM CET" on a 12-hour clock): an instant in the viewer's zone, with the zone named. */
+// formatDateTime runs for every row of every list, and ICU formatting is slow: the same instants
+// come back on every view of a page, so each formatted string is kept (a bounded map, cleared when full).
+const formattedDateTimes = new Map<string, string>();
+
 export function formatDateTime(date: Date, timeZone: string, clock: Clock = '24h'): string {
-  return formatter(timeZone, { year: 'numeric', month: 'short', day: 'numeric', ...clockOptions(clock), timeZoneName: 'short' }).format(date);
+  const key = `${timeZone}|${clock}|${date.getTime()}`;
+  let text = formattedDateTimes.get(key);
+  if (text === undefined) {
+    text = formatter(timeZone, { year: 'numeric', month: 'short', day: 'numeric', ...clockOptions(clock), timeZoneName: 'short' }).format(date);
+    if (formattedDateTimes.size > 20_000) formattedDateTimes.clear();
+    formattedDateTimes.set(key, text);
+  }
+  return text;
 }
 
 /** "14:00" or "2:00 PM": the time of day alone, in the zone. */

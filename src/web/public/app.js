@@ -53,11 +53,13 @@
   }
   reachableTables();
   window.addEventListener('resize', reachableTables);
-  // Copy buttons: <button data-copy="#id"> copies the text of the element it names.
+  // Copy buttons: <button data-copy="#id"> copies the text of the element it names; an empty
+  // data-copy copies the <code> beside the button (a list of sessions need not name each one).
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     button.hidden = false;
     button.addEventListener('click', function () {
-      var target = document.querySelector(button.getAttribute('data-copy'));
+      var selector = button.getAttribute('data-copy');
+      var target = selector ? document.querySelector(selector) : button.parentElement.querySelector('code');
       if (!target || !navigator.clipboard) return;
       navigator.clipboard.writeText(target.textContent.trim()).then(function () {
         var label = button.textContent;

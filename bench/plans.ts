@@ -1,0 +1,70 @@
+/**
+ * The dashboards' query plans on a generated data set: EXPLAIN (ANALYZE, BUFFERS) of the statement
+ * My Sessions and the Mentor Dashboard run (sessions/queries.ts listSessionsFor), executed the way
+ * the app executes it (the same prepared statement), for the busiest mentee and a busy mentor.
+ * Fails when a plan reads the sessions table by a sequential scan, so a lost index shows up as an
+ * error rather than as a slower page at 1 M sessions.
+ */
+import pg from 'pg';
+import { openPostgres } from '../src/db/client';
+import { listSessionsFor } from '../src/sessions/queries';
+
+export interface PlanCheck { who: string; ms: number; buffers: number; rows: number; seqScan: boolean; plan: string }
+
+export async function checkDashboardPlans(url: string): Promise<PlanCheck[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const people = (await client.query<{ who: string; id: string; as: 'mentee' | 'mentor' }>(`
+    (select 'busiest mentee' as who, mentee_id as id, 'mentee' as as from sessions group by mentee_id order by count(*) desc limit 1)
+    union all
+    (select 'busiest mentor', mentor_id, 'mentor' from sessions group by mentor_id order by count(*) desc limit 1)`)).rows;
+  await client.end();
+
+  // The app's own statement, captured from the driver as it is sent, then explained on the same connection.
+  const database = openPostgres(url, console, { max: 1 });
+  const results: PlanCheck[] = [];
+  try {
+    for (const p of people) {
+      const sent: { text: string; values: unknown[] }[] = [];
+      const pool = database.pool as unknown as { query: (...args: unknown[]) => unknown };
+      const query = pool.query.bind(pool);
+      pool.query = (config: unknown, ...rest: unknown[]) => {
+        // Drizzle sends a prepared statement as { name, text } with its values as the second argument.
+        if (config && typeof config === 'object' && 'text' in config) {
+          const c = config as { text: string; values?: unknown[] };
+          sent.push({ text: c.text, values: c.values ?? (rest[0] as unknown[]) ?? [] });
+        }
+        return query(config, ...rest);
+      };
+      await listSessionsFor({ db: database.db, userId: p.id, as: p.as, now: new Date() });
+      pool.query = query;
+      const statement = sent.at(-1)!;
+      // A generic plan, as a prepared statement gets after its first executions.
+      await database.query('set plan_cache_mode = force_generic_plan');
+      await database.query(`prepare plan_check as ${statement.text}`);
+      // EXPLAIN EXECUTE takes no bind parameters: the values go in as literals (our own generated data).
+      const literal = (v: unknown) => (v === null || v === undefined ? 'null' : `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`);
+      const r = await database.query(`explain (analyze, buffers, format json) execute plan_check(${statement.values.map(literal).join(', ')})`);
+      await database.query('deallocate plan_check');
+      await database.query('reset plan_cache_mode');
+      const plan = (r.rows[0]!['QUERY PLAN'] as [{ Plan: Record<string, unknown>; 'Execution Time': number }])[0];
+      const text = JSON.stringify(plan.Plan);
+      results.push({
+        who: `${p.who} (${p.as === 'mentee' ? 'My Sessions' : 'Mentor Dashboard'})`,
+        ms: plan['Execution Time'],
+        buffers: Number(plan.Plan['Shared Hit Blocks'] ?? 0) + Number(plan.Plan['Shared Read Blocks'] ?? 0),
+        rows: Number(plan.Plan['Actual Rows'] ?? 0),
+        seqScan: seqScanOn(plan.Plan, 'sessions'),
+        plan: text,
+      });
+    }
+  } finally {
+    await database.close();
+  }
+  return results;
+}
+
+function seqScanOn(node: Record<string, unknown>, table: string): boolean {
+  if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === table) return true;
+  return ((node.Plans as Record<string, unknown>[] | undefined) ?? []).some((child) => seqScanOn(child, table));
+}

@@ -1,0 +1,4 @@
+CREATE INDEX "sessions_mentee_live_idx" ON "sessions" USING btree ("mentee_id","starts_at","id") WHERE "sessions"."status" in ('awaiting_payment', 'pending', 'confirmed');--> statement-breakpoint
+CREATE INDEX "sessions_mentee_done_idx" ON "sessions" USING btree ("mentee_id","starts_at","id") WHERE "sessions"."status" not in ('awaiting_payment', 'pending', 'confirmed');--> statement-breakpoint
+CREATE INDEX "sessions_mentor_live_idx" ON "sessions" USING btree ("mentor_id","starts_at","id") WHERE "sessions"."status" in ('awaiting_payment', 'pending', 'confirmed');--> statement-breakpoint
+CREATE INDEX "sessions_mentor_done_idx" ON "sessions" USING btree ("mentor_id","starts_at","id") WHERE "sessions"."status" not in ('awaiting_payment', 'pending', 'confirmed');
