@@ -78,6 +78,25 @@ it('shows a mentor a longer upcoming page than a mentee: requests share it with 
   expect(page.body).not.toContain('Later sessions');
 });
 
+it('lists every waiting request on a mentor\'s first page, even behind more confirmed sessions than a page holds', async () => {
+  const mentor = await t.loginAs('mentor');
+  const mentee = await t.createUser('mentee');
+  const base = Date.now() + 2 * 86_400_000;
+  // A page of confirmed sessions and more, then two requests after all of them.
+  const n = UPCOMING_PAGE + 5;
+  await t.database.db.insert(sessions).values(Array.from({ length: n + 2 }, (_, i) => {
+    const startsAt = new Date(base + i * 2 * 3_600_000);
+    return {
+      mentorId: mentor.user.id, menteeId: mentee.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), durationMinutes: 60,
+      priceCents: 6000, currency: 'USD', status: i >= n ? 'pending' as const : 'confirmed' as const, paymentProvider: 'test', paidAt: new Date(),
+    };
+  }));
+  const page = (await mentor.get('/mentor/dashboard')).body;
+  const requests = page.slice(page.indexOf('id="requests"'), page.indexOf('id="upcoming"'));
+  expect(requests.match(/>Accept session<\/button>/g)).toHaveLength(2);
+  expect(page).toContain('Later sessions');
+});
+
 it('lists in History, latest first, both finished sessions and live ones whose end has passed', async () => {
   const mentor = await t.createUser('mentor', { name: 'Merge Mentor' });
   const mentee = await t.loginAs('mentee');

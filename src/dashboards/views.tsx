@@ -141,10 +141,11 @@ function EarningsSummary(props: { earnings: Earnings[] }) {
   );
 }
 
-export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; earnings: Earnings[] }) {
+export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; requests?: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; earnings: Earnings[] }) {
   const zone = props.ctx.user!.timezone;
   const common = { zone, clock: props.ctx.clock, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
-  const requests = props.upcoming.filter((s) => s.status === 'pending');
+  // The first page brings every waiting request; a later page shows those among its sessions.
+  const requests = props.requests ?? props.upcoming.filter((s) => s.status === 'pending');
   const confirmed = props.upcoming.filter((s) => s.status === 'confirmed');
   return (
     <Layout ctx={props.ctx} title="Mentor Dashboard">

@@ -65,6 +65,12 @@ const ACTIVE = ['awaiting_payment', 'pending', 'confirmed'] as const;
  * indexes, so the cost does not grow with how many sessions the person has had.
  */
 export const UPCOMING_PAGE = 30;
+/**
+ * A mentor's first page also lists every request waiting for an answer (up to this many), wherever
+ * it falls: a request after a month of confirmed sessions would otherwise be off the page, and with
+ * it its "Accept session".
+ */
+export const REQUESTS_MAX = 100;
 const upcomingPage = (as: 'mentee' | 'mentor') => (as === 'mentee' ? MENTEE_UPCOMING_PAGE : UPCOMING_PAGE);
 
 type Cursor = { startsAt: Date; id: string };
@@ -88,8 +94,8 @@ function listStatement(db: Db, as: Side, after: boolean, before: boolean) {
   const who = as === 'mentee' ? sessions.menteeId : sessions.mentorId;
   const now = sql.placeholder('now');
   const isLive = sql`${sessions.status} in ${sql.raw(`(${ACTIVE.map((s) => `'${s}'`).join(', ')})`)}`;
-  const select = (list: 'u' | 'h') => db
-    .select({ ...SESSION_COLUMNS, list: sql<'u' | 'h'>`${sql.raw(`'${list}'`)}::text`.as('list'), rating: reviews.rating, ratedAt: reviews.createdAt })
+  const select = (list: 'u' | 'h' | 'r') => db
+    .select({ ...SESSION_COLUMNS, list: sql<'u' | 'h' | 'r'>`${sql.raw(`'${list}'`)}::text`.as('list'), rating: reviews.rating, ratedAt: reviews.createdAt })
     .from(sessions)
     .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
     .innerJoin(mentee, eq(mentee.id, sessions.menteeId))
@@ -112,11 +118,17 @@ function listStatement(db: Db, as: Side, after: boolean, before: boolean) {
     .where(and(mine, isLive, sql`${sessions.startsAt} < ${now}`, sql`${sessions.endsAt} <= ${now}`, older))
     .orderBy(desc(sessions.startsAt), desc(sessions.id))
     .limit(HISTORY_PAGE + 1);
-  const prepared = unionAll(upcoming, finished, ended).prepare(`dashboard_${as}_${after ? 'a' : ''}${before ? 'b' : ''}`);
+  // The mentor's waiting requests, on the first page only (a later page pages through everything upcoming).
+  const requests = select('r')
+    .where(and(mine, sql`${sessions.status} in ('pending')`, sql`${sessions.startsAt} > ${sql.placeholder('dayAgo')}`, sql`${sessions.endsAt} > ${now}`))
+    .orderBy(asc(sessions.startsAt), asc(sessions.id))
+    .limit(REQUESTS_MAX);
+  const branches = as === 'mentor' && !after && !before ? unionAll(upcoming, finished, ended, requests) : unionAll(upcoming, finished, ended);
+  const prepared = branches.prepare(`dashboard_${as}_${after ? 'a' : ''}${before ? 'b' : ''}`);
   cache.set(key, prepared);
   return prepared;
 }
-const statements = new WeakMap<Db, Map<string, { execute(values: Record<string, unknown>): Promise<(SessionRow & { list: 'u' | 'h'; rating: number | null; ratedAt: Date | null })[]> }>>();
+const statements = new WeakMap<Db, Map<string, { execute(values: Record<string, unknown>): Promise<(SessionRow & { list: 'u' | 'h' | 'r'; rating: number | null; ratedAt: Date | null })[]> }>>();
 
 export async function listSessionsFor(options: { db: Db; userId: string; as: Side; now: Date; before?: Cursor; after?: Cursor }) {
   const now = options.now;
@@ -126,10 +138,12 @@ export async function listSessionsFor(options: { db: Db; userId: string; as: Sid
   });
   const upcoming: SessionRow[] = [];
   const older: SessionRow[] = [];
+  /** A mentor's first page: every request waiting for an answer (REQUESTS_MAX). */
+  const requests: SessionRow[] = [];
   /** The viewer's rating of each rated session in the history, with when it was first given. */
   const ratings = new Map<string, { rating: number; createdAt: Date }>();
   for (const { list, rating, ratedAt, ...row } of rows) {
-    (list === 'u' ? upcoming : older).push(row);
+    (list === 'u' ? upcoming : list === 'r' ? requests : older).push(row);
     if (list === 'h' && rating !== null && ratedAt !== null) ratings.set(row.id, { rating, createdAt: ratedAt });
   }
   // The two history branches, merged: latest start first, then id (the keyset order).
@@ -140,7 +154,7 @@ export async function listSessionsFor(options: { db: Db; userId: string; as: Sid
   const soon = upcoming.slice(0, upcomingPage(options.as));
   const lastSoon = soon.at(-1);
   const nextUpcoming = upcoming.length > upcomingPage(options.as) && lastSoon ? `${lastSoon.startsAt.toISOString()}_${lastSoon.id}` : null;
-  return { upcoming: soon, nextUpcoming, history, nextHistory, ratings };
+  return { upcoming: soon, nextUpcoming, history, nextHistory, ratings, requests: options.as === 'mentor' && !options.after && !options.before ? requests : undefined };
 }
 
 /** The `before` cursor of a history page, if well formed. */
