@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Worker } from '../../src/jobs/worker';
 import { FakeSmtp } from '../fakes/smtp';
 import { buildTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
-import { freePort } from '../helpers/process';
+import { holdPort } from '../helpers/process';
 import { runWorker } from '../helpers/scenario';
 import { launchBrowser } from '../../tools/chromium';
 
@@ -21,9 +21,12 @@ export type ServedTestApp = TestApp & { baseUrl: string };
  * is that address, so links in emails can be followed as they are.
  */
 export async function serveApp(options: Parameters<typeof buildTestApp>[0] = {}, { ownAppUrl = false } = {}): Promise<ServedTestApp> {
-  const port = ownAppUrl ? await freePort() : 0;
+  // The port is held while the app is built (seconds), or another test could take it meanwhile.
+  const held = ownAppUrl ? await holdPort() : undefined;
+  const port = held?.port ?? 0;
   const env = ownAppUrl ? { ...options.env, APP_URL: `http://127.0.0.1:${port}` } : options.env;
   const t = await buildTestApp({ ...options, env });
+  await held?.release();
   await t.app.listen({ port, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('the app is not listening on a TCP port');

@@ -6,11 +6,21 @@ import { join } from 'node:path';
 import { createEmptyPostgresDatabase, onPostgres } from './db';
 
 export async function freePort(): Promise<number> {
+  const held = await holdPort();
+  await held.release();
+  return held.port;
+}
+
+/**
+ * A free loopback port, kept listening until `release()`: someone who must know the port long before
+ * listening on it (an app whose APP_URL names it) releases it just before, so no other test's
+ * listen(0) or outgoing connection can take it meanwhile.
+ */
+export async function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
+  return { port, release: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 /** A database for child processes: a fresh data dir (PGlite) or a fresh empty PostgreSQL database. */
@@ -31,6 +41,17 @@ export interface AppProcess {
 
 /** Runs `src/main.ts` as its own process (one process: node with tsx as a loader, so a signal reaches it). */
 export async function spawnApp(env: Record<string, string>, timeoutMs = 60_000, script = 'src/main.ts', ready = 'is running at'): Promise<AppProcess> {
+  // The child binds the port seconds after it was found free; if another test took it meanwhile, another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnAppOnce(env, timeoutMs, script, ready);
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function spawnAppOnce(env: Record<string, string>, timeoutMs: number, script: string, ready: string): Promise<AppProcess> {
   const port = String(await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, TEST_DATABASE_URL: '', PORT: port, LOG_LEVEL: 'warn', ...env },
