@@ -189,18 +189,6 @@ export async function listPublicReviews(options: { db: Db; mentorId: string; lim
   return rows.map(({ name, ...r }) => ({ ...r, reviewer: firstName(name) }));
 }
 
-/** What a mentee's dashboard shows per completed session: their rating and whether it can still be changed. */
-export async function findReviewsForSessions(options: { db: Db; sessionIds: string[]; now: Date }): Promise<Map<string, { rating: number; editable: boolean }>> {
-  const out = new Map<string, { rating: number; editable: boolean }>();
-  if (options.sessionIds.length === 0) return out;
-  const rows = await options.db
-    .select({ sessionId: reviews.sessionId, rating: reviews.rating, createdAt: reviews.createdAt })
-    .from(reviews)
-    .where(inArray(reviews.sessionId, options.sessionIds));
-  for (const r of rows) out.set(r.sessionId, { rating: r.rating, editable: isEditable(r, options.now) });
-  return out;
-}
-
 export interface AdminReviewRow {
   id: string;
   sessionId: string;
