@@ -44,7 +44,22 @@ export function formatTime(date: Date, timeZone: string, clock: Clock = '24h'): 
   return formatter(timeZone, clockOptions(clock)).format(date);
 }
 
-const localeClocks = new Map<string, Clock>();
+// null: a tag ICU does not know, remembered too so it is not resolved again on every request.
+const localeClocks = new Map<string, Clock | null>();
+
+/** One language tag's clock, or null when the runtime does not know the language. */
+function resolveClock(tag: string): Clock | null {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    const resolved = new Intl.DateTimeFormat(canonical, { hour: 'numeric' }).resolvedOptions();
+    // A language ICU does not know resolves to the runtime's default locale: not the reader's.
+    if (resolved.locale.split('-')[0] !== canonical!.split('-')[0]) return null;
+    const cycle = resolved.hourCycle;
+    return cycle === 'h11' || cycle === 'h12' ? '12h' : '24h';
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The clock the reader's language uses, from an Accept-Language header: the first tag the runtime
@@ -56,21 +71,12 @@ export function clockOfLanguage(acceptLanguage: string | undefined): Clock {
     const tag = part.split(';')[0]!.trim();
     if (!tag || tag === '*' || tag.length > 35) continue;
     let clock = localeClocks.get(tag);
-    if (!clock) {
-      try {
-        const [canonical] = Intl.getCanonicalLocales(tag);
-        const resolved = new Intl.DateTimeFormat(canonical, { hour: 'numeric' }).resolvedOptions();
-        // A language ICU does not know resolves to the runtime's default locale: not the reader's.
-        if (resolved.locale.split('-')[0] !== canonical!.split('-')[0]) continue;
-        const cycle = resolved.hourCycle;
-        clock = cycle === 'h11' || cycle === 'h12' ? '12h' : '24h';
-      } catch {
-        continue;
-      }
+    if (clock === undefined) {
+      clock = resolveClock(tag);
       if (localeClocks.size > 500) localeClocks.clear();
       localeClocks.set(tag, clock);
     }
-    return clock;
+    if (clock) return clock;
   }
   return '24h';
 }
