@@ -230,6 +230,24 @@ describe('CSRF and headers', () => {
     expect((await t.agent().post('/login', { email: victim.user.email, password: TEST_PASSWORD })).statusCode).toBe(403);
   });
 
+  it('changes the CSRF secret at log-in: a token from before is refused, and the new secret comes with the log-in', async () => {
+    const user = await t.createUser('mentee');
+    const agent = t.agent();
+    const before = await agent.csrfToken();
+    const secretBefore = agent.cookies.get('_csrf');
+    const login = await agent.post('/login', { _csrf: before, email: user.email, password: TEST_PASSWORD });
+    expect(login.statusCode).toBe(303);
+    const secretAfter = agent.cookies.get('_csrf');
+    expect(secretAfter).toBeTruthy();
+    expect(secretAfter).not.toBe(secretBefore);
+    expect((await agent.post('/logout', { _csrf: before })).statusCode).toBe(403);
+    // The next page signs its forms with the secret the log-in set; it does not set another.
+    const page = await agent.get('/dashboard');
+    expect(String(page.headers['set-cookie'] ?? '')).not.toContain('_csrf=');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    expect((await agent.post('/logout', { _csrf: token })).statusCode).toBe(303);
+  });
+
   it('sends security headers: CSP without inline script, nosniff, no framing; no HSTS outside production', async () => {
     const res = await t.agent().get('/');
     const csp = String(res.headers['content-security-policy']);

@@ -55,8 +55,10 @@ export async function accountRoutes(app: FastifyInstance) {
       const status = result.reason === 'throttled' ? 429 : result.reason === 'deactivated' ? 403 : 401;
       return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), email, error, next: safeNext(body.next) }), status);
     }
-    // Log-in changes the CSRF secret too, so a token fixed before log-in is worthless afterwards.
-    reply.clearCookie('_csrf', { path: '/' });
+    // Log-in changes the CSRF secret too, so a token fixed before log-in is worthless afterwards. The
+    // new secret is set now rather than cleared: the next page then need not mint and sign one.
+    delete request.cookies._csrf;
+    reply.generateCsrf();
     startSession(reply, result.token);
     return reply.redirect(safeNext(body.next) ?? HOME_BY_ROLE[result.user.role] ?? '/', 303);
   });
