@@ -180,7 +180,9 @@ describe('after an admin action, the same filtered Sessions list with counts tha
     const first = (await a.get(list)).body;
     expect(countOf(first, 'Pending')).toBeGreaterThan(0);
     // The row's Confirm opens the step with the list to come back to.
-    expect(decode(first)).toContain(`action="/admin/sessions/${s.sessionId}/set-status/" class="inline"><input type="hidden" name="status" value="confirmed"/><input type="hidden" name="back" value="${list}"/>`);
+    // (The rows' buttons submit the page's one step form, which carries the list.)
+    expect(decode(first)).toContain(`<form id="step" method="get" action="/admin/sessions"><input type="hidden" name="back" value="${list}"/></form>`);
+    expect(decode(first)).toContain(`<button type="submit" form="step" formaction="/admin/sessions/${s.sessionId}/set-status/" name="status" value="confirmed" class="btn btn-small">Confirm</button>`);
     const step = decode((await a.get(`/admin/sessions/${s.sessionId}/set-status/?status=confirmed&back=${encodeURIComponent(list)}`)).body);
     expect(step).toContain(`<input type="hidden" name="back" value="${list}"/>`);
     expect(step).toContain(`<a class="btn btn-quiet" href="${list}">Back</a>`);

@@ -54,6 +54,31 @@ function personFilters(f: AdminSessionFilters, people: string[] | null): SQL[] {
 }
 
 /**
+ * The page's statement when only a status and the cursor narrow it (the list as it opens, and its
+ * status tabs): prepared once per database and shape, so a request sends only its values. The other
+ * filters are rarer and vary in shape; they are built per request.
+ */
+function plainListStatement(db: Db, byStatus: boolean, paged: boolean) {
+  const key = `${byStatus}:${paged}`;
+  const cache = statements.get(db) ?? new Map<string, PlainList>();
+  statements.set(db, cache);
+  const found = cache.get(key);
+  if (found) return found;
+  const prepared = selectSessions(db)
+    .where(and(
+      byStatus ? sql`${sessions.status} = ${sql.placeholder('status')}` : undefined,
+      paged ? sql`(${sessions.startsAt}, ${sessions.id}) < (${sql.placeholder('beforeAt')}, ${sql.placeholder('beforeId')})` : undefined,
+    ))
+    .orderBy(desc(sessions.startsAt), desc(sessions.id))
+    .limit(PAGE_SIZE + 1)
+    .prepare(`admin_sessions_${byStatus ? 's' : ''}${paged ? 'p' : ''}`);
+  cache.set(key, prepared);
+  return prepared;
+}
+type PlainList = { execute(values: Record<string, unknown>): Promise<SessionRow[]> };
+const statements = new WeakMap<Db, Map<string, PlainList>>();
+
+/**
  * One page of sessions, latest start first, by keyset on (starts_at, id): the cost of a page does not
  * grow with the table or with how deep the admin pages. Returns the cursor of the next page.
  */
@@ -61,12 +86,19 @@ export async function listAdminSessions(options: { db: Db; filters: AdminSession
   const f = options.filters;
   const people = f.q ? await matchingPeople(options.db, f.q) : null;
   const where = personFilters(f, people);
-  if (f.status) where.push(eq(sessions.status, f.status));
-  if (f.before) where.push(sql`(${sessions.startsAt}, ${sessions.id}) < (${f.before.startsAt}, ${f.before.id})`);
-  const rows: SessionRow[] = await selectSessions(options.db)
-    .where(and(...where))
-    .orderBy(desc(sessions.startsAt), desc(sessions.id))
-    .limit(PAGE_SIZE + 1);
+  let rows: SessionRow[];
+  if (where.length === 0) {
+    rows = await plainListStatement(options.db, Boolean(f.status), Boolean(f.before)).execute({
+      status: f.status, beforeAt: f.before?.startsAt, beforeId: f.before?.id,
+    });
+  } else {
+    if (f.status) where.push(eq(sessions.status, f.status));
+    if (f.before) where.push(sql`(${sessions.startsAt}, ${sessions.id}) < (${f.before.startsAt}, ${f.before.id})`);
+    rows = await selectSessions(options.db)
+      .where(and(...where))
+      .orderBy(desc(sessions.startsAt), desc(sessions.id))
+      .limit(PAGE_SIZE + 1);
+  }
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   const next = rows.length > PAGE_SIZE && last ? `${last.startsAt.toISOString()}_${last.id}` : null;
