@@ -1,4 +1,4 @@
-import { runCli, UsageError } from './cli/commands';
+import { CheckFailed, runCli, UsageError } from './cli/commands';
 import { fail } from './runtime';
 
 // `npm run cli -- …`: the commands are in cli/commands.ts; this file only prints and exits.
@@ -8,6 +8,10 @@ runCli(process.argv.slice(2)).then(
     process.exit(0);
   },
   (err) => {
+    if (err instanceof CheckFailed) {
+      console.log(err.output);
+      process.exit(1);
+    }
     if (err instanceof UsageError) {
       console.error(`Error: ${err.message}`);
       process.exit(1);

@@ -12,6 +12,13 @@ import { boot } from '../runtime';
 /** Bad input from the operator: printed as one line, exit status 1. */
 export class UsageError extends Error {}
 
+/** A check that found a fault: its whole report is printed (one line per step), exit status 1. */
+export class CheckFailed extends Error {
+  constructor(readonly output: string) {
+    super(output.split('\n').at(-1));
+  }
+}
+
 const USAGE = `Usage:
   npm run cli -- user:create --role admin|mentor|mentee --email E --password P --name "N" [--timezone Europe/Berlin]
   npm run cli -- session:create --mentor EMAIL --mentee EMAIL --start 2026-12-01T14:00:00Z --duration 60

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid,
+  bigserial, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -265,7 +265,10 @@ export const processedEvents = pgTable('processed_events', {
   id: text('id').primaryKey(),
   type: text('type').notNull(),
   receivedAt: tz('received_at').notNull().defaultNow(),
-});
+}, (t) => [
+  // "Webhooks received in the last 24 hours" on /admin/integrations reads a range of this.
+  index('processed_events_received_idx').on(t.receivedAt),
+]);
 
 export const outboxStatus = ['pending', 'sending', 'sent', 'failed'] as const;
 
@@ -404,3 +407,29 @@ export const meetingArtifacts = pgTable('meeting_artifacts', {
   startedAt: tz('started_at'),
   firstSeenAt: tz('first_seen_at').notNull(),
 }, (t) => [index('meeting_artifacts_session_idx').on(t.sessionId, t.firstSeenAt)]);
+
+/**
+ * The integration checks run from the CLI and /admin/integrations (issue 16): their steps as shown,
+ * kept so the page and /healthz?deep=1 can say what was last found. A few rows a day at most.
+ */
+export const integrationChecks = pgTable('integration_checks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  integration: text('integration', { enum: ['mail', 'meetings', 'payments'] }).notNull(),
+  ok: boolean('ok').notNull(),
+  summary: text('summary').notNull(),
+  /** CheckStep[] (src/integrations/check.ts): already masked, never a secret. */
+  steps: jsonb('steps').notNull(),
+  source: text('source', { enum: ['cli', 'admin'] }).notNull(),
+  actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+  startedAt: tz('started_at').notNull(),
+  finishedAt: tz('finished_at').notNull(),
+}, (t) => [index('integration_checks_latest_idx').on(t.integration, t.finishedAt)]);
+
+/** Webhook posts refused (bad or missing signature, unreadable body): what an operator sees as "webhook 400s". */
+export const webhookRefusals = pgTable('webhook_refusals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  provider: text('provider').notNull(),
+  reason: text('reason').notNull(),
+  ip: text('ip'),
+  receivedAt: tz('received_at').notNull().defaultNow(),
+}, (t) => [index('webhook_refusals_received_idx').on(t.receivedAt)]);
