@@ -13,6 +13,8 @@
  *                                                    sequential scan of sessions
  *   npm run bench -- side-by-side [--sessions 100000]   against the seed's Django stack (../shared/peer-django,
  *                                                    or PEER_DJANGO_DIR), one run, same machine and data
+ *   npm run bench -- sizes                           what a response's size alone costs (bare node:http,
+ *                                                    16 KB to 96 KB bodies)
  *   npm run bench -- all                             everything above
  * Each prints a table and appends it to bench/RESULTS.md with the date, commit and machine, and
  * replaces its rows in the summary at the top of that file.
@@ -149,6 +151,24 @@ ${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} 
     record(`${header(`Side by side with the Django peer, ${values.sessions ? sessions : 100_000} sessions, autocannon -c 50`)}\n${table}\n`, rows);
     return;
   }
+  if (command === 'sizes') {
+    const rows: { kb: number; r: Awaited<ReturnType<typeof measure>> }[] = [];
+    for (const kb of [16, 32, 48, 56, 60, 63, 64, 66, 72, 96]) {
+      const port = await freePort();
+      const proc = await startProcess(['--import', 'tsx', 'bench/sizes.ts'], { BODY_BYTES: String(kb * 1024), PORT: String(port) }, 'sizes ready');
+      try {
+        rows.push({ kb, r: await measure(`http://127.0.0.1:${port}/`, {}, { warm: 1, load: 5, single: 1 }) });
+      } finally {
+        await proc.stop();
+      }
+    }
+    record(`${header('Response size alone: a bare node:http server answering N KB bodies')}
+| body | req/s (50 conn) | p50 ms | p99 ms | p50 ms, 1 conn |
+|---|---|---|---|---|
+${rows.map(({ kb, r }) => `| ${kb} KB | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.singleP50} |`).join('\n')}
+`, [summaryRow('response size alone (bare node:http, req/s)', rows.map(({ kb, r }) => `${kb} KB: ${r.reqPerSec}`).join(' · '))]);
+    return;
+  }
   if (command === 'pages') {
     const r = await pagesAt(sessions);
     record(`${header(`Page load at ${sessions} sessions`)}${pagesTable(r.ceiling, r.pages)}`, pagesSummary(sessions, r.pages));
@@ -225,7 +245,7 @@ ${rows.map((r) => `| ${r.page} | ${r.one} | ${r.two} | ${(r.two / Math.max(1, r.
     record(`${header('Scale curve: 1 M vs 10 k sessions')}\n| page | p50 1 conn, 10 k | p50 1 conn, 1 M | ratio | p50 50 conn, 10 k | p50 50 conn, 1 M | ratio |\n|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`);
     return;
   }
-  throw new Error(`unknown benchmark "${command}" (generate, profile, plans, side-by-side, pages, flows, startup, plugins, scaleout, scale, all)`);
+  throw new Error(`unknown benchmark "${command}" (generate, profile, plans, side-by-side, sizes, pages, flows, startup, plugins, scaleout, scale, all)`);
 }
 
 main().then(() => process.exit(0), (err) => { console.error(`Error: ${(err as Error).message}`); process.exit(1); });

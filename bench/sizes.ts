@@ -1,0 +1,16 @@
+import { createServer } from 'node:http';
+
+/**
+ * A bare node:http server answering every request with an HTML body of BODY_BYTES bytes (UTF-8, with
+ * the few non-ASCII characters our pages carry), to measure what a response's size alone costs on
+ * this machine: the question behind keeping admin Sessions under 64 KB (issue 15).
+ */
+const size = Number(process.env.BODY_BYTES);
+const row = '<tr><td><a href="/admin/sessions/00000000-0000-4000-8000-000000000000">Mentor 1 · Dec 10, 2026 →</a></td></tr>\n';
+const body = Buffer.from(row.repeat(Math.ceil(size / Buffer.byteLength(row)))).subarray(0, size);
+const server = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('sizes ready'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
