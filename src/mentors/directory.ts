@@ -2,7 +2,7 @@ import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'driz
 import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
 import type { Db } from '../db/client';
 import { mentorProfiles, reviews, users } from '../db/schema';
-import { listPublicReviews, NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
+import { NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
 
 export interface MentorCard {
   id: string;
@@ -174,13 +174,3 @@ async function firstFreeThisWeek(db: Db, ids: string[], now: Date, known?: Map<s
   return found;
 }
 
-export async function loadMentorProfile(db: Db, id: string): Promise<MentorProfileView | null> {
-  const [row] = await db
-    .select({ ...cardColumns, bio: mentorProfiles.bio, timezone: users.timezone })
-    .from(mentorProfiles)
-    .innerJoin(users, eq(users.id, mentorProfiles.userId))
-    .where(and(eq(users.id, id), eq(users.role, 'mentor'), isNull(users.deactivatedAt)));
-  if (!row) return null;
-  const [[withRating], reviews] = await Promise.all([withRatings(db, [row]), listPublicReviews({ db, mentorId: id })]);
-  return { ...withRating!, reviews };
-}

@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bookSession } from '../booking/book';
 import { bookingStepPath, chosenStart } from '../booking/step';
 import { refuseUnverified } from '../accounts/verify-gate';
-import { listFreeSlots, loadMentorSchedule } from '../booking/slots';
+import { listFreeSlots } from '../booking/slots';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { TZ_COOKIE, viewerTimeZone } from '../web/zones';
 import { calendarWeek, weekIndexOf } from '../booking/weeks';
 import { isUuid } from '../db/ids';
 import { httpStatusOf } from '../errors';
-import { DIRECTORY_SORTS, listDirectory, loadMentorProfile, type DirectorySort } from './directory';
+import { DIRECTORY_SORTS, listDirectory, type DirectorySort } from './directory';
+import { loadMentorPage } from './page-query';
 import { DirectoryPage, ProfilePage } from './views';
 
 type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string; skill?: string; sort?: string; free?: string; startsAt?: string; durationMinutes?: string };
@@ -52,9 +53,9 @@ export async function mentorRoutes(app: FastifyInstance) {
 
   const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string; noteError?: string }) => {
     const id = request.params.id;
-    const profile = isUuid(id) ? await loadMentorProfile(db, id) : null;
-    const schedule = profile ? await loadMentorSchedule(db, id) : null;
-    if (!profile || !schedule) return reply.callNotFound();
+    const page = isUuid(id) ? await loadMentorPage(db, id) : null;
+    if (!page) return reply.callNotFound();
+    const { profile, schedule } = page;
     const body = request.body as Record<string, string> | undefined;
     const requested = Number(body?.durationMinutes ?? request.query.length);
     const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
