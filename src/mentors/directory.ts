@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
+import { mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
 import type { Db } from '../db/client';
 import { mentorProfiles, reviews, users } from '../db/schema';
 import { NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
@@ -110,8 +111,14 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
     const select = db.select(cardColumns).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId));
     return (sort === 'rating' ? select.leftJoin(ratings, eq(ratings.mentorId, users.id)) : select).where(and(...filters)).orderBy(...order);
   };
+  // A page of mentors with their ratings and schedules in the same statement (see mentorColumns).
+  const withSchedules = () => {
+    const select = db.select(mentorColumns(sinceDayFor(now))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId));
+    return (sort === 'rating' ? select.leftJoin(ratings, eq(ratings.mentorId, users.id)) : select).where(and(...filters)).orderBy(...order);
+  };
 
-  let found: Omit<MentorCard, 'rating'>[];
+  let mentors: MentorCard[];
+  let schedules: Map<string, MentorSchedule>;
   let hasMore: boolean;
   let weekFree: Map<string, Date> | undefined;
   if (sort === 'soonest' || options.freeThisWeek) {
@@ -126,17 +133,19 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
       // Stable: mentors with the same first slot, and those with none this week (last), stay by name.
       ranked = ranked.map((m, i) => ({ m, i })).sort((a, b) => at(a.m.id) - at(b.m.id) || a.i - b.i).map(({ m }) => m);
     }
-    found = ranked.slice(page * DIRECTORY_PAGE, (page + 1) * DIRECTORY_PAGE);
+    const found = ranked.slice(page * DIRECTORY_PAGE, (page + 1) * DIRECTORY_PAGE);
     hasMore = ranked.length > (page + 1) * DIRECTORY_PAGE;
+    mentors = await withRatings(db, found);
+    schedules = await loadMentorSchedules(db, mentors.map((m) => m.id));
   } else {
     // Offset paging: mentors number in the thousands, not millions; each page computes 20 next slots.
-    const rows = await base().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
+    const rows = await withSchedules().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
     hasMore = rows.length > DIRECTORY_PAGE;
-    found = rows.slice(0, DIRECTORY_PAGE);
+    const pageRows = rows.slice(0, DIRECTORY_PAGE);
+    mentors = pageRows.map((r) => ({ id: r.id, name: r.name, headline: r.headline, skills: r.skills, hourlyRateCents: r.hourlyRateCents, currency: r.currency, rating: ratingOf(r) }));
+    schedules = new Map(pageRows.map((r) => [r.id, scheduleOf(r)]));
   }
-  const mentors = await withRatings(db, found);
   const ids = mentors.map((m) => m.id);
-  const schedules = await loadMentorSchedules(db, ids);
   weekFree ??= await firstFreeThisWeek(db, ids, now, schedules);
   // Only a mentor with no free slot this week costs a look further ahead, up to the horizon.
   const entries = await Promise.all(mentors.map(async (m) => {
