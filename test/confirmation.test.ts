@@ -33,7 +33,8 @@ describe('mentor "Accept session" (the seed\'s Test Scenario 2)', () => {
   it('confirms, creates a real room, and each participant gets exactly one "Session Confirmed" email with the link the dashboards show', async () => {
     const { mentor, mentee, sessionId } = await newPendingSession();
     const dash = await mentor.get('/mentor/dashboard');
-    expect(dash.body).toContain(`action="/mentor/session/${sessionId}/accept/"`);
+    expect(dash.body).toContain(`<button type="submit" form="card-post" formaction="/mentor/session/${sessionId}/accept/" class="btn btn-small">Accept session</button>`);
+    expect(dash.body).toMatch(/<form id="card-post" method="post" action="\/mentor\/dashboard"><input type="hidden" name="_csrf" value="[^"]+"\/><\/form>/);
     expect(dash.body).not.toContain('/join');
 
     const res = await mentor.submit(`/mentor/session/${sessionId}/accept/`, {}, '/mentor/dashboard');

@@ -1,18 +1,47 @@
+import type { VNode } from 'preact';
 import { Stars } from '../feedback/views';
 import { formatMoney } from '../web/money';
-import { ActionButton, JOIN_ADVICE, JoinBox, StatusBadge, StepButton } from '../sessions/views';
+import { JOIN_ADVICE, JoinBox, StatusBadge } from '../sessions/views';
 import { mayReschedule, refundOnCancel } from '../sessions/refund-policy';
 import type { Earnings, SessionRow } from '../sessions/queries';
 import type { PageContext } from '../web/context';
-import { Layout } from '../web/layout';
+import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, type Clock } from '../web/time';
 import { pluralize } from '../plural';
 
 /** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
 export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
 
-function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; csrf: string; now: Date; reviews?: ReviewStates }) {
-  const { s, zone, clock, csrf } = props;
+/**
+ * A card's buttons submit one of the page's two shared forms (CardForms) with their own formaction:
+ * a busy mentor's page lists up to a hundred requests, and a form with its own CSRF field per button
+ * made it weigh over 64 KB, which costs several times more to send (bench/RESULTS.md, issue 15).
+ */
+function CardButton(props: { action: string; label: string; post?: boolean; quiet?: boolean }) {
+  return (
+    <button type="submit" form={props.post ? 'card-post' : 'card-get'} formaction={props.action} class={props.quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}>{props.label}</button>
+  );
+}
+
+/** The forms CardButton submits: a POST one carrying the CSRF token once, and a GET one for the confirmation steps. */
+function CardForms(props: { csrf: string; path: string }) {
+  return (
+    <>
+      <form id="card-post" method="post" action={props.path}><Csrf token={props.csrf} /></form>
+      <form id="card-get" method="get" action={props.path} />
+    </>
+  );
+}
+
+/** The card's small links (reschedule, receipt, notes) on one line. */
+function CardLinks(props: { links: (VNode | null)[] }) {
+  const links = props.links.filter((l) => l !== null);
+  if (links.length === 0) return null;
+  return <p class="session-note small card-links">{links.map((l, i) => <>{i > 0 ? ' · ' : null}{l}</>)}</p>;
+}
+
+function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; now: Date; reviews?: ReviewStates }) {
+  const { s, zone, clock } = props;
   const review = props.reviews?.get(s.id);
   // Until the start: after it only an admin can call a session off (sessions/machine.ts).
   const cancellable = (s.status === 'pending' || s.status === 'confirmed') && props.now < s.startsAt;
@@ -33,27 +62,26 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
           {s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
         </p>
       ) : null}
-      {s.status === 'pending' ? (
+      {s.status === 'pending' && (props.as === 'mentee' || newTime) ? (
         <p class="session-note">{props.as === 'mentee'
           ? (newTime ? 'New time requested, waiting for the mentor to accept it.' : 'Waiting for the mentor to confirm.')
-          : (newTime ? `${s.menteeName} asked to move this session to this new time.` : 'Paid, waiting for you to accept.')}</p>
+          : `${s.menteeName} asked to move this session to this new time.`}</p>
       ) : null}
       {props.as === 'mentor' && s.status === 'pending' && s.bookingNote ? <BookingNoteShort s={s} /> : null}
       {s.status === 'expired' && props.as === 'mentee' ? <p class="session-note muted">The hold lapsed before payment; nothing was charged.</p> : null}
       <JoinBox s={s} inList />
       {s.status === 'pending' && props.as === 'mentor' ? (
         <div class="session-actions">
-          <ActionButton csrf={csrf} action={`/mentor/session/${s.id}/accept/`} label={newTime ? 'Accept new time' : 'Accept session'} />
-          <StepButton action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
+          <CardButton post action={`/mentor/session/${s.id}/accept/`} label={newTime ? 'Accept new time' : 'Accept session'} />
+          <CardButton action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
         </div>
       ) : null}
       {cancellable && !(s.status === 'pending' && props.as === 'mentor') ? (
         <div class="session-actions">
-          <StepButton action={`/sessions/${s.id}/cancel`} label="Cancel session" quiet />
+          <CardButton action={`/sessions/${s.id}/cancel`} label="Cancel session" quiet />
           <span class="muted small">{refund}</span>
         </div>
       ) : null}
-      {movable ? <p class="session-note small"><a href={`/sessions/${s.id}/reschedule`}>Reschedule</a></p> : null}
       {props.as === 'mentee' && s.status === 'completed' ? (
         <div class="session-actions">
           {!review ? <a class="btn btn-small" href={`/sessions/${s.id}/feedback`}>Rate this session</a>
@@ -61,12 +89,11 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
             : <span class="small">Your rating: <Stars rating={review.rating} /></span>}
         </div>
       ) : null}
-      {props.as === 'mentee' && s.paidAt ? (
-        <p class="session-note small"><a href={`/sessions/${s.id}/receipt`} aria-label={`Receipt for the session with ${s.mentorName}`}>Receipt</a></p>
-      ) : null}
-      {props.as === 'mentor' && s.status !== 'awaiting_payment' ? (
-        <p class="session-note small"><a href={`/sessions/${s.id}/notes`}>Private notes</a></p>
-      ) : null}
+      <CardLinks links={[
+        movable ? <a href={`/sessions/${s.id}/reschedule`}>Reschedule</a> : null,
+        props.as === 'mentee' && s.paidAt ? <a href={`/sessions/${s.id}/receipt`} aria-label={`Receipt for the session with ${s.mentorName}`}>Receipt</a> : null,
+        props.as === 'mentor' && s.status !== 'awaiting_payment' ? <a href={`/sessions/${s.id}/notes`}>Private notes</a> : null,
+      ]} />
     </li>
   );
 }
@@ -86,13 +113,14 @@ function BookingNoteShort(props: { s: SessionRow }) {
   );
 }
 
-function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; empty: string; csrf: string; now: Date; reviews?: ReviewStates }) {
+function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; empty: string; now: Date; reviews?: ReviewStates; intro?: string }) {
   return (
     <section aria-labelledby={props.id}>
       <h2 id={props.id}>{props.title}</h2>
+      {props.intro && props.rows.length > 0 ? <p class="small">{props.intro}</p> : null}
       {props.rows.some((s) => s.status === 'confirmed' && s.meetingUrl) ? <p class="small">{JOIN_ADVICE}</p> : null}
       {props.rows.length === 0 ? <p class="muted">{props.empty}</p> : (
-        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} clock={props.clock} as={props.as} csrf={props.csrf} now={props.now} reviews={props.reviews} />)}</ul>
+        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} clock={props.clock} as={props.as} now={props.now} reviews={props.reviews} />)}</ul>
       )}
     </section>
   );
@@ -110,7 +138,7 @@ function LaterLink(props: { path: string; next: string | null }) {
 
 export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
   const zone = props.ctx.user!.timezone;
-  const common = { zone, clock: props.ctx.clock, as: 'mentee' as const, csrf: props.ctx.csrf, now: props.now, reviews: props.reviews };
+  const common = { zone, clock: props.ctx.clock, as: 'mentee' as const, now: props.now, reviews: props.reviews };
   return (
     <Layout ctx={props.ctx} title="My Sessions">
       <div class="page-head">
@@ -118,6 +146,7 @@ export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[
         <a class="btn" href="/mentors">Find a mentor</a>
       </div>
       <p class="muted small">Times in {zone}.</p>
+      <CardForms csrf={props.ctx.csrf} path="/dashboard" />
       <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} {...common} empty="No upcoming sessions. Find a mentor and book one." />
       <LaterLink path="/dashboard" next={props.nextUpcoming} />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
@@ -143,7 +172,7 @@ function EarningsSummary(props: { earnings: Earnings[] }) {
 
 export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; requests?: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; earnings: Earnings[] }) {
   const zone = props.ctx.user!.timezone;
-  const common = { zone, clock: props.ctx.clock, as: 'mentor' as const, csrf: props.ctx.csrf, now: props.now };
+  const common = { zone, clock: props.ctx.clock, as: 'mentor' as const, now: props.now };
   // The first page brings every waiting request; a later page shows those among its sessions.
   const requests = props.requests ?? props.upcoming.filter((s) => s.status === 'pending');
   const confirmed = props.upcoming.filter((s) => s.status === 'confirmed');
@@ -151,7 +180,8 @@ export function MentorDashboard(props: { ctx: PageContext; upcoming: SessionRow[
     <Layout ctx={props.ctx} title="Mentor Dashboard">
       <h1>Mentor Dashboard</h1>
       <p class="muted small">Times in {zone}.</p>
-      <SessionList title="Session requests" id="requests" rows={requests} {...common} empty="No requests waiting." />
+      <CardForms csrf={props.ctx.csrf} path="/mentor/dashboard" />
+      <SessionList title="Session requests" id="requests" rows={requests} {...common} empty="No requests waiting." intro="Paid, waiting for you to accept." />
       <SessionList title="Upcoming sessions" id="upcoming" rows={confirmed} {...common} empty="No confirmed sessions coming up." />
       <LaterLink path="/mentor/dashboard" next={props.nextUpcoming} />
       <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
