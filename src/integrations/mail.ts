@@ -13,7 +13,9 @@ const MAILBOX_WAIT_MS = 15_000;
 /**
  * Sends a test email through the outbox and the configured transport, and reports the server's answer.
  * The email is delivered here and now, once (no worker sends it too), and the wait for the server is
- * bounded: nodemailer's own timeouts are SMTP_TIMEOUT_MS each, and this check gives up after two of them.
+ * bounded: nodemailer's own timeouts are SMTP_TIMEOUT_MS each, and this check gives up after two of them,
+ * which stays within the relay job's expiry (four of them, see jobs/worker.ts): the claimed job is not
+ * expired and handed to a worker while the check still waits.
  */
 export async function checkMail(options: { config: Config; db: Db; transport: MailTransport; to: string; now?: () => Date }): Promise<CheckReport> {
   const now = options.now ?? (() => new Date());
