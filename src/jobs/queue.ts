@@ -31,6 +31,26 @@ export async function queueJob<P>(tx: Tx, job: JobDefinition<P, never>, data: P)
 }
 
 /**
+ * Takes the job just queued in this transaction for this process to run at once: it is active when the
+ * transaction commits, so no worker ever fetches it. The caller runs it and settles it (settleClaimedJob);
+ * should this process die first, pg-boss expires the job (its expireInSeconds) and a worker retries it.
+ */
+export async function claimQueuedJob<P>(tx: Tx, job: JobDefinition<P, never>, singletonKey: string): Promise<string | null> {
+  const { rows } = await executorOf(tx).executeSql(
+    `update ${BOSS_SCHEMA}.job set state = 'active', started_on = now() where name = $1 and singleton_key = $2 and state = 'created' returning id`,
+    [job.name, singletonKey],
+  );
+  return rows[0] ? String(rows[0].id) : null;
+}
+
+/** Completes a claimed job, or fails it (then pg-boss retries it in a worker as any failed attempt). */
+export async function settleClaimedJob(db: Db, job: { name: string }, id: string, error?: Error): Promise<void> {
+  const executor = executorOf(db);
+  if (error) await client.fail(job.name, id, { message: error.message }, { db: executor });
+  else await client.complete(job.name, id, {}, { db: executor });
+}
+
+/**
  * Runs one queue's due jobs here and now, each once, without a worker (scripts, tests): what the
  * worker would do, in this process. With `now`, jobs due by then (retries waiting out their delay)
  * count as due.

@@ -2,9 +2,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { emailOutbox } from '../db/schema';
 import { deliverEmailJob, type MailServices } from '../jobs/definitions/deliver-email';
-import { queueJob, runQueuedJobs } from '../jobs/queue';
-import { messageIdFor } from './outbox';
-import { renderEmail } from './templates';
+import { claimQueuedJob, queueJob, runQueuedJobs, settleClaimedJob } from '../jobs/queue';
+import { enqueueEmail, messageIdFor, type EnqueueEmailOptions } from './outbox';
+import { renderEmail, type TemplateName } from './templates';
 
 export interface DeliveryOptions extends MailServices {
   db: Db;
@@ -58,6 +58,35 @@ export async function deliverEmail(options: MailServices & { db: Db; emailId: st
   return 'sent';
 }
 
+/**
+ * Writes an email to the outbox and delivers it here and now, as its relay job would (the mail check:
+ * the real path, without waiting for a worker). The relay job is claimed in the transaction that
+ * queues it, so no worker can send the email too. One attempt: on failure the row is marked failed
+ * with the server's answer (an admin's Retry sends it again). Should this process die mid-way, the
+ * claimed job expires and a worker delivers the email, as for any other.
+ */
+export async function sendThroughOutboxNow<T extends TemplateName>(options: MailServices & { db: Db; email: Omit<EnqueueEmailOptions<T>, 'tx'> }): Promise<{ emailId: string; outcome: 'sent' | 'failed' }> {
+  const { db, email, ...services } = options;
+  const queued = await db.transaction(async (tx) => {
+    const emailId = await enqueueEmail({ ...email, tx });
+    if (!emailId) throw new Error(`an email with the key ${email.dedupeKey} is already in the outbox`);
+    const jobId = await claimQueuedJob(tx, deliverEmailJob, emailId);
+    if (!jobId) throw new Error(`the relay job of email ${emailId} was not queued`);
+    return { emailId, jobId };
+  });
+  let outcome: Awaited<ReturnType<typeof deliverEmail>>;
+  try {
+    outcome = await deliverEmail({ ...services, db, emailId: queued.emailId, lastAttempt: true });
+  } catch (err) {
+    // Not the send (that is recorded on the row): the database. The job is retried by a worker.
+    await settleClaimedJob(db, deliverEmailJob, queued.jobId, err as Error).catch(() => {});
+    throw err;
+  }
+  await settleClaimedJob(db, deliverEmailJob, queued.jobId);
+  if (outcome === 'skipped') throw new Error(`email ${queued.emailId} was taken by another delivery`);
+  return { emailId: queued.emailId, outcome };
+}
+
 /** Runs the due relay jobs in this process (scripts, tests); the worker does this on its own. */
 export async function deliverDueEmails(options: DeliveryOptions): Promise<DeliveryResult> {
   const { db, now, batchSize, ...services } = options;
@@ -84,6 +113,9 @@ export async function retryFailedEmail(options: { db: Db; id: string }): Promise
 }
 
 function describeError(err: unknown): string {
-  const e = err as { code?: string; responseCode?: number; message?: string };
-  return [e.code, e.responseCode, e.message ?? String(err)].filter(Boolean).join(' ').slice(0, 500);
+  const e = err as { code?: string; responseCode?: number; response?: string; message?: string };
+  const message = e.message ?? String(err);
+  // The server's own reply line, when the library's message does not already quote it.
+  const said = e.response && !message.includes(e.response) ? `(server said: ${e.response})` : undefined;
+  return [e.code, e.responseCode, message, said].filter(Boolean).join(' ').slice(0, 500);
 }

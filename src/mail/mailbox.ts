@@ -27,6 +27,7 @@ export function createMailboxTransport(db: Db): MailTransport {
         })
         // A redelivery after a lost acknowledgement lands on the same Message-ID: keep one copy.
         .onConflictDoNothing({ target: mailboxMessages.messageId });
+      return {};
     },
     async close() {},
   };

@@ -20,9 +20,10 @@ export interface EnqueueEmailOptions<T extends TemplateName> {
 /**
  * Writes an email to the outbox inside the caller's transaction, so it exists if and only if the
  * change that causes it commits. Delivery happens later, in the worker's relay job
- * (jobs/definitions/deliver-email), never in a web request.
+ * (jobs/definitions/deliver-email), never in a web request. Returns the new row's id (null: the key was
+ * already used).
  */
-export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmailOptions<T>): Promise<void> {
+export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmailOptions<T>): Promise<string | null> {
   const to = toMailbox(options.to.name, options.to.address);
   const [row] = await options.tx
     .insert(emailOutbox)
@@ -38,6 +39,7 @@ export async function enqueueEmail<T extends TemplateName>(options: EnqueueEmail
     .returning({ id: emailOutbox.id });
   // Its relay job, in the same transaction: no email is left without one.
   if (row) await queueJob(options.tx, deliverEmailJob, { emailId: row.id });
+  return row?.id ?? null;
 }
 
 /** The Message-ID of an outbox email: stable across retries, so receivers can drop a repeat. */

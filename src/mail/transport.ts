@@ -12,8 +12,13 @@ export interface OutgoingEmail {
   icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
+/** What the receiving server answered on accepting an email ("250 2.0.0 OK …"); the built-in mailbox has none. */
+export interface SendReceipt {
+  response?: string;
+}
+
 /** Where mail goes: SMTP in production, the built-in mailbox in demo mode. */
 export interface MailTransport {
-  send(email: OutgoingEmail): Promise<void>;
+  send(email: OutgoingEmail): Promise<SendReceipt>;
   close(): Promise<void>;
 }

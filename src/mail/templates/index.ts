@@ -1,5 +1,6 @@
 import type { Mailbox } from '../address';
 import { emailVerificationEmail, passwordChangedEmail, passwordResetEmail, type AccountLinkPayload, type PasswordChangedPayload } from './account';
+import { mailTestEmail, type MailTestPayload } from './mail-test';
 import { mentorApprovedEmail, mentorDeclinedEmail, type MentorApprovedPayload, type MentorDeclinedPayload } from './mentor-application';
 import { paymentReceiptEmail, type PaymentReceiptPayload } from './payment-receipt';
 import { paymentRefundedEmail, type PaymentRefundedPayload } from './payment-refunded';
@@ -58,6 +59,7 @@ export interface TemplatePayloads {
   'password-changed': PasswordChangedPayload;
   'mentor-approved': MentorApprovedPayload;
   'mentor-declined': MentorDeclinedPayload;
+  'mail-test': MailTestPayload;
 }
 export type TemplateName = keyof TemplatePayloads;
 
@@ -78,6 +80,7 @@ const templates: { [K in TemplateName]: (payload: TemplatePayloads[K], ctx: Rend
   'password-changed': passwordChangedEmail,
   'mentor-approved': mentorApprovedEmail,
   'mentor-declined': mentorDeclinedEmail,
+  'mail-test': mailTestEmail,
 };
 
 export function renderEmail(template: string, payload: unknown, ctx: RenderContext): RenderedEmail {
