@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { CheckStep } from '../integrations/check';
+import { maskUrl } from '../integrations/mask';
 import type { GoogleAuthClient } from './google-auth';
 import type { Meeting, MeetingProvider } from './provider';
 
@@ -93,17 +94,18 @@ async function createTestRoom(options: GoogleCheckOptions, sessionId: string, st
 
 async function refreshToken(options: GoogleCheckOptions): Promise<{ step: CheckStep; scopes?: string[] }> {
   const label: Label = 'Token refresh';
+  const tokenUrl = maskUrl(options.tokenUrl);
   try {
     // Always a new token, even when one is cached: the refresh token itself is what is checked.
     const { credentials } = await options.oauth.refreshAccessToken();
-    if (!credentials.access_token) return { step: { label, outcome: 'failed', detail: `${options.tokenUrl} answered without an access token`, fix: 'Check GOOGLE_OAUTH_TOKEN_URL.' } };
-    return { step: { label, outcome: 'ok', detail: `got an access token from ${options.tokenUrl}` }, scopes: credentials.scope?.split(/\s+/).filter(Boolean) };
+    if (!credentials.access_token) return { step: { label, outcome: 'failed', detail: `${tokenUrl} answered without an access token`, fix: 'Check GOOGLE_OAUTH_TOKEN_URL.' } };
+    return { step: { label, outcome: 'ok', detail: `got an access token from ${tokenUrl}` }, scopes: credentials.scope?.split(/\s+/).filter(Boolean) };
   } catch (raw) {
     const answer = answerOf(raw, options.timeoutMs);
     if (answer.status === undefined) {
-      return { step: { label, outcome: 'failed', detail: `${options.tokenUrl}: ${answer.noAnswer}`, fix: 'Check GOOGLE_OAUTH_TOKEN_URL and that this server can reach Google.' } };
+      return { step: { label, outcome: 'failed', detail: `${tokenUrl}: ${answer.noAnswer}`, fix: 'Check GOOGLE_OAUTH_TOKEN_URL and that this server can reach Google.' } };
     }
-    const detail = `${options.tokenUrl} answered ${answer.status} ${answer.oauthError ?? ''}${answer.description ? ` (${answer.description})` : ''}`.replace(/\s+$/, '');
+    const detail = `${tokenUrl} answered ${answer.status} ${answer.oauthError ?? ''}${answer.description ? ` (${answer.description})` : ''}`.replace(/\s+$/, '');
     const fix =
       answer.oauthError === 'invalid_grant'
         ? 'GOOGLE_REFRESH_TOKEN was refused (revoked or for another client): make a new one.'
@@ -143,7 +145,7 @@ async function calendarStep(options: GoogleCheckOptions): Promise<CheckStep> {
   } catch (raw) {
     const answer = answerOf(raw, options.timeoutMs);
     if (answer.status === undefined) {
-      return { label, outcome: 'failed', detail: `${options.calendarApiUrl}: ${answer.noAnswer}`, fix: 'Check GOOGLE_CALENDAR_API_URL and that this server can reach Google; then try again.' };
+      return { label, outcome: 'failed', detail: `${maskUrl(options.calendarApiUrl)}: ${answer.noAnswer}`, fix: 'Check GOOGLE_CALENDAR_API_URL and that this server can reach Google; then try again.' };
     }
     const detail = `Google answered ${answer.status}${answer.googleStatus ? ` ${answer.googleStatus}` : ''}${answer.reason ? ` (${answer.reason})` : ''}${answer.message ? `: ${answer.message}` : ''}`;
     return { label, outcome: 'failed', detail, fix: fixFor({ status: answer.status, reason: answer.reason, calendarId: options.calendarId, creating: false }) };
