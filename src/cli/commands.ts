@@ -7,10 +7,12 @@ import { userRole } from '../db/schema';
 import { createMentorProfile } from '../mentors/profile';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '../demo/seed';
 import { createPaidSession, operatorSessionInput } from '../booking/operator';
+import { formatReport, type CheckReport } from '../integrations/check';
 import { checkMail } from '../integrations/mail';
-import { formatReport } from '../integrations/check';
+import { checkMeetings } from '../integrations/meetings';
 import { recordCheck } from '../integrations/store';
 import { createMailTransport } from '../mail';
+import { createMeetingProvider } from '../meetings';
 import { boot } from '../runtime';
 
 /** Bad input from the operator: printed as one line, exit status 1. */
@@ -28,7 +30,8 @@ const USAGE = `Usage:
   npm run cli -- session:create --mentor EMAIL --mentee EMAIL --start 2026-12-01T14:00:00Z --duration 60
   npm run cli -- db:migrate
   npm run cli -- demo:seed
-  npm run cli -- mail:test --to ADDRESS`;
+  npm run cli -- mail:test --to ADDRESS
+  npm run cli -- meetings:test`;
 
 const mailTestInput = z.object({ to: accountFields.email });
 
@@ -152,6 +155,21 @@ export async function runCli(argv: string[]): Promise<string> {
     return output;
   }
 
-  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed, mail:test)`);
+  if (command === 'meetings:test') {
+    if (rest.length) throw new UsageError(`meetings:test takes no arguments (got ${rest[0]})`);
+    const { database, config } = await boot();
+    let report: CheckReport;
+    try {
+      report = await checkMeetings({ config, provider: createMeetingProvider(config) });
+      await recordCheck({ db: database.db, report, source: 'cli' });
+    } finally {
+      await database.close();
+    }
+    const output = formatReport(report);
+    if (!report.ok) throw new CheckFailed(output);
+    return output;
+  }
+
+  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed, mail:test, meetings:test)`);
 }
 

@@ -1,5 +1,6 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { createGoogleAuth } from './google-auth';
+import { checkGoogleMeet } from './google-check';
 import type { Meeting, MeetingProvider } from './provider';
 
 /**
@@ -150,7 +151,7 @@ export function createGoogleMeetProvider(options: GoogleMeetOptions): MeetingPro
       }, once));
   }
 
-  return {
+  const provider: MeetingProvider = {
     name: 'google-meet',
     async createMeeting(input) {
       await ensureAccessToken();
@@ -211,7 +212,12 @@ export function createGoogleMeetProvider(options: GoogleMeetOptions): MeetingPro
           requestBody: { start: { dateTime: change.start.toISOString(), timeZone: 'UTC' }, end: { dateTime: end.toISOString(), timeZone: 'UTC' } },
         }, once));
     },
+    check({ now }) {
+      const { tokenUrl, calendarApiUrl } = options;
+      return checkGoogleMeet({ oauth, api, rooms: provider, calendarId, tokenUrl, calendarApiUrl, eventIdOf: calendarEventId, timeoutMs: timeout, now });
+    },
   };
+  return provider;
 }
 
 function statusOf(event: calendar_v3.Schema$Event): string | undefined {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import type { CheckStep } from '../integrations/check';
+import { maskSecret, maskUrl } from '../integrations/mask';
 import type { Meeting, MeetingProvider } from './provider';
 
 /**
@@ -21,7 +23,11 @@ export interface JitsiOptions {
   baseUrl: string;
   appId?: string;
   appSecret?: string;
+  /** How long the operator's check waits for JITSI_BASE_URL to answer. */
+  checkTimeoutMs?: number;
 }
+
+export const JITSI_CHECK_TIMEOUT_MS = 10_000;
 
 /** Random bytes in a room name: 20 bytes = 160 bits = exactly 32 base32 characters. */
 export const JITSI_ROOM_RANDOM_BYTES = 20;
@@ -34,13 +40,14 @@ export function createJitsiMeetingProvider(options: JitsiOptions): MeetingProvid
     throw new Error('JITSI_APP_ID and JITSI_APP_SECRET go together');
   }
   const secret = options.appSecret ? new TextEncoder().encode(options.appSecret) : undefined;
+  const createMeeting = async (input: { roomName?: string }): Promise<Meeting> => {
+    const room = jitsiRoomName(input.roomName);
+    return { provider: 'jitsi', joinUrl: `${base}/${room}`, externalId: room };
+  };
 
   return {
     name: 'jitsi',
-    async createMeeting(input) {
-      const room = jitsiRoomName(input.roomName);
-      return { provider: 'jitsi', joinUrl: `${base}/${room}`, externalId: room };
-    },
+    createMeeting,
     async joinUrlFor(meeting: Meeting, participant, { expiresAt }) {
       // Only our own rooms get a token: a meeting made by another provider (or on a server we used to
       // be configured with) keeps its link, and no signed token travels to a host that is not ours.
@@ -72,7 +79,39 @@ export function createJitsiMeetingProvider(options: JitsiOptions): MeetingProvid
     // A Jitsi room exists only while people are in it and has no time: nothing to remove or move.
     async cancelMeeting() {},
     async updateMeeting() {},
+    async check() {
+      const steps = [await probeServer(base, options.checkTimeoutMs ?? JITSI_CHECK_TIMEOUT_MS)];
+      // Made exactly as a session's room is; nothing to remove afterwards.
+      const room = await createMeeting({ roomName: 'codementorhub-check' });
+      steps.push({ label: 'Room link', outcome: 'ok', detail: `${maskUrl(room.joinUrl)} (a Jitsi room exists only while people are in it: nothing to delete)` });
+      if (options.appId && options.appSecret) {
+        steps.push({
+          label: 'Token authentication', outcome: 'ok',
+          detail: `each person's link carries a token for app ${options.appId}, signed with JITSI_APP_SECRET (${maskSecret(options.appSecret)})`,
+        });
+      }
+      return steps;
+    },
   };
+}
+
+/** The Jitsi server's home page answers: any 2xx or 3xx within the time allowed. */
+async function probeServer(base: string, timeoutMs: number): Promise<CheckStep> {
+  const label = 'Jitsi server';
+  const shown = maskUrl(base);
+  try {
+    const res = await fetch(base, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    if (res.status < 400) return { label, outcome: 'ok', detail: `${shown} answered ${res.status}` };
+    return {
+      label, outcome: 'failed', detail: `${shown} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
+      fix: 'Check JITSI_BASE_URL: it must be the address of a Jitsi Meet server, whose home page opens in a browser.',
+    };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `could not connect (${e.cause?.code ?? e.cause?.message ?? e.message})`;
+    return { label, outcome: 'failed', detail: `${shown}: ${why}`, fix: 'Check JITSI_BASE_URL and that this server can reach it.' };
+  }
 }
 
 /** `<slug>-<random>` or just `<random>` when there is no usable prefix. */

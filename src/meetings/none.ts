@@ -13,5 +13,9 @@ export function createNoMeetingProvider(): MeetingProvider {
     },
     async cancelMeeting() {},
     async updateMeeting() {},
+    async check() {
+      // Off is a choice, not a fault: the step is skipped, so the report is ok and says so.
+      return [{ label: 'Meetings', outcome: 'skipped', detail: 'switched off (MEETING_PROVIDER=none): sessions are confirmed without a video link' }];
+    },
   };
 }

@@ -1,3 +1,5 @@
+import type { CheckStep } from '../integrations/check';
+
 /** What MEETING_PROVIDER names, and what a session stores as its meeting_provider. */
 export const MEETING_PROVIDERS = ['google-meet', 'jitsi', 'none'] as const;
 export type MeetingProviderName = (typeof MEETING_PROVIDERS)[number];
@@ -18,6 +20,12 @@ export interface MeetingProvider {
   cancelMeeting(meeting: Meeting): Promise<void>;
   /** Moves the room to new times; the link stays the same. Jitsi and none: nothing to do (their rooms have no time). */
   updateMeeting(meeting: Meeting, change: { start: Date; durationMinutes: number }): Promise<void>;
+  /**
+   * Tries the provider for the operator (meetings:test, /admin/integrations): one step per thing
+   * tried, a throw-away room made and removed the way real sessions' rooms are. What it finds is in
+   * the steps, never thrown; each wait is bounded; no step carries a secret.
+   */
+  check(options: { now: Date }): Promise<CheckStep[]>;
 }
 
 export interface MeetingParticipant {

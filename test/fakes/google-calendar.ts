@@ -10,10 +10,13 @@ import type { LoopbackRequest, Reply } from './loopback';
  *   `conferenceData.createRequest`, a Meet conference is requested: `pending` for the next
  *   `pendingPolls` reads of the event, then `conferenceOutcome` (success: conferenceId, entryPoints,
  *   hangoutLink). A second request with the same requestId is the same request.
+ * - `GET …/events` (events.list): `{ kind: 'calendar#events', summary, items }`, the calendar's
+ *   events that are not deleted, at most `maxResults`.
  * - `GET …/events/:id` (events.get): the event (a deleted one with status "cancelled"), or 404.
  * - `PATCH …/events/:id` (events.patch): merges start/end; a createRequest with a new requestId asks
  *   for a conference again (with conferenceDataVersion=1). 404 unknown, 410 deleted.
  * - `DELETE …/events/:id` (events.delete): 204; 410 when already deleted, 404 when unknown.
+ * A calendar in `missingCalendars` does not exist for the account: every call on it is 404.
  * Authorisation is checked by FakeGoogle before these are reached.
  */
 export interface FakeCalendarEvent {
@@ -59,6 +62,8 @@ export class FakeCalendar {
   writes: CalendarWrite[] = [];
   /** Per event: how many inserts Google actually made it from (the idempotency count: at most 1). */
   created = new Map<string, number>();
+  /** Calendar ids the account has no calendar for (every other id exists). */
+  missingCalendars = new Set<string>();
   private pendingLeft = new Map<string, number>();
 
   event(eventId: string, calendarId = 'primary'): FakeCalendarEvent | undefined {
@@ -77,6 +82,8 @@ export class FakeCalendar {
     const calendarId = decodeURIComponent(match[1]!);
     const eventId = match[2] ? decodeURIComponent(match[2]) : undefined;
     const query = Object.fromEntries(r.query);
+    if (this.missingCalendars.has(calendarId)) return notFound(r.path);
+    if (!eventId && r.method === 'GET') return this.list(calendarId, query);
     if (!eventId) {
       if (r.method !== 'POST') return notFound(r.path);
       const body = parse(r.raw);
@@ -113,6 +120,12 @@ export class FakeCalendar {
       default:
         return notFound(r.path);
     }
+  }
+
+  private list(calendarId: string, query: Record<string, string>): Reply {
+    const max = Number(query.maxResults ?? 250);
+    const items = [...this.events.values()].filter((e) => e.calendarId === calendarId && e.status !== 'cancelled').slice(0, max);
+    return { status: 200, body: { kind: 'calendar#events', summary: calendarId, timeZone: 'UTC', items } };
   }
 
   private insert(calendarId: string, body: Record<string, unknown> | null, query: Record<string, string>): Reply {

@@ -6,14 +6,22 @@ import { LoopbackFake, type LoopbackRequest, type Reply, type TransportFailure }
 /**
  * A fake Google on 127.0.0.1 for what we use, in Google's wire format:
  * - `POST /token`: the OAuth 2.0 token endpoint, form-encoded grant_type=refresh_token with
- *   client_id, client_secret, refresh_token; answers `{ access_token, expires_in, token_type }`, or
- *   `{ error, error_description }` (400 invalid_grant for a wrong refresh token, 401 invalid_client).
+ *   client_id, client_secret, refresh_token; answers `{ access_token, expires_in, token_type, scope }`
+ *   (scope: the space-separated `grantedScopes`), or `{ error, error_description }` (400 invalid_grant
+ *   for a wrong refresh token, 401 invalid_client).
  * - The Calendar API's events (`calendar`, see google-calendar.ts), which make the Meet rooms.
  * - `GET /v2/conferenceRecords…`: the Meet REST API's records (`records`, see google-meet-records.ts).
  * Both require `Authorization: Bearer <a token this fake issued and that has not expired>`, else 401;
- * errors are Google JSON errors `{ error: { code, message, status } }`.
+ * errors are Google JSON errors `{ error: { code, message, status } }`. The Calendar API also wants a
+ * Calendar scope in the token (a write: calendar or calendar.events; a read: their readonly forms
+ * too), else 403 PERMISSION_DENIED with reason insufficientPermissions, as Google answers.
  * Tests can make the next requests answer 500 or 429, hang, be cut unprocessed, or be processed with the reply lost.
  */
+const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
+const CALENDAR_EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
+const CALENDAR_WRITE_SCOPES = [CALENDAR_SCOPE, CALENDAR_EVENTS_SCOPE];
+const CALENDAR_READ_SCOPES = [...CALENDAR_WRITE_SCOPES, `${CALENDAR_SCOPE}.readonly`, `${CALENDAR_EVENTS_SCOPE}.readonly`];
+
 export type GoogleFailureMode = '500' | '429' | TransportFailure;
 
 export interface GoogleRecordedRequest {
@@ -31,11 +39,17 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
   /** expires_in of the access tokens issued from now on. */
   tokenLifetimeSeconds = 3600;
   tokenRequests = 0;
+  /** The scopes the account granted: what the token endpoint lists, and what the APIs let the tokens do. */
+  grantedScopes = [CALENDAR_EVENTS_SCOPE, 'https://www.googleapis.com/auth/meetings.space.readonly'];
+  /** false: the token answer has no `scope` (Google always sends it; another token endpoint may not). */
+  listScopes = true;
+  /** true: the APIs answer 401 to every access token, as to tokens revoked as soon as they were issued. */
+  rejectAccessTokens = false;
   /** Conference records, participants, recordings and transcripts that tests load. */
   readonly records = new FakeMeetRecords();
   /** The Calendar API: the sessions' events and their Meet conferences. */
   readonly calendar = new FakeCalendar();
-  private tokens = new Map<string, number>();
+  private tokens = new Map<string, { expiry: number; scopes: string[] }>();
   protected override contentType = 'application/json; charset=UTF-8';
 
   get tokenUrl(): string {
@@ -72,15 +86,30 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
       const answer = this.records.route(r.method, r.path, r.query);
       if (answer) return reply(...answer);
     }
-    if (r.path.startsWith('/calendar/v3/')) return this.authorised(recorded.authorization) ? (this.calendar.route(r) ?? notFound(r.path)) : reply(...unauthenticated());
+    if (r.path.startsWith('/calendar/v3/')) {
+      const token = this.tokenOf(recorded.authorization);
+      if (!token) return reply(...unauthenticated());
+      const allowed = r.method === 'GET' ? CALENDAR_READ_SCOPES : CALENDAR_WRITE_SCOPES;
+      if (!token.scopes.some((s) => allowed.includes(s))) return reply(...insufficientScopes());
+      return this.calendar.route(r) ?? notFound(r.path);
+    }
     return notFound(r.path);
   }
 
   /** A bearer token this fake issued and that has not expired. */
   authorised(authorization: string | undefined): boolean {
+    return this.tokenOf(authorization) !== undefined;
+  }
+
+  /** Every access token issued so far: none may ever appear in what the app prints or stores. */
+  get issuedAccessTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
+  private tokenOf(authorization: string | undefined): { expiry: number; scopes: string[] } | undefined {
     const bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
-    const expiry = bearer ? this.tokens.get(bearer) : undefined;
-    return expiry !== undefined && expiry > Date.now();
+    const token = bearer ? this.tokens.get(bearer) : undefined;
+    return token && token.expiry > Date.now() && !this.rejectAccessTokens ? token : undefined;
   }
 
   private token(contentType: string | undefined, raw: string): [number, unknown] {
@@ -99,14 +128,15 @@ export class FakeGoogle extends LoopbackFake<GoogleRecordedRequest, GoogleFailur
       return [400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }];
     }
     const accessToken = `ya29.fake-${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(accessToken, Date.now() + this.tokenLifetimeSeconds * 1000);
+    const scopes = [...this.grantedScopes];
+    this.tokens.set(accessToken, { expiry: Date.now() + this.tokenLifetimeSeconds * 1000, scopes });
     return [
       200,
       {
         access_token: accessToken,
         expires_in: this.tokenLifetimeSeconds,
         token_type: 'Bearer',
-        scope: 'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/meetings.space.readonly',
+        ...(this.listScopes ? { scope: scopes.join(' ') } : {}),
       },
     ];
   }
@@ -118,6 +148,17 @@ function notFound(path: string): Reply {
 
 function unauthenticated(): [number, unknown] {
   return [401, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.')];
+}
+
+/** Google's answer to a valid token without the scope the call needs. */
+function insufficientScopes(): [number, unknown] {
+  return [403, {
+    error: {
+      code: 403, message: 'Request had insufficient authentication scopes.', status: 'PERMISSION_DENIED',
+      errors: [{ message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' }],
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: 'calendar-json.googleapis.com' } }],
+    },
+  }];
 }
 
 function googleError(code: number, status: string, message: string) {
