@@ -7,6 +7,10 @@ import { userRole } from '../db/schema';
 import { createMentorProfile } from '../mentors/profile';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '../demo/seed';
 import { createPaidSession, operatorSessionInput } from '../booking/operator';
+import { formatReport } from '../integrations/check';
+import { checkPayments } from '../integrations/payments';
+import { recordCheck } from '../integrations/store';
+import { createPaymentProvider } from '../payments';
 import { boot } from '../runtime';
 
 /** Bad input from the operator: printed as one line, exit status 1. */
@@ -23,7 +27,8 @@ const USAGE = `Usage:
   npm run cli -- user:create --role admin|mentor|mentee --email E --password P --name "N" [--timezone Europe/Berlin]
   npm run cli -- session:create --mentor EMAIL --mentee EMAIL --start 2026-12-01T14:00:00Z --duration 60
   npm run cli -- db:migrate
-  npm run cli -- demo:seed`;
+  npm run cli -- demo:seed
+  npm run cli -- payments:test`;
 
 const userCreateInput = z.object({
   role: z.enum(userRole.enumValues, { message: 'must be admin, mentor or mentee' }),
@@ -117,6 +122,23 @@ export async function runCli(argv: string[]): Promise<string> {
     return [`Demo data is in place. Logins (password "${DEMO_PASSWORD}"):`, ...DEMO_LOGINS.map((l) => `  ${l.role.padEnd(6)}  ${l.email}`)].join('\n');
   }
 
-  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed)`);
+  if (command === 'payments:test') {
+    if (rest.length) throw new UsageError(`payments:test takes no arguments (got ${rest[0]})`);
+    const { database, config } = await boot();
+    let output: string;
+    let ok: boolean;
+    try {
+      const report = await checkPayments({ config, db: database.db, provider: createPaymentProvider(config) });
+      await recordCheck({ db: database.db, report, source: 'cli' });
+      output = formatReport(report);
+      ok = report.ok;
+    } finally {
+      await database.close();
+    }
+    if (!ok) throw new CheckFailed(output);
+    return output;
+  }
+
+  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed, payments:test)`);
 }
 
