@@ -13,7 +13,7 @@ export interface StripeOptions {
   /** Per attempt; the SDK makes up to 1 + maxNetworkRetries attempts. */
   timeoutMs?: number;
   maxNetworkRetries?: number;
-  /** STRIPE_WEBHOOK_SECRET: only checked here (payments:test); the webhook route verifies with it. */
+  /** STRIPE_WEBHOOK_SECRET: the provider only checks its shape (check()); createStripeWebhookVerifier verifies with it. */
   webhookSecret?: string;
 }
 
