@@ -140,7 +140,7 @@ async function expectAll503(f: Fixture) {
 let stripe: FakeStripe;
 beforeAll(async () => { stripe = await new FakeStripe().start(); });
 afterAll(async () => { await stripe?.stop(); });
-const stripeEnv = () => ({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url });
+const stripeEnv = () => ({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url });
 
 describe.skipIf(onPostgres)('a closed embedded database', () => {
   it('answers 503 with Retry-After on every route, logged once', async () => {

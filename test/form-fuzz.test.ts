@@ -335,7 +335,7 @@ beforeAll(async () => {
 
   // The Stripe webhook exists only with Stripe payments: a second app for the routes only it has.
   stripe = await new FakeStripe().start();
-  stripeApp = await buildTestApp({ database: t.database, env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_fuzz', STRIPE_WEBHOOK_SECRET: 'whsec_fuzz', STRIPE_API_URL: stripe.url } });
+  stripeApp = await buildTestApp({ database: t.database, env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: 'whsec_fuzz', STRIPE_API_URL: stripe.url } });
 }, 120_000);
 
 afterAll(async () => {

@@ -71,7 +71,7 @@ async function setUp(kind: Provider) {
   stripe = await new FakeStripe().start();
   google = await new FakeGoogle().start();
   const env = {
-    ...(kind === 'stripe' ? { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_machine', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url } : { PAYMENT_PROVIDER: 'test' }),
+    ...(kind === 'stripe' ? { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url } : { PAYMENT_PROVIDER: 'test' }),
     ...google.appEnv,
   };
   const a = await buildTestApp({ env });

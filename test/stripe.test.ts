@@ -15,7 +15,7 @@ let t: TestApp;
 beforeAll(async () => {
   fake = await new FakeStripe().start();
   t = await buildTestApp({
-    env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: fake.url },
+    env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: fake.secretKey, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: fake.url },
   });
 });
 afterAll(async () => {
@@ -69,7 +69,7 @@ describe('Stripe checkout', () => {
     const sent = fake.requestsTo('/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout:${session.id}`);
     expect(sent).toHaveLength(1);
     const p = sent[0]!.params as { line_items: { price_data: { product_data: { name: string } } }[]; success_url: string; expires_at: string };
-    expect(sent[0]!.authorization).toBe('Bearer sk_test_x');
+    expect(sent[0]!.authorization).toBe(`Bearer ${fake.secretKey}`);
     // The wire format: form-encoded bracket keys.
     expect(sent[0]!.raw).toContain('line_items[0][price_data][currency]=usd');
     expect(p).toMatchObject({
@@ -124,7 +124,7 @@ describe('Stripe checkout', () => {
   });
 
   it('bounds a hanging Stripe: each attempt times out and the call fails', async () => {
-    const provider = createStripePaymentProvider({ secretKey: 'sk_test_x', apiUrl: fake.url, timeoutMs: 300 });
+    const provider = createStripePaymentProvider({ secretKey: fake.secretKey, apiUrl: fake.url, timeoutMs: 300 });
     const sessionId = '00000000-0000-4000-8000-00000000aaaa';
     fake.failNext('hang', 3);
     const started = Date.now();
@@ -137,7 +137,7 @@ describe('Stripe checkout', () => {
   });
 
   it('refuses an expires_at outside 30 min–24 h as Stripe does', async () => {
-    const provider = createStripePaymentProvider({ secretKey: 'sk_test_x', apiUrl: fake.url });
+    const provider = createStripePaymentProvider({ secretKey: fake.secretKey, apiUrl: fake.url });
     const input = {
       sessionId: '00000000-0000-4000-8000-00000000bbbb', amountCents: 1000, currency: 'EUR', description: 'x', customerEmail: 'a@example.com',
       successUrl: 'http://localhost/ok', cancelUrl: 'http://localhost/no', expiresAt: new Date(Date.now() + 10 * 60_000),

@@ -7,33 +7,18 @@ import { userRole } from '../db/schema';
 import { createMentorProfile } from '../mentors/profile';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '../demo/seed';
 import { createPaidSession, operatorSessionInput } from '../booking/operator';
-import { formatReport, type CheckReport } from '../integrations/check';
-import { checkMail } from '../integrations/mail';
-import { checkMeetings } from '../integrations/meetings';
-import { recordCheck } from '../integrations/store';
-import { createMailTransport } from '../mail';
-import { createMeetingProvider } from '../meetings';
 import { boot } from '../runtime';
+import { CHECK_USAGE, runCheckCommand } from './checks';
+import { CheckFailed, UsageError } from './errors';
 
-/** Bad input from the operator: printed as one line, exit status 1. */
-export class UsageError extends Error {}
-
-/** A check that found a fault: its whole report is printed (one line per step), exit status 1. */
-export class CheckFailed extends Error {
-  constructor(readonly output: string) {
-    super(output.split('\n').at(-1));
-  }
-}
+export { CheckFailed, UsageError };
 
 const USAGE = `Usage:
   npm run cli -- user:create --role admin|mentor|mentee --email E --password P --name "N" [--timezone Europe/Berlin]
   npm run cli -- session:create --mentor EMAIL --mentee EMAIL --start 2026-12-01T14:00:00Z --duration 60
   npm run cli -- db:migrate
   npm run cli -- demo:seed
-  npm run cli -- mail:test --to ADDRESS
-  npm run cli -- meetings:test`;
-
-const mailTestInput = z.object({ to: accountFields.email });
+${CHECK_USAGE}`;
 
 const userCreateInput = z.object({
   role: z.enum(userRole.enumValues, { message: 'must be admin, mentor or mentee' }),
@@ -127,49 +112,9 @@ export async function runCli(argv: string[]): Promise<string> {
     return [`Demo data is in place. Logins (password "${DEMO_PASSWORD}"):`, ...DEMO_LOGINS.map((l) => `  ${l.role.padEnd(6)}  ${l.email}`)].join('\n');
   }
 
-  if (command === 'mail:test') {
-    let values: Record<string, string | undefined>;
-    try {
-      values = parseArgs({ args: rest, options: { to: { type: 'string' } }, strict: true }).values;
-    } catch (err) {
-      throw new UsageError((err as Error).message.split('\n')[0]);
-    }
-    if (!values.to) throw new UsageError('--to is required (the address to send the test email to)');
-    const parsed = mailTestInput.safeParse(values);
-    if (!parsed.success) throw new UsageError(`--to: ${parsed.error.issues[0]!.message}`);
-    const { database, config } = await boot();
-    const transport = createMailTransport(config, database.db);
-    let output: string;
-    let ok: boolean;
-    try {
-      const report = await checkMail({ config, db: database.db, transport, to: parsed.data.to });
-      await recordCheck({ db: database.db, report, source: 'cli' });
-      output = formatReport(report);
-      ok = report.ok;
-    } finally {
-      // A pooled SMTP connection or an open database would keep the process alive.
-      await transport.close();
-      await database.close();
-    }
-    if (!ok) throw new CheckFailed(output);
-    return output;
-  }
+  const checked = await runCheckCommand(command, rest);
+  if (checked !== null) return checked;
 
-  if (command === 'meetings:test') {
-    if (rest.length) throw new UsageError(`meetings:test takes no arguments (got ${rest[0]})`);
-    const { database, config } = await boot();
-    let report: CheckReport;
-    try {
-      report = await checkMeetings({ config, provider: createMeetingProvider(config) });
-      await recordCheck({ db: database.db, report, source: 'cli' });
-    } finally {
-      await database.close();
-    }
-    const output = formatReport(report);
-    if (!report.ok) throw new CheckFailed(output);
-    return output;
-  }
-
-  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed, mail:test, meetings:test)`);
+  throw new UsageError(`unknown command "${command}" (try: user:create, session:create, db:migrate, demo:seed, mail:test, meetings:test, payments:test)`);
 }
 

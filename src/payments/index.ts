@@ -10,6 +10,6 @@ export function createPaymentProvider(config: Config): PaymentProvider {
     case 'test':
       return createTestPaymentProvider();
     case 'stripe':
-      return createStripePaymentProvider({ secretKey: payments.stripe.secretKey, apiUrl: payments.stripe.apiUrl });
+      return createStripePaymentProvider(payments.stripe);
   }
 }

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { PaymentProvider } from './provider';
+import { checkStripe } from './stripe-check';
 
 /**
  * Stripe through its official SDK. Only the base URL is configurable (STRIPE_API_URL), so tests point
@@ -12,11 +13,19 @@ export interface StripeOptions {
   /** Per attempt; the SDK makes up to 1 + maxNetworkRetries attempts. */
   timeoutMs?: number;
   maxNetworkRetries?: number;
+  /** STRIPE_WEBHOOK_SECRET: the provider only checks its shape (check()); createStripeWebhookVerifier verifies with it. */
+  webhookSecret?: string;
 }
 
 /** A booking waits for this at most ~3 attempts long, plus short back-offs: a user is waiting. */
 export const STRIPE_TIMEOUT_MS = 10_000;
 export const STRIPE_MAX_NETWORK_RETRIES = 2;
+
+/** Where Stripe posts events (src/payments/webhook.ts), and the events it handles: what an operator registers. */
+export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+export const STRIPE_WEBHOOK_EVENTS = [
+  'checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed', 'checkout.session.expired',
+] as const;
 
 /** The one place the SDK is configured. */
 function stripeClient(options: StripeOptions): Stripe {
@@ -72,6 +81,12 @@ export function createStripePaymentProvider(options: StripeOptions): PaymentProv
         { idempotencyKey: input.idempotencyKey },
       );
       return { refundRef: refund.id };
+    },
+    check({ appUrl, timeoutMs }) {
+      return checkStripe({
+        stripe, secretKey: options.secretKey, webhookSecret: options.webhookSecret, apiUrl: options.apiUrl, appUrl, timeoutMs,
+        webhook: { path: STRIPE_WEBHOOK_PATH, events: STRIPE_WEBHOOK_EVENTS },
+      });
     },
   };
 }

@@ -17,5 +17,14 @@ export function createTestPaymentProvider(): PaymentProvider {
     async refund(input) {
       return { refundRef: `test_re_${input.idempotencyKey.replace(/[^\w-]/g, '_')}` };
     },
+    async check() {
+      return {
+        mode: 'simulated',
+        steps: [{
+          label: 'Payments simulated (PAYMENT_PROVIDER=test)', outcome: 'ok',
+          detail: 'no money moves; bookings are paid on the built-in test checkout page',
+        }],
+      };
+    },
   };
 }

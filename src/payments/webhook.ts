@@ -6,7 +6,8 @@ import { processedEvents, sessions } from '../db/schema';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { releaseUnpaidTx } from '../booking/holds';
 import { recordCheckoutPaymentTx, type ReceivedPayment } from './record';
-import { createStripeWebhookVerifier, WebhookVerificationError } from './stripe';
+import { createRefusalRecorder } from './webhook-state';
+import { createStripeWebhookVerifier, STRIPE_WEBHOOK_EVENTS, STRIPE_WEBHOOK_PATH, WebhookVerificationError } from './stripe';
 
 /**
  * POST /webhooks/stripe: Stripe tells us a checkout was paid, expired or failed. Authenticated by the
@@ -17,24 +18,30 @@ export async function stripeWebhookRoutes(app: FastifyInstance) {
   const { config, database, payments, now, wakeWorker } = app.services;
   if (payments.name !== 'stripe' || config.payments.provider !== 'stripe') return;
   const verifier = createStripeWebhookVerifier(config.payments.stripe);
+  const recordRefusal = createRefusalRecorder({ db: database.db, now, provider: 'stripe', log: app.log });
 
   // Scoped to this plugin: the signature covers the exact bytes, so keep them instead of parsing JSON.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // Stripe reads status codes, not pages: answer JSON here, and let a 5xx make it retry.
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
     if (isDatabaseUnavailable(error)) {
       app.services.outage.report(error, request.log);
       return reply.code(503).header('retry-after', '5').send({ error: 'Database unavailable; retry later.' });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'stripe webhook failed');
+    // A body refused before the handler (wrong content type, too large, malformed): its fixed error code is
+    // the reason, since the message may echo what the poster sent.
+    else await recordRefusal({ reason: `Unreadable body: HTTP ${status} ${(error as { code?: string }).code ?? 'error'}`, ip: request.ip });
     return reply.code(status).send({ error: status >= 500 ? 'Internal error; retry later.' : error.message });
   });
 
-  app.post('/webhooks/stripe', { config: { csrf: false }, bodyLimit: 512 * 1024 }, async (request, reply) => {
+  app.post(STRIPE_WEBHOOK_PATH, { config: { csrf: false }, bodyLimit: 512 * 1024 }, async (request, reply) => {
     const raw = request.body;
     if (!Buffer.isBuffer(raw) || raw.length === 0) {
-      return reply.code(400).send({ error: 'Expected a JSON body (Content-Type: application/json).' });
+      const error = 'Expected a JSON body (Content-Type: application/json).';
+      await recordRefusal({ reason: error, ip: request.ip });
+      return reply.code(400).send({ error });
     }
     let event: Stripe.Event;
     try {
@@ -42,6 +49,8 @@ export async function stripeWebhookRoutes(app: FastifyInstance) {
     } catch (err) {
       if (!(err instanceof WebhookVerificationError)) throw err;
       request.log.warn({ reason: err.message }, 'stripe webhook refused');
+      // The verifier's message names what was wrong (no header, bad signature, stale timestamp), never the secret.
+      await recordRefusal({ reason: `Webhook signature verification failed: ${err.message}`, ip: request.ip });
       return reply.code(400).send({ error: `Webhook signature verification failed: ${err.message}` });
     }
     const result = await applyStripeEvent(database.db, event, now());
@@ -61,8 +70,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What an event means for us, decided from the checkout session it carries, not from event order. */
 function decide(event: Stripe.Event): Decision {
-  const handled = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.expired', 'checkout.session.async_payment_failed'];
-  if (!handled.includes(event.type)) return { kind: 'ignore' };
+  if (!(STRIPE_WEBHOOK_EVENTS as readonly string[]).includes(event.type)) return { kind: 'ignore' };
   const cs = event.data.object as Stripe.Checkout.Session;
   // What the metadata says; the booking itself is found by our stored checkout id, which both must agree with.
   const claimedSessionIds = [...new Set([cs.metadata?.session_id, cs.client_reference_id].filter((v): v is string => typeof v === 'string' && v !== ''))];

@@ -52,15 +52,29 @@ export interface RecordedRequest {
 }
 
 type Stored = { status: number; body: string; path: string; raw: string };
+
+/** What a restricted key (rk_…) may do; a secret key (sk_…) may do everything. */
+export type FakePermission = 'balance' | 'checkout_sessions' | 'refunds';
+const PERMISSION_OF: Record<string, FakePermission> = { '/v1/balance': 'balance', '/v1/checkout/sessions': 'checkout_sessions', '/v1/refunds': 'refunds' };
 /** A decoded line item as a client sent it: any field may be missing or mistyped. */
 type LineItem = { quantity?: unknown; price_data?: { currency?: unknown; unit_amount?: unknown; product_data?: { name?: unknown } } } | undefined;
 
 export class FakeStripe extends LoopbackFake<RecordedRequest, FailureMode> {
+  /** The test-mode secret key this account has; tests configure STRIPE_SECRET_KEY with it. */
+  readonly secretKey = `sk_test_51Fake${token(20)}abcd`;
+  /** Every key Stripe accepts for this account; its mode is its prefix's (sk_live_ / rk_live_ → live). */
+  private keys = new Map<string, { permissions?: FakePermission[] }>([[this.secretKey, {}]]);
   checkoutSessions = new Map<string, FakeCheckoutSession>();
   /** Each distinct refund Stripe would have made. */
   refunds: FakeRefund[] = [];
   private paymentIntents = new Map<string, { amount: number; currency: string; refunded: number }>();
   private idempotent = new Map<string, Stored>();
+
+  /** Another key of this account: a live one, or a restricted one (rk_…) allowed only `permissions`. */
+  acceptKey(key: string, options: { permissions?: FakePermission[] } = {}): this {
+    this.keys.set(key, options);
+    return this;
+  }
 
   /** The customer pays: the session becomes complete/paid with a new PaymentIntent. Returns the event. */
   completeCheckout(csId: string): StripeEventPayload {
@@ -131,8 +145,21 @@ export class FakeStripe extends LoopbackFake<RecordedRequest, FailureMode> {
 
   private respond(method: string, path: string, params: Record<string, unknown>, raw: string, authorization: string | undefined, key: string | undefined): Stored & { replayed?: boolean } {
     const answer = (status: number, body: unknown): Stored => ({ status, body: JSON.stringify(body), path, raw });
-    if (!authorization?.startsWith('Bearer sk_')) {
+    const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (!bearer) {
       return answer(401, apiError('invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.'));
+    }
+    const known = this.keys.get(bearer);
+    if (!known) return answer(401, apiError('invalid_request_error', `Invalid API Key provided: ${stripeMasked(bearer)}`));
+    const livemode = /^(sk|rk)_live_/.test(bearer);
+    const needs = PERMISSION_OF[path.replace(/\/[^/]+\/expire$/, '')];
+    if (bearer.startsWith('rk_') && known.permissions && needs && !known.permissions.includes(needs)) {
+      return answer(403, apiError('invalid_request_error', `The provided key '${stripeMasked(bearer)}' does not have the required permissions for this endpoint on account 'acct_1Fake'. Having the 'rak_${needs}_${method === 'GET' ? 'read' : 'write'}' permission would allow this request to continue.`));
+    }
+    if (method === 'GET') {
+      if (path === '/v1/balance') return answer(200, { object: 'balance', available: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }], pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }], livemode });
+      if (path === '/v1/checkout/sessions') return answer(200, list(path, [...this.checkoutSessions.values()].reverse()));
+      if (path === '/v1/refunds') return answer(200, list(path, [...this.refunds].reverse()));
     }
     const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
     if (method === 'POST' && expire) return answer(...this.expireOpen(decodeURIComponent(expire[1]!)));
@@ -247,6 +274,17 @@ export function signedWebhook(payload: object | string, options: { secret: strin
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2);
   const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: options.secret, timestamp: options.timestamp });
   return { body, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } };
+}
+
+/** How Stripe shows a key in its errors: the prefix, asterisks, the last four. */
+function stripeMasked(key: string): string {
+  const prefix = /^[a-z]{2}_(?:test_|live_)?/.exec(key)?.[0] ?? '';
+  return `${prefix}****${key.slice(-4)}`;
+}
+
+/** A list page as Stripe sends it, one item long (the app only ever asks for limit=1). */
+function list(url: string, data: unknown[]) {
+  return { object: 'list', url, has_more: data.length > 1, data: data.slice(0, 1) };
 }
 
 function apiError(type: string, message: string, param?: string, code?: string) {
