@@ -1,5 +1,6 @@
 import { desc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
 import { emailOutbox, integrationChecks, processedEvents, webhookRefusals } from '../src/db/schema';
 import { reportOf } from '../src/integrations/check';
 import { runCheckSafely } from '../src/integrations/run';
@@ -23,7 +24,7 @@ beforeAll(async () => {
       // Nothing listens there: nothing in these tests is meant to reach a server.
       SMTP_URL: `smtp://mailer:${SMTP_PASSWORD}@127.0.0.1:9`, SMTP_TIMEOUT_MS: '2000', MAIL_FROM: 'CodeMentorHub <no-reply@example.com>',
       PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: 'http://127.0.0.1:9/',
-      APP_URL: 'https://mentors.example.com', HEALTHZ_TOKEN,
+      JITSI_BASE_URL: 'http://127.0.0.1:9/', APP_URL: 'https://mentors.example.com', HEALTHZ_TOKEN,
     },
   });
   ids = await insertState();
@@ -233,6 +234,14 @@ describe('GET /healthz?deep=1', () => {
     const viaCookie = await admin.get('/healthz?deep=1');
     expect(viaCookie.statusCode).toBe(200);
     expect(viaCookie.json().integrations.meetings.rooms).toEqual({ pending: 1, failed: 1 });
+  });
+});
+
+describe('HEALTHZ_TOKEN', () => {
+  it('is optional, and a short one stops start-up with a line naming it', () => {
+    expect(loadConfig({}).healthzToken).toBeUndefined();
+    expect(loadConfig({ HEALTHZ_TOKEN }).healthzToken).toBe(HEALTHZ_TOKEN);
+    expect(() => loadConfig({ HEALTHZ_TOKEN: 'too-short' })).toThrow(/^HEALTHZ_TOKEN: must be at least 24 characters/);
   });
 });
 
