@@ -82,7 +82,8 @@ async function loadRoomState(db: Db): Promise<IntegrationState['rooms']> {
      from (select distinct on (singleton_key) singleton_key, state, output, created_on from ${BOSS_SCHEMA}.job
            where name = $1 and singleton_key is not null and state in ('created', 'retry', 'active', 'failed')
            order by singleton_key, created_on desc) j
-     join sessions s on s.id::text = j.singleton_key
+     -- By the sessions' primary key; a key that is not a uuid (never written for this queue) matches nothing instead of failing.
+     join sessions s on s.id = case when j.singleton_key ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then j.singleton_key::uuid end
      where s.meeting_url is null and s.status in ('confirmed', 'completed') and coalesce(s.meeting_provider, '') <> 'none'
      order by j.created_on`,
     [createRoomJob.name],
