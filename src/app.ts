@@ -12,6 +12,7 @@ import type { PasswordHasher } from './accounts/password';
 import { accountRecoveryRoutes } from './accounts/recovery-routes';
 import { accountRoutes } from './accounts/routes';
 import { accountSettingsRoutes } from './accounts/settings-routes';
+import { adminIntegrationRoutes } from './admin/integrations-routes';
 import { adminJobRoutes } from './admin/jobs-routes';
 import { adminMentorRoutes } from './admin/mentors-routes';
 import { adminRevenueRoutes } from './admin/revenue-routes';
@@ -203,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(adminPaymentRoutes);
   await app.register(adminJobRoutes);
+  await app.register(adminIntegrationRoutes);
   await app.register(mailAdminRoutes);
   await app.register(mentorProfileRoutes);
   await app.register(accountSettingsRoutes);

@@ -72,6 +72,7 @@ export const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   STRIPE_API_URL: url(['http:', 'https:']).default('https://api.stripe.com/'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HEALTHZ_TOKEN: z.string().min(24, 'must be at least 24 characters (a long random token, e.g. from `openssl rand -hex 24`)').optional(),
   ALLOW_DEMO_IN_PRODUCTION: bool.default(false),
   DEMO_SEED: bool.optional(),
   RUN_WORKER: bool.default(true),
@@ -129,6 +130,8 @@ export interface Config {
   payments: PaymentsConfig;
   /** Unset in demo mode: a random secret is then kept in the database. */
   sessionSecret?: string;
+  /** Lets a monitor read GET /healthz?deep=1 with `Authorization: Bearer <token>`; unset: only logged-in admins can. */
+  healthzToken?: string;
   demoSeed: boolean;
   runWorker: boolean;
   /** Log-in and sign-up posts per client address per minute (protects the deliberately slow password hash). */
@@ -223,6 +226,7 @@ function toConfig(e: Parsed): Config {
     meetings: meetingsConfig(e),
     payments: paymentsConfig(e),
     sessionSecret: e.SESSION_SECRET,
+    healthzToken: e.HEALTHZ_TOKEN,
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV !== 'production',
     runWorker: e.RUN_WORKER,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,

@@ -66,6 +66,10 @@ function AdminHome(props: { ctx: PageContext; roles: Record<string, number>; out
         <h2 id="jobs">Background jobs</h2>
         <p><a href="/admin/jobs">Failed jobs</a>: meeting rooms, refunds and emails that used up their retries, with their last error and Retry.</p>
       </section>
+      <section aria-labelledby="integrations">
+        <h2 id="integrations">Integrations</h2>
+        <p><a href="/admin/integrations">Integrations</a>: how mail, meeting rooms and payments are set up, what last went wrong, and a check of each you can run now.</p>
+      </section>
     </Layout>
   );
 }

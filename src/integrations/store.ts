@@ -5,6 +5,8 @@ import { INTEGRATIONS, type CheckReport, type CheckStep, type IntegrationName } 
 
 export interface StoredCheck extends CheckReport {
   source: 'cli' | 'admin';
+  /** The admin who ran it from /admin/integrations; null from the CLI. */
+  actorId: string | null;
 }
 
 /** Keeps a check's report (already masked) for the Integrations page and /healthz?deep=1. */
@@ -22,7 +24,7 @@ export async function latestChecks(db: Db): Promise<Record<IntegrationName, Stor
     const [row] = await db.select().from(integrationChecks).where(eq(integrationChecks.integration, integration))
       .orderBy(desc(integrationChecks.finishedAt)).limit(1);
     const stored: StoredCheck | null = row ? {
-      integration, ok: row.ok, summary: row.summary, steps: row.steps as CheckStep[], source: row.source, startedAt: row.startedAt, finishedAt: row.finishedAt,
+      integration, ok: row.ok, summary: row.summary, steps: row.steps as CheckStep[], source: row.source, actorId: row.actorId, startedAt: row.startedAt, finishedAt: row.finishedAt,
     } : null;
     return [integration, stored] as const;
   }));

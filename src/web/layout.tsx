@@ -21,6 +21,7 @@ const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
     { href: '/admin/reviews', label: 'Reviews' },
     { href: '/admin/mail', label: 'Mail' },
     { href: '/admin/outbox', label: 'Outbox' },
+    { href: '/admin/integrations', label: 'Integrations' },
     { href: '/account', label: 'Account' },
   ],
 };

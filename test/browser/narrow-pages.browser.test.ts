@@ -90,6 +90,7 @@ const PAGES: { as: Role; path: (d: Data) => string; status?: number }[] = [
   { as: 'admin', path: (d) => `/admin/mail/${d.mailId}` },
   { as: 'admin', path: () => '/admin/outbox' },
   { as: 'admin', path: () => '/admin/jobs' },
+  { as: 'admin', path: () => '/admin/integrations' },
   { as: 'admin', path: () => '/account' },
   { as: 'admin', path: (d) => `/sessions/${d.confirmedId}` },
 ];
