@@ -44,7 +44,7 @@ export async function adminIntegrationRoutes(app: FastifyInstance) {
   /** Keeps the report and goes back to its section with the outcome in words. */
   async function finish(request: FastifyRequest, reply: FastifyReply, report: CheckReport) {
     await recordCheck({ db, report, source: 'admin', actorId: request.user!.id });
-    setFlash(reply, report.ok ? `${TITLES[report.integration]} check passed.` : `${TITLES[report.integration]} check failed: ${report.summary}`);
+    setFlash(reply, report.ok ? `${TITLES[report.integration]} check passed.` : `${TITLES[report.integration]} check failed: ${report.summary}`, { tone: report.ok ? undefined : 'problem' });
     return reply.redirect(`/admin/integrations#${report.integration}`, 303);
   }
 

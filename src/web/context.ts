@@ -8,6 +8,8 @@ export interface PageContext {
   csrf: string;
   path: string;
   flash?: string;
+  /** A notice that something did not work (a failed check, say) is shown as a problem, not as good news. */
+  flashTone?: 'problem';
   /** The viewer's clock for times of day: the account's choice, else their browser's language. */
   clock?: Clock;
 }
@@ -23,7 +25,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     // Errors raised before the cookie parser ran (overload, bad headers) render without forms.
     csrf: request.cookies ? reply.generateCsrf() : '',
     path: request.url.split('?')[0] ?? '/',
-    flash: readFlash(request, reply),
+    ...readFlash(request, reply),
     clock: viewerClock(request),
   };
 }
@@ -31,14 +33,17 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
 const FLASH = 'cmh_flash';
 
 /** A one-time notice shown on the next page (after a redirect). */
-export function setFlash(reply: FastifyReply, message: string): void {
-  reply.setCookie(FLASH, message.slice(0, 200), { path: '/', httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60 });
+export function setFlash(reply: FastifyReply, message: string, options: { tone?: 'problem' } = {}): void {
+  // The tone rides in the signed value as a leading "!": one cookie, nothing else to keep in step.
+  reply.setCookie(FLASH, `${options.tone === 'problem' ? '!' : ''}${message.slice(0, 200)}`, { path: '/', httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60 });
 }
 
-function readFlash(request: FastifyRequest, reply: FastifyReply): string | undefined {
+function readFlash(request: FastifyRequest, reply: FastifyReply): { flash?: string; flashTone?: 'problem' } {
   const raw = request.cookies?.[FLASH];
-  if (!raw) return undefined;
+  if (!raw) return {};
   reply.clearCookie(FLASH, { path: '/' });
   const unsigned = request.unsignCookie(raw);
-  return unsigned.valid ? (unsigned.value ?? undefined) : undefined;
+  const value = unsigned.valid ? unsigned.value : null;
+  if (!value) return {};
+  return value.startsWith('!') ? { flash: value.slice(1), flashTone: 'problem' } : { flash: value };
 }

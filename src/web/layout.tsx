@@ -77,7 +77,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           </div>
         </header>
         <main id="main" class={props.wide ? 'wide' : undefined}>
-          {ctx.flash ? <p class="flash" role="status">{ctx.flash}</p> : null}
+          {ctx.flash ? <p class={ctx.flashTone === 'problem' ? 'flash flash-problem' : 'flash'} role="status">{ctx.flash}</p> : null}
           {props.children}
         </main>
         <footer class="site-footer">
