@@ -1,13 +1,13 @@
 /**
- * The dashboards' query plans on a generated data set: EXPLAIN (ANALYZE, BUFFERS) of the statement
- * My Sessions and the Mentor Dashboard run (sessions/queries.ts listSessionsFor), executed the way
- * the app executes it (the same prepared statement), for the busiest mentee and a busy mentor.
+ * The dashboards' query plans on a generated data set: EXPLAIN (ANALYZE, BUFFERS) of the statements
+ * My Sessions and the Mentor Dashboard run (sessions/queries.ts listSessionsFor, and the mentor's
+ * earnings), executed the way the app executes them, for the busiest mentee and a busy mentor.
  * Fails when a plan reads the sessions table by a sequential scan, so a lost index shows up as an
  * error rather than as a slower page at 1 M sessions.
  */
 import pg from 'pg';
 import { openPostgres } from '../src/db/client';
-import { listSessionsFor } from '../src/sessions/queries';
+import { listSessionsFor, summarizeEarnings } from '../src/sessions/queries';
 
 export interface PlanCheck { who: string; ms: number; buffers: number; rows: number; seqScan: boolean; plan: string }
 
@@ -20,48 +20,59 @@ export async function checkDashboardPlans(url: string): Promise<PlanCheck[]> {
     (select 'busiest mentor', mentor_id, 'mentor' from sessions group by mentor_id order by count(*) desc limit 1)`)).rows;
   await client.end();
 
-  // The app's own statement, captured from the driver as it is sent, then explained on the same connection.
+  // The app's own statements, captured from the driver as they are sent, then explained on the same connection.
   const database = openPostgres(url, console, { max: 1 });
   const results: PlanCheck[] = [];
   try {
     for (const p of people) {
-      const sent: { text: string; values: unknown[] }[] = [];
-      const pool = database.pool as unknown as { query: (...args: unknown[]) => unknown };
-      const query = pool.query.bind(pool);
-      pool.query = (config: unknown, ...rest: unknown[]) => {
-        // Drizzle sends a prepared statement as { name, text } with its values as the second argument.
-        if (config && typeof config === 'object' && 'text' in config) {
-          const c = config as { text: string; values?: unknown[] };
-          sent.push({ text: c.text, values: c.values ?? (rest[0] as unknown[]) ?? [] });
-        }
-        return query(config, ...rest);
-      };
-      await listSessionsFor({ db: database.db, userId: p.id, as: p.as, now: new Date() });
-      pool.query = query;
-      const statement = sent.at(-1)!;
-      // A generic plan, as a prepared statement gets after its first executions.
-      await database.query('set plan_cache_mode = force_generic_plan');
-      await database.query(`prepare plan_check as ${statement.text}`);
-      // EXPLAIN EXECUTE takes no bind parameters: the values go in as literals (our own generated data).
-      const literal = (v: unknown) => (v === null || v === undefined ? 'null' : `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`);
-      const r = await database.query(`explain (analyze, buffers, format json) execute plan_check(${statement.values.map(literal).join(', ')})`);
-      await database.query('deallocate plan_check');
-      await database.query('reset plan_cache_mode');
-      const plan = (r.rows[0]!['QUERY PLAN'] as [{ Plan: Record<string, unknown>; 'Execution Time': number }])[0];
-      const text = JSON.stringify(plan.Plan);
-      results.push({
-        who: `${p.who} (${p.as === 'mentee' ? 'My Sessions' : 'Mentor Dashboard'})`,
-        ms: plan['Execution Time'],
-        buffers: Number(plan.Plan['Shared Hit Blocks'] ?? 0) + Number(plan.Plan['Shared Read Blocks'] ?? 0),
-        rows: Number(plan.Plan['Actual Rows'] ?? 0),
-        seqScan: seqScanOn(plan.Plan, 'sessions'),
-        plan: text,
-      });
+      const who = `${p.who} (${p.as === 'mentee' ? 'My Sessions' : 'Mentor Dashboard'})`;
+      results.push(await explainLast(database, who, () => listSessionsFor({ db: database.db, userId: p.id, as: p.as, now: new Date() })));
+      if (p.as === 'mentor') {
+        results.push(await explainLast(database, `${p.who} (Mentor Dashboard earnings)`, () => summarizeEarnings({ db: database.db, mentorId: p.id, now: new Date() })));
+      }
     }
   } finally {
     await database.close();
   }
   return results;
+}
+
+/** Runs `run`, then EXPLAINs (ANALYZE, BUFFERS) the last statement it sent, as a generic plan. */
+async function explainLast(database: ReturnType<typeof openPostgres>, who: string, run: () => Promise<unknown>): Promise<PlanCheck> {
+  const sent: { text: string; values: unknown[] }[] = [];
+  const pool = database.pool as unknown as { query: (...args: unknown[]) => unknown };
+  const query = pool.query.bind(pool);
+  pool.query = (config: unknown, ...rest: unknown[]) => {
+    // Drizzle sends a statement as { text } (and a name when prepared), its values in it or as the second argument.
+    if (config && typeof config === 'object' && 'text' in config) {
+      const c = config as { text: string; values?: unknown[] };
+      sent.push({ text: c.text, values: c.values ?? (rest[0] as unknown[]) ?? [] });
+    }
+    return query(config, ...rest);
+  };
+  try {
+    await run();
+  } finally {
+    pool.query = query;
+  }
+  const statement = sent.at(-1)!;
+  // A generic plan, as a prepared statement gets after its first executions.
+  await database.query('set plan_cache_mode = force_generic_plan');
+  await database.query(`prepare plan_check as ${statement.text}`);
+  // EXPLAIN EXECUTE takes no bind parameters: the values go in as literals (our own generated data).
+  const literal = (v: unknown) => (v === null || v === undefined ? 'null' : `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`);
+  const r = await database.query(`explain (analyze, buffers, format json) execute plan_check(${statement.values.map(literal).join(', ')})`);
+  await database.query('deallocate plan_check');
+  await database.query('reset plan_cache_mode');
+  const plan = (r.rows[0]!['QUERY PLAN'] as [{ Plan: Record<string, unknown>; 'Execution Time': number }])[0];
+  return {
+    who,
+    ms: plan['Execution Time'],
+    buffers: Number(plan.Plan['Shared Hit Blocks'] ?? 0) + Number(plan.Plan['Shared Read Blocks'] ?? 0),
+    rows: Number(plan.Plan['Actual Rows'] ?? 0),
+    seqScan: seqScanOn(plan.Plan, 'sessions'),
+    plan: JSON.stringify(plan.Plan),
+  };
 }
 
 function seqScanOn(node: Record<string, unknown>, table: string): boolean {

@@ -8,5 +8,8 @@ export function sendPage(reply: FastifyReply, page: VNode, status = 200): Fastif
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(`<!doctype html>${render(page)}`);
+    // As bytes, not a string: Node writes a string body joined to its headers in one write, which
+    // past 64 KB was several times slower to send here than headers and body as two buffers
+    // (bench/RESULTS.md, "Response size alone").
+    .send(Buffer.from(`<!doctype html>${render(page)}`));
 }

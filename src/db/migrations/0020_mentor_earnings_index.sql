@@ -1,0 +1,1 @@
+CREATE INDEX "sessions_mentor_earnings_idx" ON "sessions" USING btree ("mentor_id","status","currency","starts_at","price_cents") WHERE "sessions"."status" in ('completed', 'pending', 'confirmed');
