@@ -103,3 +103,26 @@ describe('the directory\'s skill tags, sorting and free-slot filter', () => {
     expect(second.body).toContain('href="/mentors?skill=Pascal&amp;sort=soonest&amp;free=week"');
   });
 });
+
+describe('the directory as it opens', () => {
+  it('pages through every mentor once, by name, 20 a page, with ratings and next free slots', async () => {
+    const names = Array.from({ length: 23 }, (_, i) => `Zed Pager ${String(i).padStart(2, '0')}`);
+    for (const name of names) await t.createUser('mentor', { name });
+    const seen: string[] = [];
+    let url: string | undefined = '/mentors';
+    for (let guard = 0; url && guard < 20; guard++) {
+      const res = await t.agent().get(url);
+      expect(res.statusCode).toBe(200);
+      seen.push(...[...res.body.matchAll(/Zed Pager \d\d/g)].map((m) => m[0]));
+      url = /href="([^"]+)">More mentors/.exec(res.body)?.[1]?.replace(/&amp;/g, '&');
+    }
+    expect([...new Set(seen)]).toEqual(names);
+    // By price, the same statement shape in another order: the cheapest first.
+    const cheap = await t.createUser('mentor', { name: 'Aaa Cheapest' });
+    await t.database.db.update(mentorProfiles).set({ hourlyRateCents: 100 }).where(eq(mentorProfiles.userId, cheap.id));
+    const byPrice = (await t.agent().get('/mentors?sort=price')).body;
+    const cheapest = byPrice.indexOf('Aaa Cheapest');
+    expect(cheapest).toBeGreaterThan(0);
+    expect(byPrice.indexOf('Zed Pager')).toBeGreaterThan(cheapest);
+  });
+});

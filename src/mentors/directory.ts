@@ -139,7 +139,12 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
     schedules = await loadMentorSchedules(db, mentors.map((m) => m.id));
   } else {
     // Offset paging: mentors number in the thousands, not millions; each page computes 20 next slots.
-    const rows = await withSchedules().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
+    // The directory as it opens (no search, no filter) is most of its traffic: that shape is prepared,
+    // so PostgreSQL plans its subqueries once per connection instead of on every page.
+    const plain = filters.length === 2 && sort !== 'rating';
+    const rows = plain
+      ? await plainPageStatement(db, sort === 'price' ? 'price' : 'name').execute({ offset: page * DIRECTORY_PAGE, sinceDay: sinceDayFor(now) })
+      : await withSchedules().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
     hasMore = rows.length > DIRECTORY_PAGE;
     const pageRows = rows.slice(0, DIRECTORY_PAGE);
     mentors = pageRows.map((r) => ({ id: r.id, name: r.name, headline: r.headline, skills: r.skills, hourlyRateCents: r.hourlyRateCents, currency: r.currency, rating: ratingOf(r) }));
@@ -156,6 +161,25 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
     return { ...m, nextFreeSlot: next, shortestLength };
   }));
   return { entries, hasMore };
+}
+
+/** The unfiltered directory page in name or price order, prepared once per database and order. */
+function buildPlainPage(db: Db, sort: 'name' | 'price') {
+  return db.select(mentorColumns(sql.placeholder('sinceDay'))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId))
+    .where(and(eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
+    .orderBy(...(sort === 'price' ? [asc(mentorProfiles.hourlyRateCents), asc(users.name), asc(users.id)] : [asc(users.name), asc(users.id)]))
+    .offset(sql.placeholder('offset')).limit(DIRECTORY_PAGE + 1)
+    .prepare(`directory_${sort}`);
+}
+const plainPages = new WeakMap<Db, Map<string, ReturnType<typeof buildPlainPage>>>();
+function plainPageStatement(db: Db, sort: 'name' | 'price') {
+  const cache = plainPages.get(db) ?? new Map<string, ReturnType<typeof buildPlainPage>>();
+  plainPages.set(db, cache);
+  const found = cache.get(sort);
+  if (found) return found;
+  const prepared = buildPlainPage(db, sort);
+  cache.set(sort, prepared);
+  return prepared;
 }
 
 /**
