@@ -152,21 +152,26 @@ ${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} 
     return;
   }
   if (command === 'sizes') {
-    const rows: { kb: number; r: Awaited<ReturnType<typeof measure>> }[] = [];
+    // Each size sent as bytes (as render.ts does) and as a string (as it did before).
+    const rows: { kb: number; kind: 'bytes' | 'string'; r: Awaited<ReturnType<typeof measure>> }[] = [];
     for (const kb of [16, 32, 48, 56, 60, 63, 64, 66, 72, 96]) {
-      const port = await freePort();
-      const proc = await startProcess(['--import', 'tsx', 'bench/sizes.ts'], { BODY_BYTES: String(kb * 1024), PORT: String(port) }, 'sizes ready');
-      try {
-        rows.push({ kb, r: await measure(`http://127.0.0.1:${port}/`, {}, { warm: 1, load: 5, single: 1 }) });
-      } finally {
-        await proc.stop();
+      for (const kind of ['bytes', 'string'] as const) {
+        const port = await freePort();
+        const proc = await startProcess(['--import', 'tsx', 'bench/sizes.ts'], { BODY_BYTES: String(kb * 1024), BODY_KIND: kind, PORT: String(port) }, 'sizes ready');
+        try {
+          rows.push({ kb, kind, r: await measure(`http://127.0.0.1:${port}/`, {}, { warm: 1, load: 5, single: 1 }) });
+        } finally {
+          await proc.stop();
+        }
       }
     }
-    record(`${header('Response size alone: a bare node:http server answering N KB bodies')}
-| body | req/s (50 conn) | p50 ms | p99 ms | p50 ms, 1 conn |
+    const of = (kb: number, kind: 'bytes' | 'string') => rows.find((x) => x.kb === kb && x.kind === kind)!.r;
+    const kbs = [...new Set(rows.map((x) => x.kb))];
+    record(`${header('Response size alone: a bare node:http server answering N KB bodies, as bytes and as a string')}
+| body | req/s as bytes (50 conn) | p99 ms | req/s as a string (50 conn) | p99 ms |
 |---|---|---|---|---|
-${rows.map(({ kb, r }) => `| ${kb} KB | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.singleP50} |`).join('\n')}
-`, [summaryRow('response size alone (bare node:http, req/s)', rows.map(({ kb, r }) => `${kb} KB: ${r.reqPerSec}`).join(' · '))]);
+${kbs.map((kb) => `| ${kb} KB | ${of(kb, 'bytes').reqPerSec} | ${of(kb, 'bytes').p99} | ${of(kb, 'string').reqPerSec} | ${of(kb, 'string').p99} |`).join('\n')}
+`, [summaryRow('response size alone (bare node:http, req/s as bytes / as a string)', kbs.map((kb) => `${kb} KB: ${of(kb, 'bytes').reqPerSec} / ${of(kb, 'string').reqPerSec}`).join(' · '))]);
     return;
   }
   if (command === 'pages') {

@@ -8,9 +8,12 @@ import { createServer } from 'node:http';
 const size = Number(process.env.BODY_BYTES);
 const row = '<tr><td><a href="/admin/sessions/00000000-0000-4000-8000-000000000000">Mentor 1 · Dec 10, 2026 →</a></td></tr>\n';
 const body = Buffer.from(row.repeat(Math.ceil(size / Buffer.byteLength(row)))).subarray(0, size);
+// BODY_KIND=string sends the same page as a JavaScript string, as the app did before (render.ts).
+const text = body.toString('utf8');
+const asString = process.env.BODY_KIND === 'string';
 const server = createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
-  res.end(body);
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': asString ? Buffer.byteLength(text) : body.length });
+  res.end(asString ? text : body);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('sizes ready'));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
