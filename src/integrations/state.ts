@@ -1,9 +1,10 @@
-import { count, desc, eq, gt, inArray, max } from 'drizzle-orm';
+import { count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { emailOutbox, processedEvents, users, webhookRefusals } from '../db/schema';
+import { emailOutbox, users } from '../db/schema';
 import { createRoomJob } from '../jobs/definitions/create-room';
 import { BOSS_SCHEMA, executorOf } from '../jobs/queue';
 import { jobs } from '../jobs/registry';
+import { loadWebhookState } from '../payments/webhook-state';
 import { INTEGRATIONS, type IntegrationName } from './check';
 import { latestChecks, type StoredCheck } from './store';
 
@@ -39,7 +40,6 @@ export interface IntegrationState {
   jobs: { failed: number };
 }
 
-const DAY_MS = 24 * 3600_000;
 const OLDEST_ROOMS = 5;
 const jobNames = jobs.map((j) => j.name);
 
@@ -47,7 +47,7 @@ export async function loadIntegrationState(options: { db: Db; now: Date }): Prom
   const [mail, rooms, webhooks, failedJobs] = await Promise.all([
     loadMailState(options.db),
     loadRoomState(options.db),
-    loadWebhookCounts(options),
+    loadWebhookState(options),
     countFailedJobs(options.db),
   ]);
   return { mail, rooms, webhooks, jobs: { failed: failedJobs } };
@@ -96,24 +96,6 @@ async function loadRoomState(db: Db): Promise<IntegrationState['rooms']> {
     pending: rooms.filter((r) => r.state === 'pending').length,
     failed: rooms.filter((r) => r.state === 'failed').length,
     oldest: rooms.slice(0, OLDEST_ROOMS),
-  };
-}
-
-/** Webhooks received (processed_events) and refused (webhook_refusals): both by their received_at index. */
-async function loadWebhookCounts(options: { db: Db; now: Date }): Promise<IntegrationState['webhooks']> {
-  const { db } = options;
-  const since = new Date(options.now.getTime() - DAY_MS);
-  const [[received], [last], [refused], [refusal]] = await Promise.all([
-    db.select({ n: count() }).from(processedEvents).where(gt(processedEvents.receivedAt, since)),
-    db.select({ at: max(processedEvents.receivedAt) }).from(processedEvents),
-    db.select({ n: count() }).from(webhookRefusals).where(gt(webhookRefusals.receivedAt, since)),
-    db.select({ at: webhookRefusals.receivedAt, reason: webhookRefusals.reason }).from(webhookRefusals).orderBy(desc(webhookRefusals.receivedAt)).limit(1),
-  ]);
-  return {
-    receivedLast24h: Number(received?.n ?? 0),
-    lastReceivedAt: last?.at ? new Date(last.at) : null,
-    refusedLast24h: Number(refused?.n ?? 0),
-    lastRefusal: refusal ? { at: refusal.at, reason: refusal.reason } : null,
   };
 }
 
