@@ -24,7 +24,7 @@ export const PROFILE_PAGES = {
 } as const;
 export type ProfilePage = keyof typeof PROFILE_PAGES;
 
-interface StatementRow { query: string; calls: string; mean_exec: number; mean_plan: number | null; rows: string; blks: string }
+interface StatementRow { query: string; calls: string; plans: string | null; mean_exec: number; mean_plan: number | null; rows: string; blks: string }
 
 interface CpuNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 
@@ -98,17 +98,18 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
   if (statements) {
     const planCol = (await db.query(`select 1 from pg_settings where name = 'pg_stat_statements.track_planning' and setting = 'on'`)).rowCount ? 'mean_plan_time' : 'null::float8';
     const rows = (await db.query<StatementRow>(`
-      select query, calls::text, mean_exec_time as mean_exec, ${planCol} as mean_plan, rows::text,
+      select query, calls::text, ${planCol === 'null::float8' ? 'null' : 'plans::text'} as plans, mean_exec_time as mean_exec, ${planCol} as mean_plan, rows::text,
              (shared_blks_hit + shared_blks_read)::text as blks
         from pg_stat_statements s join pg_database d on d.oid = s.dbid
        where d.datname = current_database() and query not ilike '%pg_stat_statements%'
-       order by calls * (mean_exec_time + coalesce(${planCol}, 0)) desc limit 12`)).rows;
+       order by calls * mean_exec_time + coalesce(${planCol === 'null::float8' ? '0' : 'plans * mean_plan_time'}, 0) desc limit 12`)).rows;
     const total = rows.reduce((a, r) => a + Number(r.calls), 0);
     perRequest = (total / Math.max(1, requests)).toFixed(2);
-    pgMs = (rows.reduce((a, r) => a + Number(r.calls) * (r.mean_exec + (r.mean_plan ?? 0)), 0) / Math.max(1, requests)).toFixed(2);
+    pgMs = (rows.reduce((a, r) => a + Number(r.calls) * r.mean_exec + Number(r.plans ?? 0) * (r.mean_plan ?? 0), 0) / Math.max(1, requests)).toFixed(2);
     const short = (q: string) => q.replace(/\s+/g, ' ').replace(/"/g, '').replace(/\|/g, '\\|').slice(0, 110);
-    statementTable = ['| statement | calls / request | mean exec ms | mean plan ms | rows / call | shared blocks / call |', '|---|---|---|---|---|---|',
-      ...rows.map((r) => `| \`${short(r.query)}\` | ${(Number(r.calls) / Math.max(1, requests)).toFixed(2)} | ${r.mean_exec.toFixed(3)} | ${r.mean_plan === null ? 'n/a' : r.mean_plan.toFixed(3)} | ${(Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1)} | ${(Number(r.blks) / Math.max(1, Number(r.calls))).toFixed(1)} |`)].join('\n');
+    statementTable = [// mean plan ms is per planning; plans / call says how often a statement is planned (0 for a prepared statement on its generic plan).
+      '| statement | calls / request | mean exec ms | plans / call | mean plan ms | rows / call | shared blocks / call |', '|---|---|---|---|---|---|---|',
+      ...rows.map((r) => `| \`${short(r.query)}\` | ${(Number(r.calls) / Math.max(1, requests)).toFixed(2)} | ${r.mean_exec.toFixed(3)} | ${r.plans === null ? 'n/a' : (Number(r.plans) / Math.max(1, Number(r.calls))).toFixed(2)} | ${r.mean_plan === null ? 'n/a' : r.mean_plan.toFixed(3)} | ${(Number(r.rows) / Math.max(1, Number(r.calls))).toFixed(1)} | ${(Number(r.blks) / Math.max(1, Number(r.calls))).toFixed(1)} |`)].join('\n');
   }
   await db.end();
 

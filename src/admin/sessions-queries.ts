@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
+import { literalLimit } from '../db/literal';
 import { auditLog, emailOutbox, meetingAccesses, paymentProblems, refunds, sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
 import { selectSessions, type SessionRow } from '../sessions/queries';
 import { findRoomState } from '../sessions/rooms';
@@ -70,7 +71,7 @@ function plainListStatement(db: Db, byStatus: boolean, paged: boolean) {
       paged ? sql`(${sessions.startsAt}, ${sessions.id}) < (${sql.placeholder('beforeAt')}, ${sql.placeholder('beforeId')})` : undefined,
     ))
     .orderBy(desc(sessions.startsAt), desc(sessions.id))
-    .limit(PAGE_SIZE + 1)
+    .limit(literalLimit(PAGE_SIZE + 1))
     .prepare(`admin_sessions_${byStatus ? 's' : ''}${paged ? 'p' : ''}`);
   cache.set(key, prepared);
   return prepared;

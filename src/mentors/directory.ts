@@ -2,6 +2,7 @@ import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'driz
 import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
 import { mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
 import type { Db } from '../db/client';
+import { literalLimit } from '../db/literal';
 import { mentorProfiles, reviews, users } from '../db/schema';
 import { NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
 
@@ -168,7 +169,7 @@ function buildPlainPage(db: Db, sort: 'name' | 'price') {
   return db.select(mentorColumns(sql.placeholder('sinceDay'))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
     .orderBy(...(sort === 'price' ? [asc(mentorProfiles.hourlyRateCents), asc(users.name), asc(users.id)] : [asc(users.name), asc(users.id)]))
-    .offset(sql.placeholder('offset')).limit(DIRECTORY_PAGE + 1)
+    .offset(sql.placeholder('offset')).limit(literalLimit(DIRECTORY_PAGE + 1))
     .prepare(`directory_${sort}`);
 }
 const plainPages = new WeakMap<Db, Map<string, ReturnType<typeof buildPlainPage>>>();

@@ -1,0 +1,13 @@
+import { sql } from 'drizzle-orm';
+
+/**
+ * A LIMIT written into a prepared statement's text rather than sent as a parameter. PostgreSQL
+ * plans a prepared statement once only if its generic plan looks as cheap as a custom one; with the
+ * limit as a parameter the generic plan cannot know the page is 51 rows, and a statement with no
+ * other narrowing (the admin Sessions list) was planned again on every call (bench/RESULTS.md).
+ * Drizzle takes any SQL object where a limit goes; its type only says number.
+ */
+export function literalLimit(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`limit must be a whole number, not ${n}`);
+  return sql.raw(String(n)) as unknown as number;
+}
