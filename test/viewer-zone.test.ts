@@ -119,7 +119,7 @@ describe('a visitor’s profile and directory pages', () => {
   it('lets the picker (?tz=) win over the cookie, and carries it in its links', async () => {
     const page = await t.agent().get(`/mentors/${mentor.id}?tz=Asia%2FTokyo`, { cookie: 'tz=America%2FNew_York' });
     expect(page.body).toMatch(/Times are shown in <strong>Asia\/Tokyo \(GMT\+9\)<\/strong>\./);
-    expect(page.body).toMatch(/href="\/mentors\/[^"]+\?length=30&amp;week=1&amp;tz=Asia%2FTokyo#book">Later →/);
+    expect(page.body).toMatch(/href="\/mentors\/[^"]+\?length=30&amp;week=1&amp;tz=Asia%2FTokyo#book">Later &#8594;/);
   });
 
   it('keeps UTC and the picker for a visitor without the cookie (no JavaScript), marked for app.js to redraw', async () => {

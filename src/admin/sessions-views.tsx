@@ -11,6 +11,7 @@ import { Layout } from '../web/layout';
 import { formatDateTime } from '../web/time';
 import { PROBLEM_WORDS, Received } from './payments-views';
 import type { loadSessionDetail } from './sessions-queries';
+import { glyph } from '../web/glyph';
 
 const STATUSES = ['pending', 'confirmed', 'completed', 'awaiting_payment', 'cancelled', 'declined', 'expired'] as const;
 
@@ -28,7 +29,7 @@ function href(query: ListQuery, change: Partial<ListQuery>): string {
 function MeetingLinkCell(props: { s: SessionRow }) {
   const { s } = props;
   if (hasMeetingStage(s) && s.meetingUrl) {
-    return <a href={`/sessions/${s.id}/join`} target="_blank" rel="noopener"><span aria-hidden="true">📹 </span>Join Meeting</a>;
+    return <a href={`/sessions/${s.id}/join`} target="_blank" rel="noopener"><span aria-hidden="true">{glyph('📹')} </span>Join Meeting</a>;
   }
   // A completed session without a room never had one: nothing is being prepared any more.
   if (hasMeetingStage(s)) return <span class="muted small">{s.meetingProvider === 'none' || s.status === 'completed' ? 'No video link' : 'Being prepared'}</span>;
@@ -114,8 +115,8 @@ export function AdminSessionsPage(props: {
         </div>
       )}
       <nav aria-label="Pages" class="week-nav">
-        {query.before ? <a href={href(query, { before: undefined })}>← First page</a> : <span />}
-        {props.next ? <a href={href(query, { before: props.next })}>Next page →</a> : <span />}
+        {query.before ? <a href={href(query, { before: undefined })}>{glyph('←')} First page</a> : <span />}
+        {props.next ? <a href={href(query, { before: props.next })}>Next page {glyph('→')}</a> : <span />}
       </nav>
     </Layout>
   );

@@ -1,5 +1,6 @@
 import { formatTime, formatter, type Clock } from '../web/time';
 import type { CalendarWeek } from './weeks';
+import { glyph } from '../web/glyph';
 
 const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' };
 
@@ -34,9 +35,9 @@ export function WeekNav(props: { week: CalendarWeek; link: (index: number) => st
   const { week } = props;
   return (
     <nav class="week-nav" aria-label="Weeks">
-      {week.index > 0 ? <a href={props.link(week.index - 1)}>← Earlier</a> : <span />}
+      {week.index > 0 ? <a href={props.link(week.index - 1)}>{glyph('←')} Earlier</a> : <span />}
       <span class="week-label"><strong>{week.label}</strong><span class="sr-only">, week {week.index + 1} of {week.count}</span></span>
-      {week.index + 1 < week.count ? <a href={props.link(week.index + 1)}>Later →</a> : <span />}
+      {week.index + 1 < week.count ? <a href={props.link(week.index + 1)}>Later {glyph('→')}</a> : <span />}
     </nav>
   );
 }

@@ -8,6 +8,7 @@ import type { PageContext } from '../web/context';
 import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, type Clock } from '../web/time';
 import { pluralize } from '../plural';
+import { glyph } from '../web/glyph';
 
 /** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
 export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
@@ -58,7 +59,7 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
       <p class="session-when">{formatDateTime(s.startsAt, zone, clock)} · {s.durationMinutes} minutes · {formatMoney(s.priceCents, s.currency)}</p>
       {s.status === 'awaiting_payment' && props.as === 'mentee' ? (
         <p class="session-note">
-          Not paid yet{s.holdExpiresAt ? ` — the slot is held until ${formatDateTime(s.holdExpiresAt, zone, clock)}` : ''}.{' '}
+          Not paid yet{s.holdExpiresAt ? <> {glyph('—')} the slot is held until {formatDateTime(s.holdExpiresAt, zone, clock)}</> : ''}.{' '}
           {s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
         </p>
       ) : null}
@@ -128,12 +129,12 @@ function SessionList(props: { title: string; id: string; rows: SessionRow[]; zon
 
 /** "Older sessions": the next page of history, by keyset cursor. */
 function OlderLink(props: { path: string; next: string | null }) {
-  return props.next ? <p><a href={`${props.path}?before=${encodeURIComponent(props.next)}#history`}>Older sessions →</a></p> : null;
+  return props.next ? <p><a href={`${props.path}?before=${encodeURIComponent(props.next)}#history`}>Older sessions {glyph('→')}</a></p> : null;
 }
 
 /** "Later sessions": the next page of upcoming ones. */
 function LaterLink(props: { path: string; next: string | null }) {
-  return props.next ? <p><a href={`${props.path}?after=${encodeURIComponent(props.next)}#upcoming`}>Later sessions →</a></p> : null;
+  return props.next ? <p><a href={`${props.path}?after=${encodeURIComponent(props.next)}#upcoming`}>Later sessions {glyph('→')}</a></p> : null;
 }
 
 export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {

@@ -12,6 +12,7 @@ import { describeZone, zoneOptions, type ZoneSource } from '../web/zones';
 import type { CalendarWeek } from '../booking/weeks';
 import { formatMoney } from '../web/money';
 import type { DirectoryEntry, DirectorySort, MentorProfileView } from './directory';
+import { glyph } from '../web/glyph';
 
 /** Each skill links to the directory filtered by it; the skill the directory is filtered by is marked. */
 function Tags(props: { skills: string[]; current?: string }) {
@@ -125,8 +126,8 @@ export function DirectoryPage(props: { ctx: PageContext; mentors: DirectoryEntry
       )}
       {props.page > 0 || props.hasMore ? (
         <nav aria-label="Pages" class="week-nav">
-          {props.page > 0 ? <a href={pageLink(props.page - 1)}>← Previous</a> : <span />}
-          {props.hasMore ? <a href={pageLink(props.page + 1)}>More mentors →</a> : <span />}
+          {props.page > 0 ? <a href={pageLink(props.page - 1)}>{glyph('←')} Previous</a> : <span />}
+          {props.hasMore ? <a href={pageLink(props.page + 1)}>More mentors {glyph('→')}</a> : <span />}
         </nav>
       ) : null}
     </Layout>
@@ -163,7 +164,7 @@ export function ProfilePage(props: {
   const weekNav = <WeekNav week={week} link={weekLink} />;
   return (
     <Layout ctx={props.ctx} title={profile.name} wide>
-      <p><a href="/mentors">← All mentors</a></p>
+      <p><a href="/mentors">{glyph('←')} All mentors</a></p>
       <div class="profile">
         <div class="profile-main">
         <section class="card">

@@ -8,6 +8,7 @@ import { AttendanceCard } from './attendance-views';
 import type { SessionRow } from './queries';
 import { FREE_CANCELLATION_HOURS, refundOnCancel } from './refund-policy';
 import { JoinBox, StatusBadge, StepButton } from './views';
+import { glyph } from '../web/glyph';
 
 /** What the session page needs beyond the list row: payment, who ended it, the refund. */
 export interface SessionDetail {
@@ -93,7 +94,7 @@ export function SessionPage(props: { ctx: PageContext; s: SessionRow; d: Session
   const outcome = cancellable ? cancelOutcome({ as, s, paid: Boolean(d.paidAt), now, zone, clock: ctx.clock }) : null;
   return (
     <Layout ctx={ctx} title={title}>
-      <p class="small"><a href={back.href}>← {back.label}</a></p>
+      <p class="small"><a href={back.href}>{glyph('←')} {back.label}</a></p>
       <div class="stack">
         <article class="card" aria-labelledby="session-title">
           <div class="session-head">

@@ -2,6 +2,7 @@ import type { SessionStatus } from '../db/schema';
 import { Csrf } from '../web/layout';
 import { CANCELLATION_RULE } from './refund-policy';
 import type { SessionRow } from './queries';
+import { glyph } from '../web/glyph';
 
 export const STATUS_LABEL: Record<SessionStatus, string> = {
   awaiting_payment: 'Awaiting payment',
@@ -14,7 +15,7 @@ export const STATUS_LABEL: Record<SessionStatus, string> = {
 };
 
 export function StatusBadge(props: { status: SessionStatus }) {
-  return <span class={`badge badge-status-${props.status}`}>{STATUS_LABEL[props.status]}{props.status === 'confirmed' ? ' ✓' : ''}</span>;
+  return <span class={`badge badge-status-${props.status}`}>{STATUS_LABEL[props.status]}{props.status === 'confirmed' ? <> {glyph('✓')}</> : ''}</span>;
 }
 
 /** Links exist only for confirmed and completed sessions; before that, nothing is shown anywhere. */
@@ -49,7 +50,7 @@ export function JoinBox(props: { s: SessionRow; inList?: boolean }) {
   return (
     <div class="join-box">
       <a class="btn btn-large btn-join" href={`/sessions/${s.id}/join`} target="_blank" rel="noopener">
-        <span aria-hidden="true">📹 </span>{label}
+        <span aria-hidden="true">{glyph('📹')} </span>{label}
       </a>
       <p class="join-url-row">
         <code class="join-url">{s.meetingUrl}</code>

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Role } from '../db/schema';
 import type { PageContext } from './context';
+import { glyph } from './glyph';
 
 const NAV: Record<Role | 'guest', { href: string; label: string }[]> = {
   guest: [{ href: '/', label: 'Home' }, { href: '/mentors', label: 'Find a mentor' }],
@@ -49,7 +50,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             {/* On a phone the links fold into a "Menu" disclosure that needs no JavaScript; on wider screens app.css
                 shows them in the bar and hides the summary. */}
             <details class="menu">
-              <summary class="btn btn-quiet menu-toggle"><span aria-hidden="true">☰ </span>Menu</summary>
+              <summary class="btn btn-quiet menu-toggle"><span aria-hidden="true">{glyph('☰')} </span>Menu</summary>
               <nav aria-label="Main">
                 <ul class="nav">
                   {links.map((l) => (
@@ -81,7 +82,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           {props.children}
         </main>
         <footer class="site-footer">
-          <p>CodeMentorHub — learn from developers who have done it before.</p>
+          <p>CodeMentorHub {glyph('—')} learn from developers who have done it before.</p>
         </footer>
       </body>
     </html>
