@@ -1,12 +1,15 @@
 /**
- * The dashboards' query plans on a generated data set: EXPLAIN (ANALYZE, BUFFERS) of the statements
+ * The busy pages' query plans on a generated data set: EXPLAIN (ANALYZE, BUFFERS) of the statements
  * My Sessions and the Mentor Dashboard run (sessions/queries.ts listSessionsFor, and the mentor's
- * earnings), executed the way the app executes them, for the busiest mentee and a busy mentor.
+ * earnings) for the busiest mentee and a busy mentor, the admin Sessions first page and the busy
+ * times behind the directory's first page, executed the way the app executes them.
  * Fails when a plan reads the sessions table by a sequential scan, so a lost index shows up as an
  * error rather than as a slower page at 1 M sessions.
  */
 import pg from 'pg';
 import { openPostgres } from '../src/db/client';
+import { listAdminSessions } from '../src/admin/sessions-queries';
+import { busyTimes } from '../src/booking/slots';
 import { listSessionsFor, summarizeEarnings } from '../src/sessions/queries';
 
 export interface PlanCheck { who: string; ms: number; buffers: number; rows: number; seqScan: boolean; plan: string }
@@ -18,6 +21,10 @@ export async function checkDashboardPlans(url: string): Promise<PlanCheck[]> {
     (select 'busiest mentee' as who, mentee_id as id, 'mentee' as as from sessions group by mentee_id order by count(*) desc limit 1)
     union all
     (select 'busiest mentor', mentor_id, 'mentor' from sessions group by mentor_id order by count(*) desc limit 1)`)).rows;
+  // The directory's first page: its mentors' busy times over the first stretch it searches.
+  const directory = (await client.query<{ id: string }>(`
+    select u.id from users u join mentor_profiles m on m.user_id = u.id where u.role = 'mentor' and u.deactivated_at is null
+     order by u.name, u.id limit 20`)).rows.map((r) => r.id);
   await client.end();
 
   // The app's own statements, captured from the driver as they are sent, then explained on the same connection.
@@ -31,6 +38,9 @@ export async function checkDashboardPlans(url: string): Promise<PlanCheck[]> {
         results.push(await explainLast(database, `${p.who} (Mentor Dashboard earnings)`, () => summarizeEarnings({ db: database.db, mentorId: p.id, now: new Date() })));
       }
     }
+    results.push(await explainLast(database, 'admin Sessions, first page', () => listAdminSessions({ db: database.db, filters: {} })));
+    const now = new Date();
+    results.push(await explainLast(database, 'directory, first page (busy times of its 20 mentors)', () => busyTimes(database.db, directory, now, new Date(now.getTime() + 32 * 3_600_000))));
   } finally {
     await database.close();
   }
@@ -60,8 +70,9 @@ async function explainLast(database: ReturnType<typeof openPostgres>, who: strin
   await database.query('set plan_cache_mode = force_generic_plan');
   await database.query(`prepare plan_check as ${statement.text}`);
   // EXPLAIN EXECUTE takes no bind parameters: the values go in as literals (our own generated data).
-  const literal = (v: unknown) => (v === null || v === undefined ? 'null' : `'${(v instanceof Date ? v.toISOString() : String(v)).replace(/'/g, "''")}'`);
-  const r = await database.query(`explain (analyze, buffers, format json) execute plan_check(${statement.values.map(literal).join(', ')})`);
+  const text = (v: unknown) => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? `{${v.join(',')}}` : String(v));
+  const literal = (v: unknown) => (v === null || v === undefined ? 'null' : `'${text(v).replace(/'/g, "''")}'`);
+  const r = await database.query(`explain (analyze, buffers, format json) execute plan_check${statement.values.length ? `(${statement.values.map(literal).join(', ')})` : ''}`);
   await database.query('deallocate plan_check');
   await database.query('reset plan_cache_mode');
   const plan = (r.rows[0]!['QUERY PLAN'] as [{ Plan: Record<string, unknown>; 'Execution Time': number }])[0];

@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, isNull, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, sessions, users } from '../db/schema';
 import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
@@ -183,16 +183,41 @@ export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule;
 
 /** Slot-holding sessions of these mentors that overlap [from, to): one indexed query for all of them. */
 export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date) {
+  // No session lasts 8 hours or more (booking and the command line refuse it): a lower bound on the
+  // start lets an index on starts_at read only the range, not every past session.
+  const after = new Date(from.getTime() - 86_400_000);
+  if (mentorIds.length <= MANY_MENTORS) return busyStatement(db).execute({ ids: mentorIds, from, to, after });
   const rows = await db
     .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
     .from(sessions)
-    .where(and(
-      onlyMentors(sessions.mentorId, mentorIds), inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from),
-      // No session lasts 8 hours or more (booking and the command line refuse it): a lower bound on the
-      // start lets an index on starts_at read only the range, not every past session.
-      gt(sessions.startsAt, new Date(from.getTime() - 86_400_000)),
-    ));
+    .where(and(inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from), gt(sessions.startsAt, after)));
   return keepAsked(rows, mentorIds);
+}
+
+/**
+ * The busy times of up to MANY_MENTORS mentors (the directory's page, one profile) as a prepared
+ * statement: the ids go as one array, the statuses are written out so a generic plan still reads the
+ * partial index of live sessions, and PostgreSQL plans it once per connection, not on every page.
+ */
+function buildBusyStatement(db: Db) {
+  return db
+    .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+    .from(sessions)
+    .where(and(
+      sql`${sessions.mentorId} = any(${sql.placeholder('ids')}::uuid[])`, sql`${sessions.status} in ${LIVE_STATUSES}`,
+      sql`${sessions.startsAt} < ${sql.placeholder('to')}`, sql`${sessions.endsAt} > ${sql.placeholder('from')}`,
+      sql`${sessions.startsAt} > ${sql.placeholder('after')}`,
+    ))
+    .prepare('busy_times');
+}
+const LIVE_STATUSES = sql.raw(`(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+const busyStatements = new WeakMap<Db, ReturnType<typeof buildBusyStatement>>();
+function busyStatement(db: Db) {
+  const found = busyStatements.get(db);
+  if (found) return found;
+  const prepared = buildBusyStatement(db);
+  busyStatements.set(db, prepared);
+  return prepared;
 }
 
 /**

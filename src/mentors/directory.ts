@@ -144,7 +144,7 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
     // so PostgreSQL plans its subqueries once per connection instead of on every page.
     const plain = filters.length === 2 && sort !== 'rating';
     const rows = plain
-      ? await plainPageStatement(db, sort === 'price' ? 'price' : 'name').execute({ offset: page * DIRECTORY_PAGE, sinceDay: sinceDayFor(now) })
+      ? await plainPageStatement(db, sort === 'price' ? 'price' : 'name', page === 0).execute({ offset: page * DIRECTORY_PAGE, sinceDay: sinceDayFor(now) })
       : await withSchedules().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
     hasMore = rows.length > DIRECTORY_PAGE;
     const pageRows = rows.slice(0, DIRECTORY_PAGE);
@@ -165,21 +165,24 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
 }
 
 /** The unfiltered directory page in name or price order, prepared once per database and order. */
-function buildPlainPage(db: Db, sort: 'name' | 'price') {
-  return db.select(mentorColumns(sql.placeholder('sinceDay'))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId))
+function buildPlainPage(db: Db, sort: 'name' | 'price', first: boolean) {
+  const query = db.select(mentorColumns(sql.placeholder('sinceDay'))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
     .orderBy(...(sort === 'price' ? [asc(mentorProfiles.hourlyRateCents), asc(users.name), asc(users.id)] : [asc(users.name), asc(users.id)]))
-    .offset(sql.placeholder('offset')).limit(literalLimit(DIRECTORY_PAGE + 1))
-    .prepare(`directory_${sort}`);
+    .limit(literalLimit(DIRECTORY_PAGE + 1));
+  // The first page (most of the traffic) has no OFFSET: with one as a parameter, PostgreSQL's generic
+  // plan must assume a deep page, judged it dearer than a custom one, and planned every call again.
+  return (first ? query : query.offset(sql.placeholder('offset'))).prepare(`directory_${sort}${first ? '_first' : ''}`);
 }
 const plainPages = new WeakMap<Db, Map<string, ReturnType<typeof buildPlainPage>>>();
-function plainPageStatement(db: Db, sort: 'name' | 'price') {
+function plainPageStatement(db: Db, sort: 'name' | 'price', first: boolean) {
   const cache = plainPages.get(db) ?? new Map<string, ReturnType<typeof buildPlainPage>>();
   plainPages.set(db, cache);
-  const found = cache.get(sort);
+  const key = `${sort}:${first}`;
+  const found = cache.get(key);
   if (found) return found;
-  const prepared = buildPlainPage(db, sort);
-  cache.set(sort, prepared);
+  const prepared = buildPlainPage(db, sort, first);
+  cache.set(key, prepared);
   return prepared;
 }
 
