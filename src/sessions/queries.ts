@@ -180,10 +180,13 @@ export interface Earnings {
   upcomingCount: number;
 }
 
-/** A mentor's earnings, from the sessions table in one grouped query over the mentor's index range. */
-export async function summarizeEarnings(options: { db: Db; mentorId: string; now: Date }): Promise<Earnings[]> {
-  const monthStart = new Date(Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), 1));
-  const rows = await options.db
+/**
+ * A mentor's earnings, from the sessions table in one grouped query over the mentor's index range: a
+ * prepared statement (on the Mentor Dashboard with every request), so it is planned once per connection.
+ */
+function buildEarningsStatement(db: Db) {
+  const monthStart = sql.placeholder('monthStart');
+  return db
     .select({
       currency: sessions.currency,
       completedCents: sql<string>`coalesce(sum(${sessions.priceCents}) filter (where ${sessions.status} = 'completed'), 0)`,
@@ -195,8 +198,20 @@ export async function summarizeEarnings(options: { db: Db; mentorId: string; now
     .from(sessions)
     // The statuses written out, not bound: only then can the planner use the partial index made for this
     // sum (sessions_mentor_earnings_idx) and read it alone.
-    .where(and(eq(sessions.mentorId, options.mentorId), sql`${sessions.status} in ('completed', 'pending', 'confirmed')`))
-    .groupBy(sessions.currency);
+    .where(and(sql`${sessions.mentorId} = ${sql.placeholder('mentorId')}`, sql`${sessions.status} in ('completed', 'pending', 'confirmed')`))
+    .groupBy(sessions.currency)
+    .prepare('mentor_earnings');
+}
+const earningsStatements = new WeakMap<Db, ReturnType<typeof buildEarningsStatement>>();
+
+export async function summarizeEarnings(options: { db: Db; mentorId: string; now: Date }): Promise<Earnings[]> {
+  const monthStart = new Date(Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), 1));
+  let statement = earningsStatements.get(options.db);
+  if (!statement) {
+    statement = buildEarningsStatement(options.db);
+    earningsStatements.set(options.db, statement);
+  }
+  const rows = await statement.execute({ mentorId: options.mentorId, monthStart });
   return rows.map((r) => ({
     currency: r.currency, completedCents: Number(r.completedCents), completedCount: Number(r.completedCount),
     monthCents: Number(r.monthCents), upcomingCents: Number(r.upcomingCents), upcomingCount: Number(r.upcomingCount),
