@@ -152,10 +152,13 @@ ${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} 
     return;
   }
   if (command === 'sizes') {
-    // Each size sent as bytes (as render.ts does) and as a string (as it did before).
-    const rows: { kb: number; kind: 'bytes' | 'string'; r: Awaited<ReturnType<typeof measure>> }[] = [];
+    // Each size sent as bytes (as render.ts does), as a two-byte string (a page with one character
+    // above U+00FF, as the app sent before) and as a one-byte string (that character as a reference).
+    const kinds = ['bytes', 'string', 'one-byte-string'] as const;
+    type Kind = (typeof kinds)[number];
+    const rows: { kb: number; kind: Kind; r: Awaited<ReturnType<typeof measure>> }[] = [];
     for (const kb of [16, 32, 48, 56, 60, 63, 64, 66, 72, 96]) {
-      for (const kind of ['bytes', 'string'] as const) {
+      for (const kind of kinds) {
         const port = await freePort();
         const proc = await startProcess(['--import', 'tsx', 'bench/sizes.ts'], { BODY_BYTES: String(kb * 1024), BODY_KIND: kind, PORT: String(port) }, 'sizes ready');
         try {
@@ -165,13 +168,13 @@ ${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} 
         }
       }
     }
-    const of = (kb: number, kind: 'bytes' | 'string') => rows.find((x) => x.kb === kb && x.kind === kind)!.r;
+    const of = (kb: number, kind: Kind) => rows.find((x) => x.kb === kb && x.kind === kind)!.r;
     const kbs = [...new Set(rows.map((x) => x.kb))];
-    record(`${header('Response size alone: a bare node:http server answering N KB bodies, as bytes and as a string')}
-| body | req/s as bytes (50 conn) | p99 ms | req/s as a string (50 conn) | p99 ms |
-|---|---|---|---|---|
-${kbs.map((kb) => `| ${kb} KB | ${of(kb, 'bytes').reqPerSec} | ${of(kb, 'bytes').p99} | ${of(kb, 'string').reqPerSec} | ${of(kb, 'string').p99} |`).join('\n')}
-`, [summaryRow('response size alone (bare node:http, req/s as bytes / as a string)', kbs.map((kb) => `${kb} KB: ${of(kb, 'bytes').reqPerSec} / ${of(kb, 'string').reqPerSec}`).join(' · '))]);
+    record(`${header('Response size alone: a bare node:http server answering N KB bodies, as bytes, as a two-byte string and as a one-byte string')}
+| body | req/s as bytes (50 conn) | p99 ms | req/s as a two-byte string | p99 ms | req/s as a one-byte string | p99 ms |
+|---|---|---|---|---|---|---|
+${kbs.map((kb) => `| ${kb} KB | ${kinds.map((k) => `${of(kb, k).reqPerSec} | ${of(kb, k).p99}`).join(' | ')} |`).join('\n')}
+`, [summaryRow('response size alone (bare node:http, req/s as bytes / two-byte string / one-byte string)', kbs.map((kb) => `${kb} KB: ${kinds.map((k) => of(kb, k).reqPerSec).join(' / ')}`).join(' · '))]);
     return;
   }
   if (command === 'pages') {

@@ -7,10 +7,14 @@ import { createServer } from 'node:http';
  */
 const size = Number(process.env.BODY_BYTES);
 const row = '<tr><td><a href="/admin/sessions/00000000-0000-4000-8000-000000000000">Mentor 1 · Dec 10, 2026 →</a></td></tr>\n';
-const body = Buffer.from(row.repeat(Math.ceil(size / Buffer.byteLength(row)))).subarray(0, size);
-// BODY_KIND=string sends the same page as a JavaScript string, as the app did before (render.ts).
-const text = body.toString('utf8');
-const asString = process.env.BODY_KIND === 'string';
+// BODY_KIND=one-byte-string: the arrow written as a character reference (src/web/glyph.ts), so V8
+// keeps the page one byte per character.
+const line = process.env.BODY_KIND === 'one-byte-string' ? row.replace('→', '&#8594;') : row;
+const body = Buffer.from(line.repeat(Math.ceil(size / Buffer.byteLength(line)))).subarray(0, size);
+// BODY_KIND=string sends the same page as a JavaScript string, as the app did before (render.ts);
+// with the arrow it is a two-byte string, and past 64 K characters V8 keeps it in large-object space.
+const text = process.env.BODY_KIND === 'one-byte-string' ? body.toString('latin1') : body.toString('utf8');
+const asString = process.env.BODY_KIND !== 'bytes';
 const server = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': asString ? Buffer.byteLength(text) : body.length });
   res.end(asString ? text : body);
