@@ -3,6 +3,7 @@ import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { authSessions, users, type Role } from '../db/schema';
 import { isClock, type Clock } from '../web/time';
+import { oncePerDatabase } from '../db/prepared';
 
 export const IDLE_TIMEOUT_MS = 7 * 24 * 3_600_000;
 export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3_600_000;
@@ -62,12 +63,7 @@ function buildLookup(db: Db) {
     .where(eq(authSessions.id, sql.placeholder('id')))
     .prepare('resolve_login_session');
 }
-const lookups = new WeakMap<Db, ReturnType<typeof buildLookup>>();
-function lookupStatement(db: Db) {
-  const prepared = lookups.get(db) ?? buildLookup(db);
-  lookups.set(db, prepared);
-  return prepared;
-}
+const lookupStatement = oncePerDatabase(buildLookup);
 
 /** The user behind a cookie token, or null when unknown, idle too long or past its absolute expiry. */
 export async function resolveSession(options: { db: Db; token: string; now: Date }): Promise<SessionInfo | null> {

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
-import { literalLimit } from '../db/literal';
+import { literalLimit } from '../db/prepared';
 import { auditLog, emailOutbox, meetingAccesses, paymentProblems, refunds, sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
 import { selectSessions, type SessionRow } from '../sessions/queries';
 import { findRoomState } from '../sessions/rooms';

@@ -2,6 +2,7 @@ import { and, eq, gt, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, sessions, users } from '../db/schema';
 import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
+import { oncePerDatabase } from '../db/prepared';
 
 /** Slots start on the half hour of the mentor's clock. */
 export const SLOT_STEP_MINUTES = 30;
@@ -211,14 +212,7 @@ function buildBusyStatement(db: Db) {
     .prepare('busy_times');
 }
 const LIVE_STATUSES = sql.raw(`(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
-const busyStatements = new WeakMap<Db, ReturnType<typeof buildBusyStatement>>();
-function busyStatement(db: Db) {
-  const found = busyStatements.get(db);
-  if (found) return found;
-  const prepared = buildBusyStatement(db);
-  busyStatements.set(db, prepared);
-  return prepared;
-}
+const busyStatement = oncePerDatabase(buildBusyStatement);
 
 /**
  * The candidates that keep clear of every busy time by `bufferMinutes`: a slot may neither start nor

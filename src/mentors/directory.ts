@@ -2,7 +2,7 @@ import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'driz
 import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
 import { mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
 import type { Db } from '../db/client';
-import { literalLimit } from '../db/literal';
+import { literalLimit } from '../db/prepared';
 import { mentorProfiles, reviews, users } from '../db/schema';
 import { NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
 

@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { availabilityWindows, mentorProfiles, mentorTimeOff, reviews, users } from '../db/schema';
 import { listPublicReviews, NO_RATINGS, type RatingSummary } from '../feedback/reviews';
 import type { MentorProfileView } from './directory';
+import { oncePerDatabase } from '../db/prepared';
 
 type Window = MentorSchedule['windows'][number];
 type TimeOff = MentorSchedule['timeOff'][number];
@@ -62,14 +63,7 @@ function buildPageStatement(db: Db) {
     .where(and(eq(users.id, sql.placeholder('id')), eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
     .prepare('mentor_page');
 }
-const statements = new WeakMap<Db, ReturnType<typeof buildPageStatement>>();
-function pageStatement(db: Db) {
-  const found = statements.get(db);
-  if (found) return found;
-  const prepared = buildPageStatement(db);
-  statements.set(db, prepared);
-  return prepared;
-}
+const pageStatement = oncePerDatabase(buildPageStatement);
 
 /**
  * A mentor's profile (with rating and latest reviews) and booking schedule, or null when not listed

@@ -3,6 +3,7 @@ import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
 import { reviews, sessions, users, type SessionStatus } from '../db/schema';
+import { oncePerDatabase } from '../db/prepared';
 
 export interface SessionRow {
   id: string;
@@ -202,16 +203,11 @@ function buildEarningsStatement(db: Db) {
     .groupBy(sessions.currency)
     .prepare('mentor_earnings');
 }
-const earningsStatements = new WeakMap<Db, ReturnType<typeof buildEarningsStatement>>();
+const earningsStatement = oncePerDatabase(buildEarningsStatement);
 
 export async function summarizeEarnings(options: { db: Db; mentorId: string; now: Date }): Promise<Earnings[]> {
   const monthStart = new Date(Date.UTC(options.now.getUTCFullYear(), options.now.getUTCMonth(), 1));
-  let statement = earningsStatements.get(options.db);
-  if (!statement) {
-    statement = buildEarningsStatement(options.db);
-    earningsStatements.set(options.db, statement);
-  }
-  const rows = await statement.execute({ mentorId: options.mentorId, monthStart });
+  const rows = await earningsStatement(options.db).execute({ mentorId: options.mentorId, monthStart });
   return rows.map((r) => ({
     currency: r.currency, completedCents: Number(r.completedCents), completedCount: Number(r.completedCount),
     monthCents: Number(r.monthCents), upcomingCents: Number(r.upcomingCents), upcomingCount: Number(r.upcomingCount),

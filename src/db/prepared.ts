@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { Db } from './client';
 
 /**
  * A LIMIT written into a prepared statement's text rather than sent as a parameter. PostgreSQL
@@ -10,4 +11,21 @@ import { sql } from 'drizzle-orm';
 export function literalLimit(n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new Error(`limit must be a whole number, not ${n}`);
   return sql.raw(String(n)) as unknown as number;
+}
+
+/**
+ * What `build` makes for a database, made once per database: a prepared statement is built (its SQL
+ * text and Drizzle's row mapping) on first use and reused; several apps can share a process, as the
+ * tests' do, so the cache is per database, not global.
+ */
+export function oncePerDatabase<T>(build: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Db, T>();
+  return (db) => {
+    let value = made.get(db);
+    if (value === undefined) {
+      value = build(db);
+      made.set(db, value);
+    }
+    return value;
+  };
 }
