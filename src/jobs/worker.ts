@@ -47,7 +47,20 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     transport, from: config.mailFrom, appUrl: config.appUrl, maxAttempts: options.maxEmailAttempts,
   };
   const schedule = options.schedule ?? true;
-  const boss = createBoss(database, { schedule });
+  // What the job queue still has going: its own statements, and batches our handlers are running.
+  const busy = { queries: 0, batches: 0 };
+  const tracked: Database = {
+    ...database,
+    async query(text, values) {
+      busy.queries++;
+      try {
+        return await database.query(text, values);
+      } finally {
+        busy.queries--;
+      }
+    },
+  };
+  const boss = createBoss(tracked, { schedule });
   boss.on('error', (err) => logger.error({ err: err.message }, 'job queue error'));
   await boss.start();
   // An email attempt is ours for longer than one SMTP exchange can take (connect, greeting, socket
@@ -59,7 +72,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const wake = () => { for (const id of workerIds) boss.notifyWorker(id); };
   for (const job of jobs) {
     const interval = job.cron ? 2 : (options.pollingIntervalSeconds ?? 1);
-    workerIds.push(await boss.work(job.name, { pollingIntervalSeconds: interval, batchSize: 10, includeMetadata: true }, (batch) => runBatch(boss, job, batch, services, logger, wake)));
+    workerIds.push(await boss.work(job.name, { pollingIntervalSeconds: interval, batchSize: 10, includeMetadata: true }, async (batch) => {
+      busy.batches++;
+      try {
+        await runBatch(boss, job, batch, services, logger, wake);
+      } finally {
+        busy.batches--;
+      }
+    }));
     if (job.cron && schedule) await boss.schedule(job.name, job.cron);
   }
 
@@ -67,6 +87,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     wake,
     async stop() {
       await boss.stop({ graceful: true, wait: true });
+      // pg-boss's stop waits for the batches it sees running, but a worker loop that was fetching
+      // when stop began still runs the batch it fetched, then records it (pg-boss worker.js checks
+      // `stopping` only after the fetch). The caller closes the pool next, so wait for that batch
+      // and the queue's last statements: otherwise its send fails and the failure cannot be written.
+      const deadline = Date.now() + 60_000;
+      while ((busy.queries > 0 || busy.batches > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await transport.close();
     },
   };
