@@ -2,7 +2,7 @@ import { and, eq, gt, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, sessions, users } from '../db/schema';
 import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
-import { oncePerDatabase } from '../db/prepared';
+import { literalList, oncePerDatabase } from '../db/prepared';
 
 /** Slots start on the half hour of the mentor's clock. */
 export const SLOT_STEP_MINUTES = 30;
@@ -211,7 +211,7 @@ function buildBusyStatement(db: Db) {
     ))
     .prepare('busy_times');
 }
-const LIVE_STATUSES = sql.raw(`(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+const LIVE_STATUSES = literalList(ACTIVE_STATUSES);
 const busyStatement = oncePerDatabase(buildBusyStatement);
 
 /**

@@ -29,3 +29,13 @@ export function oncePerDatabase<T>(build: (db: Db) => T): (db: Db) => T {
     return value;
   };
 }
+
+/**
+ * `(v1, v2, …)` written into the statement for `column in …`: with the values bound as parameters,
+ * a generic plan cannot match a partial index whose predicate names them (schema.ts). Our own
+ * constants only (enum values), never input.
+ */
+export function literalList(values: readonly string[]) {
+  if (values.some((v) => !/^[a-z_]+$/.test(v))) throw new Error(`literalList takes enum values, not ${JSON.stringify(values)}`);
+  return sql.raw(`(${values.map((v) => `'${v}'`).join(', ')})`);
+}

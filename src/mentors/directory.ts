@@ -2,7 +2,7 @@ import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'driz
 import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
 import { mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
 import type { Db } from '../db/client';
-import { literalLimit } from '../db/prepared';
+import { literalLimit, oncePerDatabase } from '../db/prepared';
 import { mentorProfiles, reviews, users } from '../db/schema';
 import { NO_RATINGS, summarizeRatings, type PublicReview, type RatingSummary } from '../feedback/reviews';
 
@@ -174,10 +174,9 @@ function buildPlainPage(db: Db, sort: 'name' | 'price', first: boolean) {
   // plan must assume a deep page, judged it dearer than a custom one, and planned every call again.
   return (first ? query : query.offset(sql.placeholder('offset'))).prepare(`directory_${sort}${first ? '_first' : ''}`);
 }
-const plainPages = new WeakMap<Db, Map<string, ReturnType<typeof buildPlainPage>>>();
+const plainPages = oncePerDatabase(() => new Map<string, ReturnType<typeof buildPlainPage>>());
 function plainPageStatement(db: Db, sort: 'name' | 'price', first: boolean) {
-  const cache = plainPages.get(db) ?? new Map<string, ReturnType<typeof buildPlainPage>>();
-  plainPages.set(db, cache);
+  const cache = plainPages(db);
   const key = `${sort}:${first}`;
   const found = cache.get(key);
   if (found) return found;

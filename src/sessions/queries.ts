@@ -2,8 +2,8 @@ import { and, asc, desc, eq, not, sql } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
-import { reviews, sessions, users, type SessionStatus } from '../db/schema';
-import { oncePerDatabase } from '../db/prepared';
+import { ACTIVE_STATUSES, reviews, sessions, users, type SessionStatus } from '../db/schema';
+import { literalList, oncePerDatabase } from '../db/prepared';
 
 export interface SessionRow {
   id: string;
@@ -58,7 +58,6 @@ export function selectSessions(db: Db) {
  */
 export const HISTORY_PAGE = 10;
 export const MENTEE_UPCOMING_PAGE = 10;
-const ACTIVE = ['awaiting_payment', 'pending', 'confirmed'] as const;
 
 /**
  * A participant's sessions: a page of upcoming ones (soonest first), then one page of history
@@ -94,7 +93,7 @@ function listStatement(db: Db, as: Side, after: boolean, before: boolean) {
   if (found) return found;
   const who = as === 'mentee' ? sessions.menteeId : sessions.mentorId;
   const now = sql.placeholder('now');
-  const isLive = sql`${sessions.status} in ${sql.raw(`(${ACTIVE.map((s) => `'${s}'`).join(', ')})`)}`;
+  const isLive = sql`${sessions.status} in ${literalList(ACTIVE_STATUSES)}`;
   const select = (list: 'u' | 'h' | 'r') => db
     .select({ ...SESSION_COLUMNS, list: sql<'u' | 'h' | 'r'>`${sql.raw(`'${list}'`)}::text`.as('list'), rating: reviews.rating, ratedAt: reviews.createdAt })
     .from(sessions)
