@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { BENCH_PASSWORD, type GeneratedData } from './generate';
 import { freePort, logIn, startProcess } from './server';
+import { appNodeFlags } from './env';
 
 export interface PageResult {
   page: string;
@@ -43,7 +44,7 @@ export async function benchPages(data: GeneratedData, seconds = { warm: 2, load:
   }
 
   const port = await freePort();
-  const app = await startProcess(['--import', 'tsx', 'src/main.ts'], {
+  const app = await startProcess([...appNodeFlags(), '--import', 'tsx', 'src/main.ts'], {
     DATABASE_URL: data.url, PORT: String(port), RUN_WORKER: 'false', DEMO_SEED: 'false', LOG_LEVEL: 'warn',
     MAX_EVENT_LOOP_DELAY_MS: '0', AUTH_RATE_LIMIT_PER_MINUTE: '1000', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-123',
   }, 'is running at');

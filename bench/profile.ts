@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { BENCH_PASSWORD, generate } from './generate';
-import { benchDatabaseUrl, serverUrl } from './env';
+import { appNodeFlags, benchDatabaseUrl, serverUrl } from './env';
 import { freePort, logIn, startProcess } from './server';
 
 export const PROFILE_PAGES = {
@@ -74,7 +74,7 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
 
   const profileDir = mkdtempSync(join(tmpdir(), 'cmh-cpu-'));
   const port = await freePort();
-  const app = await startProcess(['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', 'src/main.ts'], {
+  const app = await startProcess(['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...appNodeFlags(), '--import', 'tsx', 'src/main.ts'], {
     DATABASE_URL: url, PORT: String(port), RUN_WORKER: 'false', DEMO_SEED: 'false', LOG_LEVEL: 'warn',
     MAX_EVENT_LOOP_DELAY_MS: '0', AUTH_RATE_LIMIT_PER_MINUTE: '1000', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-123',
   }, 'is running at');

@@ -35,7 +35,7 @@ import { freePort, startProcess } from './server';
 import { benchStartup } from './startup';
 import { profilePage, PROFILE_PAGES, type ProfilePage } from './profile';
 import { checkDashboardPlans } from './plans';
-import { benchDatabaseUrl } from './env';
+import { appNodeFlags, benchDatabaseUrl } from './env';
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 
@@ -137,7 +137,12 @@ ${checks.map((c) => `| ${c.who} | ${c.ms.toFixed(2)} | ${c.buffers} | ${c.rows} 
     // The seed's Django stack on the same data and machine (see that folder's README); its script prints the table.
     const script = `${process.env.PEER_DJANGO_DIR ?? '../shared/peer-django'}/side-by-side.mjs`;
     if (!existsSync(script)) throw new Error(`no ${script}: set PEER_DJANGO_DIR to the peer's folder`);
-    const run = spawnSync(process.execPath, [script, '--sessions', String(values.sessions ? sessions : 100_000), '--seconds', values.seconds ?? '10'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    // That script starts the app with plain `node --import tsx src/main.ts`: the flags `npm start` adds
+    // reach it through NODE_OPTIONS (its load generator, in the script's own process, gets them too).
+    const nodeOptions = [process.env.NODE_OPTIONS, ...appNodeFlags()].filter(Boolean).join(' ');
+    const run = spawnSync(process.execPath, [script, '--sessions', String(values.sessions ? sessions : 100_000), '--seconds', values.seconds ?? '10'], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: nodeOptions },
+    });
     if (run.status !== 0) throw new Error(`side-by-side failed (${run.status})`);
     const table = run.stdout.trim().split('\n').filter((l) => l.startsWith('|')).join('\n');
     const cells = (name: string) => run.stdout.split('\n').find((l) => l.startsWith(`| ${name} |`))?.split('|').map((c) => c.trim()) ?? [];

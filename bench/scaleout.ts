@@ -3,6 +3,7 @@ import type { GeneratedData } from './generate';
 import { BENCH_PASSWORD } from './generate';
 import { measure } from './pages';
 import { freePort, logIn, startProcess } from './server';
+import { appNodeFlags } from './env';
 
 const appEnv = (data: GeneratedData, port: number) => ({
   DATABASE_URL: data.url, PORT: String(port), RUN_WORKER: 'false', DEMO_SEED: 'false', LOG_LEVEL: 'warn',
@@ -27,9 +28,9 @@ export async function benchScaleOut(data: GeneratedData, seconds = { warm: 2, lo
   const ports = [await freePort(), await freePort()];
   const apps = [];
   try {
-    apps.push(await startProcess(['--import', 'tsx', 'src/main.ts'], appEnv(data, ports[0]!), 'is running at'));
+    apps.push(await startProcess([...appNodeFlags(), '--import', 'tsx', 'src/main.ts'], appEnv(data, ports[0]!), 'is running at'));
     const one = await run(`http://127.0.0.1:${ports[0]}`);
-    apps.push(await startProcess(['--import', 'tsx', 'src/main.ts'], appEnv(data, ports[1]!), 'is running at'));
+    apps.push(await startProcess([...appNodeFlags(), '--import', 'tsx', 'src/main.ts'], appEnv(data, ports[1]!), 'is running at'));
     const proxyPort = await freePort();
     const proxy = await startProcess(['--import', 'tsx', 'bench/proxy.ts'], { PORT: String(proxyPort), TARGETS: ports.join(',') }, 'proxy ready');
     apps.push(proxy);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startProcess } from './server';
+import { appNodeFlags } from './env';
 
 /** `npm start` (the same entry point) to the first 200 on /, on an empty data dir and then again. */
 export async function benchStartup(runs = 3): Promise<{ first: number; later: number[]; laterMedian: number }> {
@@ -9,7 +10,7 @@ export async function benchStartup(runs = 3): Promise<{ first: number; later: nu
   const once = async () => {
     const port = await freePort();
     const t0 = Date.now();
-    const proc = await startProcess(['--import', 'tsx', 'src/main.ts'], { DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' }, 'is running at');
+    const proc = await startProcess([...appNodeFlags(), '--import', 'tsx', 'src/main.ts'], { DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' }, 'is running at');
     try {
       for (;;) {
         const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
