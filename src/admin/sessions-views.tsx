@@ -12,6 +12,7 @@ import { formatDateTime } from '../web/time';
 import { PROBLEM_WORDS, Received } from './payments-views';
 import type { loadSessionDetail } from './sessions-queries';
 import { glyph } from '../web/glyph';
+import { html } from '../web/html';
 
 const STATUSES = ['pending', 'confirmed', 'completed', 'awaiting_payment', 'cancelled', 'declined', 'expired'] as const;
 
@@ -26,29 +27,26 @@ function href(query: ListQuery, change: Partial<ListQuery>): string {
   return s ? `/admin/sessions?${s}` : '/admin/sessions';
 }
 
-function MeetingLinkCell(props: { s: SessionRow }) {
-  const { s } = props;
-  if (hasMeetingStage(s) && s.meetingUrl) {
-    return <a href={`/sessions/${s.id}/join`} target="_blank" rel="noopener"><span aria-hidden="true">{glyph('📹')} </span>Join Meeting</a>;
-  }
-  // A completed session without a room never had one: nothing is being prepared any more.
-  if (hasMeetingStage(s)) return <span class="muted small">{s.meetingProvider === 'none' || s.status === 'completed' ? 'No video link' : 'Being prepared'}</span>;
-  return null;
+/**
+ * One row of the list: an html`` template rather than JSX, as this page renders fifty of them on
+ * every request (src/web/html.ts says why). Its step buttons each open their confirmation page,
+ * which comes back to this same filtered list.
+ */
+function sessionRow(s: SessionRow, tz: string) {
+  const step = (status: string, label: string, quiet?: boolean) =>
+    html`<button type="submit" form="step" formaction="/admin/sessions/${s.id}/set-status/" name="status" value="${status}" class="${quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}">${label}</button>`;
+  return html`<tr><td><a href="?mentor=${s.mentorId}">${s.mentorName}</a></td><td><a href="?mentee=${s.menteeId}">${s.menteeName}</a></td><td><a href="/admin/sessions/${s.id}">${formatDateTime(s.startsAt, tz)}</a></td><td>${s.durationMinutes} min</td><td>${StatusBadge({ status: s.status })}</td><td>${formatMoney(s.priceCents, s.currency)}${s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td><td>${meetingLink(s)}</td><td class="actions">${[
+    s.status === 'pending' ? step('confirmed', 'Confirm') : null,
+    s.status === 'confirmed' ? step('completed', 'Mark completed') : null,
+    s.status === 'pending' || s.status === 'confirmed' ? step('cancelled', 'Cancel', true) : null,
+  ]}</td></tr>`;
 }
 
-/** A row's steps: each opens its confirmation page, which comes back to this same filtered list. */
-function RowSteps(props: { s: SessionRow }) {
-  const { s } = props;
-  const step = (status: string, label: string, quiet?: boolean) => (
-    <button type="submit" form="step" formaction={`/admin/sessions/${s.id}/set-status/`} name="status" value={status} class={quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}>{label}</button>
-  );
-  return (
-    <>
-      {s.status === 'pending' ? step('confirmed', 'Confirm') : null}
-      {s.status === 'confirmed' ? step('completed', 'Mark completed') : null}
-      {s.status === 'pending' || s.status === 'confirmed' ? step('cancelled', 'Cancel', true) : null}
-    </>
-  );
+function meetingLink(s: SessionRow) {
+  if (hasMeetingStage(s) && s.meetingUrl) return html`<a href="/sessions/${s.id}/join" target="_blank" rel="noopener"><span aria-hidden="true">${glyph('📹')} </span>Join Meeting</a>`;
+  // A completed session without a room never had one: nothing is being prepared any more.
+  if (hasMeetingStage(s)) return html`<span class="muted small">${s.meetingProvider === 'none' || s.status === 'completed' ? 'No video link' : 'Being prepared'}</span>`;
+  return null;
 }
 
 export function AdminSessionsPage(props: {
@@ -98,18 +96,7 @@ export function AdminSessionsPage(props: {
               </tr>
             </thead>
             <tbody>
-              {props.rows.map((s) => (
-                <tr key={s.id}>
-                  <td><a href={`?mentor=${s.mentorId}`}>{s.mentorName}</a></td>
-                  <td><a href={`?mentee=${s.menteeId}`}>{s.menteeName}</a></td>
-                  <td><a href={`/admin/sessions/${s.id}`}>{formatDateTime(s.startsAt, tz)}</a></td>
-                  <td>{s.durationMinutes} min</td>
-                  <td><StatusBadge status={s.status} /></td>
-                  <td>{formatMoney(s.priceCents, s.currency)}{s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td>
-                  <td><MeetingLinkCell s={s} /></td>
-                  <td class="actions"><RowSteps s={s} /></td>
-                </tr>
-              ))}
+              {props.rows.map((s) => sessionRow(s, tz))}
             </tbody>
           </table>
         </div>
@@ -165,7 +152,7 @@ export function AdminSessionDetail(props: { ctx: PageContext; detail: Detail; at
           <dt>When</dt><dd>{t(s.startsAt)} · {s.durationMinutes} minutes</dd>
           <dt>Mentor</dt><dd><a href={`/admin/sessions?mentor=${s.mentorId}`}>{s.mentorName}</a></dd>
           <dt>Mentee</dt><dd><a href={`/admin/sessions?mentee=${s.menteeId}`}>{s.menteeName}</a></dd>
-          <dt>Meeting Link</dt><dd><MeetingLinkCell s={s} />{raw.meetingLastError ? <span class="error-text"> Last error: {raw.meetingLastError}</span> : null}</dd>
+          <dt>Meeting Link</dt><dd>{meetingLink(s)}{raw.meetingLastError ? <span class="error-text"> Last error: {raw.meetingLastError}</span> : null}</dd>
         </dl>
         <div class="session-actions">
           {s.status === 'pending' ? <StepButton action={`/admin/sessions/${s.id}/set-status/`} params={{ status: 'confirmed', back: here }} label="Confirm" /> : null}

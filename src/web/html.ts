@@ -1,0 +1,54 @@
+import type { VNode } from 'preact';
+import { jsxEscape, jsxTemplate } from 'preact/jsx-runtime';
+
+/**
+ * Markup for the busiest lists' rows (admin Sessions, the dashboards' cards), written as a tagged
+ * template: html`<td><a href="/admin/sessions/${s.id}">${s.mentorName}</a></td>`.
+ *
+ * Why not JSX there: preact-render-to-string walks every element and attribute of every row, and
+ * under load rendering was most of a page's CPU time. This goes through Preact's own template
+ * vnode (jsxTemplate, what its precompiled JSX emits): the static markup is copied as it stands and
+ * only the values are rendered, ~2.7× faster for the admin rows (bench/RESULTS.md, issue 15).
+ *
+ * Escaping stays the default: every value is escaped (& " <) unless it is a vnode (JSX or another
+ * html`` result), which renders as usual. A value may stand in text or inside a double-quoted
+ * attribute value, nowhere else (an unquoted attribute or a tag name could be broken out of); each
+ * template is checked for that the first time it is used, and a vnode inside an attribute throws.
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): VNode {
+  let positions = checked.get(strings);
+  if (!positions) {
+    positions = valuePositions(strings);
+    checked.set(strings, positions);
+  }
+  const exprs = values.map((value, i) => {
+    if (positions[i] === 'attribute' && typeof value === 'object' && value !== null) {
+      throw new Error(`html: an attribute value must be text, not ${Array.isArray(value) ? 'a list' : 'markup'} (after ${JSON.stringify(strings[i]!.slice(-40))})`);
+    }
+    // A list is rendered as children are, which escapes its text: escaping it here as well would do it twice.
+    return Array.isArray(value) ? value : jsxEscape(value as never);
+  });
+  return jsxTemplate(strings as unknown as string[], ...exprs);
+}
+
+type Position = 'text' | 'attribute';
+const checked = new WeakMap<TemplateStringsArray, Position[]>();
+
+/** Where each value of a template falls: in text, or inside a double-quoted attribute value. */
+function valuePositions(strings: TemplateStringsArray): Position[] {
+  let state: 'text' | 'tag' | 'quoted' | 'single' = 'text';
+  const positions: Position[] = [];
+  strings.forEach((part, i) => {
+    for (const ch of part) {
+      if (state === 'text') { if (ch === '<') state = 'tag'; }
+      else if (state === 'tag') { if (ch === '"') state = 'quoted'; else if (ch === "'") state = 'single'; else if (ch === '>') state = 'text'; }
+      else if (state === 'quoted') { if (ch === '"') state = 'tag'; }
+      else if (ch === "'") state = 'tag';
+    }
+    if (i === strings.length - 1) return;
+    if (state === 'text') positions.push('text');
+    else if (state === 'quoted') positions.push('attribute');
+    else throw new Error(`html: a value must stand in text or in a double-quoted attribute value (after ${JSON.stringify(part.slice(-40))})`);
+  });
+  return positions;
+}
