@@ -9,6 +9,7 @@ import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, type Clock } from '../web/time';
 import { pluralize } from '../plural';
 import { glyph } from '../web/glyph';
+import { html } from '../web/html';
 
 /** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
 export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
@@ -18,13 +19,11 @@ export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
  * a busy mentor's page lists up to a hundred requests, and a form with its own CSRF field per button
  * made it weigh over 64 KB, which costs several times more to send (bench/RESULTS.md, issue 15).
  */
-function CardButton(props: { action: string; label: string; post?: boolean; quiet?: boolean }) {
-  return (
-    <button type="submit" form={props.post ? 'card-post' : 'card-get'} formaction={props.action} class={props.quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}>{props.label}</button>
-  );
+function cardButton(props: { action: string; label: string; post?: boolean; quiet?: boolean }) {
+  return html`<button type="submit" form="${props.post ? 'card-post' : 'card-get'}" formaction="${props.action}" class="${props.quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}">${props.label}</button>`;
 }
 
-/** The forms CardButton submits: a POST one carrying the CSRF token once, and a GET one for the confirmation steps. */
+/** The forms cardButton submits: a POST one carrying the CSRF token once, and a GET one for the confirmation steps. */
 function CardForms(props: { csrf: string; path: string }) {
   return (
     <>
@@ -35,13 +34,17 @@ function CardForms(props: { csrf: string; path: string }) {
 }
 
 /** The card's small links (reschedule, receipt, notes) on one line. */
-function CardLinks(props: { links: (VNode | null)[] }) {
-  const links = props.links.filter((l) => l !== null);
-  if (links.length === 0) return null;
-  return <p class="session-note small card-links">{links.map((l, i) => <>{i > 0 ? ' · ' : null}{l}</>)}</p>;
+function cardLinks(links: (VNode | null)[]) {
+  const shown = links.filter((l) => l !== null);
+  if (shown.length === 0) return null;
+  return html`<p class="session-note small card-links">${shown.map((l, i) => (i > 0 ? [' · ', l] : l))}</p>`;
 }
 
-function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; now: Date; reviews?: ReviewStates }) {
+/**
+ * One session in a dashboard list. An html`` template rather than JSX: a busy mentor's page shows
+ * eighty of these on every request (src/web/html.ts says why).
+ */
+function sessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; now: Date; reviews?: ReviewStates }) {
   const { s, zone, clock } = props;
   const review = props.reviews?.get(s.id);
   // Until the start: after it only an admin can call a session off (sessions/machine.ts).
@@ -50,68 +53,46 @@ function SessionCard(props: { s: SessionRow; zone: string; clock?: Clock; as: 'm
   const other = props.as === 'mentee' ? `Mentor: ${s.mentorName}` : `Mentee: ${s.menteeName}`;
   const movable = mayReschedule({ by: props.as, status: s.status, startsAt: s.startsAt, now: props.now, menteeMoves: s.menteeReschedules });
   const newTime = s.status === 'pending' && Boolean(s.requestedAt);
-  return (
-    <li class="card session" key={s.id}>
-      <div class="session-head">
-        <h3><a href={`/sessions/${s.id}`}>{other}</a></h3>
-        <StatusBadge status={s.status} />
-      </div>
-      <p class="session-when">{formatDateTime(s.startsAt, zone, clock)} · {s.durationMinutes} minutes · {formatMoney(s.priceCents, s.currency)}</p>
-      {s.status === 'awaiting_payment' && props.as === 'mentee' ? (
-        <p class="session-note">
-          Not paid yet{s.holdExpiresAt ? <> {glyph('—')} the slot is held until {formatDateTime(s.holdExpiresAt, zone, clock)}</> : ''}.{' '}
-          {s.checkoutUrl ? <a class="btn btn-small" href={s.checkoutUrl}>Pay</a> : null}
-        </p>
-      ) : null}
-      {s.status === 'pending' && (props.as === 'mentee' || newTime) ? (
-        <p class="session-note">{props.as === 'mentee'
-          ? (newTime ? 'New time requested, waiting for the mentor to accept it.' : 'Waiting for the mentor to confirm.')
-          : `${s.menteeName} asked to move this session to this new time.`}</p>
-      ) : null}
-      {props.as === 'mentor' && s.status === 'pending' && s.bookingNote ? <BookingNoteShort s={s} /> : null}
-      {s.status === 'expired' && props.as === 'mentee' ? <p class="session-note muted">The hold lapsed before payment; nothing was charged.</p> : null}
-      <JoinBox s={s} inList />
-      {s.status === 'pending' && props.as === 'mentor' ? (
-        <div class="session-actions">
-          <CardButton post action={`/mentor/session/${s.id}/accept/`} label={newTime ? 'Accept new time' : 'Accept session'} />
-          <CardButton action={`/mentor/session/${s.id}/decline`} label="Decline" quiet />
-        </div>
-      ) : null}
-      {cancellable && !(s.status === 'pending' && props.as === 'mentor') ? (
-        <div class="session-actions">
-          <CardButton action={`/sessions/${s.id}/cancel`} label="Cancel session" quiet />
-          <span class="muted small">{refund}</span>
-        </div>
-      ) : null}
-      {props.as === 'mentee' && s.status === 'completed' ? (
-        <div class="session-actions">
-          {!review ? <a class="btn btn-small" href={`/sessions/${s.id}/feedback`}>Rate this session</a>
-            : review.editable ? <><span class="small">Your rating: <Stars rating={review.rating} /></span> <a class="btn btn-small btn-quiet" href={`/sessions/${s.id}/feedback`}>Edit your rating</a></>
-            : <span class="small">Your rating: <Stars rating={review.rating} /></span>}
-        </div>
-      ) : null}
-      <CardLinks links={[
-        movable ? <a href={`/sessions/${s.id}/reschedule`}>Reschedule</a> : null,
-        props.as === 'mentee' && s.paidAt ? <a href={`/sessions/${s.id}/receipt`} aria-label={`Receipt for the session with ${s.mentorName}`}>Receipt</a> : null,
-        props.as === 'mentor' && s.status !== 'awaiting_payment' ? <a href={`/sessions/${s.id}/notes`}>Private notes</a> : null,
-      ]} />
-    </li>
-  );
+  const unpaid = s.status === 'awaiting_payment' && props.as === 'mentee'
+    ? html`<p class="session-note">Not paid yet${s.holdExpiresAt ? html` ${glyph('—')} the slot is held until ${formatDateTime(s.holdExpiresAt, zone, clock)}` : ''}. ${s.checkoutUrl ? html`<a class="btn btn-small" href="${s.checkoutUrl}">Pay</a>` : null}</p>`
+    : null;
+  const waiting = s.status === 'pending' && (props.as === 'mentee' || newTime)
+    ? html`<p class="session-note">${props.as === 'mentee'
+      ? (newTime ? 'New time requested, waiting for the mentor to accept it.' : 'Waiting for the mentor to confirm.')
+      : `${s.menteeName} asked to move this session to this new time.`}</p>`
+    : null;
+  const answer = s.status === 'pending' && props.as === 'mentor'
+    ? html`<div class="session-actions">${cardButton({ post: true, action: `/mentor/session/${s.id}/accept/`, label: newTime ? 'Accept new time' : 'Accept session' })}${cardButton({ action: `/mentor/session/${s.id}/decline`, label: 'Decline', quiet: true })}</div>`
+    : null;
+  const cancel = cancellable && !(s.status === 'pending' && props.as === 'mentor')
+    ? html`<div class="session-actions">${cardButton({ action: `/sessions/${s.id}/cancel`, label: 'Cancel session', quiet: true })}<span class="muted small">${refund}</span></div>`
+    : null;
+  const rating = props.as === 'mentee' && s.status === 'completed'
+    ? html`<div class="session-actions">${!review ? html`<a class="btn btn-small" href="/sessions/${s.id}/feedback">Rate this session</a>`
+      : review.editable ? html`<span class="small">Your rating: ${Stars({ rating: review.rating })}</span> <a class="btn btn-small btn-quiet" href="/sessions/${s.id}/feedback">Edit your rating</a>`
+      : html`<span class="small">Your rating: ${Stars({ rating: review.rating })}</span>`}</div>`
+    : null;
+  const links = cardLinks([
+    movable ? html`<a href="/sessions/${s.id}/reschedule">Reschedule</a>` : null,
+    props.as === 'mentee' && s.paidAt ? html`<a href="/sessions/${s.id}/receipt" aria-label="Receipt for the session with ${s.mentorName}">Receipt</a>` : null,
+    props.as === 'mentor' && s.status !== 'awaiting_payment' ? html`<a href="/sessions/${s.id}/notes">Private notes</a>` : null,
+  ]);
+  return html`<li class="card session"><div class="session-head"><h3><a href="/sessions/${s.id}">${other}</a></h3>${StatusBadge({ status: s.status })}</div><p class="session-when">${formatDateTime(s.startsAt, zone, clock)} · ${s.durationMinutes} minutes · ${formatMoney(s.priceCents, s.currency)}</p>${[
+    unpaid, waiting,
+    props.as === 'mentor' && s.status === 'pending' && s.bookingNote ? bookingNoteShort(s) : null,
+    s.status === 'expired' && props.as === 'mentee' ? html`<p class="session-note muted">The hold lapsed before payment; nothing was charged.</p>` : null,
+    JoinBox({ s, inList: true }), answer, cancel, rating, links,
+  ]}</li>`;
 }
 
 /** How much of the mentee's note a request row shows; the session's page shows all of it. */
 const NOTE_SHORT = 140;
 
 /** The mentee's "What would you like help with?", cut short on the request row, with the way to the whole of it. */
-function BookingNoteShort(props: { s: SessionRow }) {
-  const note = props.s.bookingNote!.replace(/\s+/g, ' ');
+function bookingNoteShort(s: SessionRow) {
+  const note = s.bookingNote!.replace(/\s+/g, ' ');
   const cut = note.length > NOTE_SHORT;
-  return (
-    <p class="session-note booking-note-short">
-      <span class="muted">Help with:</span> “{cut ? `${[...note].slice(0, NOTE_SHORT).join('').trimEnd()}…` : note}”
-      {cut ? <> <a href={`/sessions/${props.s.id}`} aria-label={`Read all of ${props.s.menteeName}'s note`}>Read all</a></> : null}
-    </p>
-  );
+  return html`<p class="session-note booking-note-short"><span class="muted">Help with:</span> &#8220;${cut ? [`${[...note].slice(0, NOTE_SHORT).join('').trimEnd()}`, glyph('…')] : note}&#8221;${cut ? html` <a href="/sessions/${s.id}" aria-label="Read all of ${s.menteeName}'s note">Read all</a>` : null}</p>`;
 }
 
 function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; empty: string; now: Date; reviews?: ReviewStates; intro?: string }) {
@@ -121,7 +102,7 @@ function SessionList(props: { title: string; id: string; rows: SessionRow[]; zon
       {props.intro && props.rows.length > 0 ? <p class="small">{props.intro}</p> : null}
       {props.rows.some((s) => s.status === 'confirmed' && s.meetingUrl) ? <p class="small">{JOIN_ADVICE}</p> : null}
       {props.rows.length === 0 ? <p class="muted">{props.empty}</p> : (
-        <ul class="session-list">{props.rows.map((s) => <SessionCard key={s.id} s={s} zone={props.zone} clock={props.clock} as={props.as} now={props.now} reviews={props.reviews} />)}</ul>
+        <ul class="session-list">{props.rows.map((s) => sessionCard({ s, zone: props.zone, clock: props.clock, as: props.as, now: props.now, reviews: props.reviews }))}</ul>
       )}
     </section>
   );

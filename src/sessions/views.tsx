@@ -29,39 +29,26 @@ export const hasMeetingStage = (s: SessionRow) => s.status === 'confirmed' || s.
  */
 export const JOIN_ADVICE = 'Please join 5 minutes before the start. The meeting opens in a new tab.';
 
-/** In a list (`inList`) the advice to join early is said once above the list, not in every box. */
+/**
+ * In a list (`inList`) the advice to join early is said once above the list, not in every box. An
+ * html`` template (and a plain function), as it is in every confirmed card of the dashboards.
+ */
 export function JoinBox(props: { s: SessionRow; inList?: boolean }) {
   const { s } = props;
   if (!hasMeetingStage(s)) return null;
   if (!s.meetingUrl) {
     // A finished session that never had a room has nothing to join or wait for.
     if (s.status === 'completed') return null;
-    return (
-      <div class="join-box join-waiting" role="status">
-        {s.meetingProvider === 'none'
-          ? 'Video meetings are not set up on this site: the mentor will share the meeting details with you.'
-          : 'Meeting link being prepared. It will appear here and arrive by email in a moment.'}
-      </div>
-    );
+    return html`<div class="join-box join-waiting" role="status">${s.meetingProvider === 'none'
+      ? 'Video meetings are not set up on this site: the mentor will share the meeting details with you.'
+      : 'Meeting link being prepared. It will appear here and arrive by email in a moment.'}</div>`;
   }
   // Once it took place the link is a record, not a call to action: the URL as small text, nothing to join or add to a calendar.
   if (s.status === 'completed') {
-    return <p class="session-note small past-link"><span class="muted">Meeting link:</span> <code class="past-url">{s.meetingUrl}</code></p>;
+    return html`<p class="session-note small past-link"><span class="muted">Meeting link:</span> <code class="past-url">${s.meetingUrl}</code></p>`;
   }
   const label = s.meetingProvider === 'google-meet' ? 'Join Google Meet' : 'Join meeting';
-  return (
-    <div class="join-box">
-      <a class="btn btn-large btn-join" href={`/sessions/${s.id}/join`} target="_blank" rel="noopener">
-        <span aria-hidden="true">{glyph('📹')} </span>{label}
-      </a>
-      <p class="join-url-row">
-        <code class="join-url">{s.meetingUrl}</code>
-        <button type="button" class="btn btn-small btn-quiet" data-copy="" hidden>Copy link</button>
-      </p>
-      {props.inList ? null : <p class="small">{JOIN_ADVICE}</p>}
-      <p class="small"><a href={`/sessions/${s.id}/calendar.ics`} download>Add to calendar (.ics)</a></p>
-    </div>
-  );
+  return html`<div class="join-box"><a class="btn btn-large btn-join" href="/sessions/${s.id}/join" target="_blank" rel="noopener"><span aria-hidden="true">${glyph('📹')} </span>${label}</a><p class="join-url-row"><code class="join-url">${s.meetingUrl}</code><button type="button" class="btn btn-small btn-quiet" data-copy hidden>Copy link</button></p>${props.inList ? null : html`<p class="small">${JOIN_ADVICE}</p>`}<p class="small"><a href="/sessions/${s.id}/calendar.ics" download>Add to calendar (.ics)</a></p></div>`;
 }
 
 function ActionButton(props: { csrf: string; action: string; label: string; status?: string; quiet?: boolean }) {
