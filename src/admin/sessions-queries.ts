@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { isUuid } from '../db/ids';
 import { literalLimit } from '../db/prepared';
 import { auditLog, emailOutbox, meetingAccesses, paymentProblems, refunds, sessions, sessionStatus, users, type SessionStatus } from '../db/schema';
-import { selectSessions, type SessionRow } from '../sessions/queries';
+import { selectSessions, selectSessionSummaries, type SessionSummary } from '../sessions/queries';
 import { findRoomState } from '../sessions/rooms';
 
 export const PAGE_SIZE = 50;
@@ -65,7 +65,7 @@ function plainListStatement(db: Db, byStatus: boolean, paged: boolean) {
   statements.set(db, cache);
   const found = cache.get(key);
   if (found) return found;
-  const prepared = selectSessions(db)
+  const prepared = selectSessionSummaries(db)
     .where(and(
       byStatus ? sql`${sessions.status} = ${sql.placeholder('status')}` : undefined,
       paged ? sql`(${sessions.startsAt}, ${sessions.id}) < (${sql.placeholder('beforeAt')}, ${sql.placeholder('beforeId')})` : undefined,
@@ -76,7 +76,7 @@ function plainListStatement(db: Db, byStatus: boolean, paged: boolean) {
   cache.set(key, prepared);
   return prepared;
 }
-type PlainList = { execute(values: Record<string, unknown>): Promise<SessionRow[]> };
+type PlainList = { execute(values: Record<string, unknown>): Promise<SessionSummary[]> };
 const statements = new WeakMap<Db, Map<string, PlainList>>();
 
 /**
@@ -87,7 +87,7 @@ export async function listAdminSessions(options: { db: Db; filters: AdminSession
   const f = options.filters;
   const people = f.q ? await matchingPeople(options.db, f.q) : null;
   const where = personFilters(f, people);
-  let rows: SessionRow[];
+  let rows: SessionSummary[];
   if (where.length === 0) {
     rows = await plainListStatement(options.db, Boolean(f.status), Boolean(f.before)).execute({
       status: f.status, beforeAt: f.before?.startsAt, beforeId: f.before?.id,
@@ -95,7 +95,7 @@ export async function listAdminSessions(options: { db: Db; filters: AdminSession
   } else {
     if (f.status) where.push(eq(sessions.status, f.status));
     if (f.before) where.push(sql`(${sessions.startsAt}, ${sessions.id}) < (${f.before.startsAt}, ${f.before.id})`);
-    rows = await selectSessions(options.db)
+    rows = await selectSessionSummaries(options.db)
       .where(and(...where))
       .orderBy(desc(sessions.startsAt), desc(sessions.id))
       .limit(PAGE_SIZE + 1);

@@ -3,7 +3,7 @@ import type { SessionStatus } from '../db/schema';
 import { formatMoney } from '../web/money';
 import { bothAttended, type Attendance } from '../sessions/attendance';
 import { AttendanceCard } from '../sessions/attendance-views';
-import type { SessionRow } from '../sessions/queries';
+import type { SessionSummary } from '../sessions/queries';
 import { ActionButton, hasMeetingStage, STATUS_LABEL, StatusBadge, StepButton } from '../sessions/views';
 import type { PageContext } from '../web/context';
 import { Field } from '../web/forms';
@@ -32,7 +32,7 @@ function href(query: ListQuery, change: Partial<ListQuery>): string {
  * every request (src/web/html.ts says why). Its step buttons each open their confirmation page,
  * which comes back to this same filtered list.
  */
-function sessionRow(s: SessionRow, tz: string) {
+function sessionRow(s: SessionSummary, tz: string) {
   const step = (status: string, label: string, quiet?: boolean) =>
     html`<button type="submit" form="step" formaction="/admin/sessions/${s.id}/set-status/" name="status" value="${status}" class="${quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}">${label}</button>`;
   return html`<tr><td><a href="?mentor=${s.mentorId}">${s.mentorName}</a></td><td><a href="?mentee=${s.menteeId}">${s.menteeName}</a></td><td><a href="/admin/sessions/${s.id}">${formatDateTime(s.startsAt, tz)}</a></td><td>${s.durationMinutes} min</td><td>${StatusBadge({ status: s.status })}</td><td>${formatMoney(s.priceCents, s.currency)}${s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td><td>${meetingLink(s)}</td><td class="actions">${[
@@ -42,7 +42,7 @@ function sessionRow(s: SessionRow, tz: string) {
   ]}</td></tr>`;
 }
 
-function meetingLink(s: SessionRow) {
+function meetingLink(s: SessionSummary) {
   if (hasMeetingStage(s) && s.meetingUrl) return html`<a href="/sessions/${s.id}/join" target="_blank" rel="noopener"><span aria-hidden="true">${glyph('📹')} </span>Join Meeting</a>`;
   // A completed session without a room never had one: nothing is being prepared any more.
   if (hasMeetingStage(s)) return html`<span class="muted small">${s.meetingProvider === 'none' || s.status === 'completed' ? 'No video link' : 'Being prepared'}</span>`;
@@ -50,7 +50,7 @@ function meetingLink(s: SessionRow) {
 }
 
 export function AdminSessionsPage(props: {
-  ctx: PageContext; rows: SessionRow[]; query: ListQuery; next: string | null; counts: Record<string, number>; countsCachedAt: number | null;
+  ctx: PageContext; rows: SessionSummary[]; query: ListQuery; next: string | null; counts: Record<string, number>; countsCachedAt: number | null;
 }) {
   const { query } = props;
   const tz = props.ctx.user!.timezone;

@@ -42,6 +42,24 @@ const SESSION_COLUMNS = {
   menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt, bookingNote: sessions.bookingNote,
 };
 
+/** What a row of the admin Sessions list shows: no note, hold, checkout or reschedule columns to read and map. */
+export type SessionSummary = Pick<SessionRow, 'id' | 'status' | 'startsAt' | 'durationMinutes' | 'priceCents' | 'currency' | 'meetingUrl' | 'meetingProvider' | 'mentorId' | 'mentorName' | 'menteeId' | 'menteeName'>;
+
+const SUMMARY_COLUMNS = {
+  id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, durationMinutes: sessions.durationMinutes,
+  priceCents: sessions.priceCents, currency: sessions.currency, meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
+  mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
+} satisfies Record<keyof SessionSummary, unknown>;
+
+/** Sessions with their two people's names, as summaries (see SessionSummary). */
+export function selectSessionSummaries(db: Db) {
+  return db
+    .select(SUMMARY_COLUMNS)
+    .from(sessions)
+    .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
+    .innerJoin(mentee, eq(mentee.id, sessions.menteeId));
+}
+
 export function selectSessions(db: Db) {
   return db
     .select(SESSION_COLUMNS)

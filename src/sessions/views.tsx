@@ -21,7 +21,7 @@ export function StatusBadge(props: { status: SessionStatus }) {
 }
 
 /** Links exist only for confirmed and completed sessions; before that, nothing is shown anywhere. */
-export const hasMeetingStage = (s: SessionRow) => s.status === 'confirmed' || s.status === 'completed';
+export const hasMeetingStage = (s: Pick<SessionRow, 'status'>) => s.status === 'confirmed' || s.status === 'completed';
 
 /**
  * The seed's "prominent blue box" for a confirmed session: a big join button and the URL as selectable

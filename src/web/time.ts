@@ -25,16 +25,30 @@ export function clockOptions(clock: Clock): Intl.DateTimeFormatOptions {
 
 /** "Nov 20, 2025, 14:00 CET" (or "2:00 PM CET" on a 12-hour clock): an instant in the viewer's zone, with the zone named. */
 // formatDateTime runs for every row of every list, and ICU formatting is slow: the same instants
-// come back on every view of a page, so each formatted string is kept (a bounded map, cleared when full).
-const formattedDateTimes = new Map<string, string>();
+// come back on every view of a page, so each formatted string is kept, per zone and clock by the
+// instant's number (a string key built per call cost more than the lookup: bench/RESULTS.md).
+const formattedDateTimes = new Map<string, Map<number, string>>();
+let formattedCount = 0;
 
 export function formatDateTime(date: Date, timeZone: string, clock: Clock = '24h'): string {
-  const key = `${timeZone}|${clock}|${date.getTime()}`;
-  let text = formattedDateTimes.get(key);
+  const zoneKey = clock === '24h' ? timeZone : `${timeZone}|${clock}`;
+  let byInstant = formattedDateTimes.get(zoneKey);
+  if (!byInstant) {
+    byInstant = new Map();
+    formattedDateTimes.set(zoneKey, byInstant);
+  }
+  const at = date.getTime();
+  let text = byInstant.get(at);
   if (text === undefined) {
     text = formatter(timeZone, { year: 'numeric', month: 'short', day: 'numeric', ...clockOptions(clock), timeZoneName: 'short' }).format(date);
-    if (formattedDateTimes.size > 20_000) formattedDateTimes.clear();
-    formattedDateTimes.set(key, text);
+    // Bounded: cleared whole when full, as before.
+    if (++formattedCount > 20_000) {
+      formattedDateTimes.clear();
+      formattedCount = 1;
+      byInstant = new Map<number, string>();
+      formattedDateTimes.set(zoneKey, byInstant);
+    }
+    byInstant.set(at, text);
   }
   return text;
 }
