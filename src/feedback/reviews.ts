@@ -177,18 +177,6 @@ export interface PublicReview {
 
 export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
 
-/** A mentor's latest visible reviews, for the public profile. */
-export async function listPublicReviews(options: { db: Db; mentorId: string; limit?: number }): Promise<PublicReview[]> {
-  const rows = await options.db
-    .select({ id: reviews.id, rating: reviews.rating, comment: reviews.comment, name: users.name, createdAt: reviews.createdAt })
-    .from(reviews)
-    .innerJoin(users, eq(users.id, reviews.menteeId))
-    .where(and(eq(reviews.mentorId, options.mentorId), isNull(reviews.hiddenAt)))
-    .orderBy(desc(reviews.createdAt), desc(reviews.id))
-    .limit(options.limit ?? PROFILE_REVIEWS);
-  return rows.map(({ name, ...r }) => ({ ...r, reviewer: firstName(name) }));
-}
-
 export interface AdminReviewRow {
   id: string;
   sessionId: string;

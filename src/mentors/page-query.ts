@@ -1,8 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { MentorSchedule } from '../booking/slots';
 import type { Db } from '../db/client';
 import { availabilityWindows, mentorProfiles, mentorTimeOff, reviews, users } from '../db/schema';
-import { listPublicReviews, NO_RATINGS, type RatingSummary } from '../feedback/reviews';
+import { firstName, NO_RATINGS, PROFILE_REVIEWS, type PublicReview, type RatingSummary } from '../feedback/reviews';
 import type { MentorProfileView } from './directory';
 import { oncePerDatabase } from '../db/prepared';
 
@@ -54,10 +55,22 @@ export function scheduleOf(row: MentorRow): MentorSchedule {
   };
 }
 
+const reviewer = alias(users, 'reviewer');
+
+/**
+ * The mentor's latest visible reviews (hidden ones never show), newest first, as a JSON column: the
+ * profile page reads them in its one statement rather than a second round trip.
+ */
+const latestReviews = sql<{ id: string; rating: number; comment: string; name: string; createdAt: string }[]>`(select coalesce(json_agg(r order by r."createdAt" desc, r.id desc), '[]'::json) from (
+  select ${reviews.id} as id, ${reviews.rating} as rating, ${reviews.comment} as comment, ${reviewer.name} as name, ${reviews.createdAt} as "createdAt"
+  from ${reviews} inner join ${users} as "reviewer" on ${reviewer.id} = ${reviews.menteeId}
+  where ${reviews.mentorId} = ${users.id} and ${reviews.hiddenAt} is null
+  order by ${reviews.createdAt} desc, ${reviews.id} desc limit ${sql.raw(String(PROFILE_REVIEWS))}) r)`;
+
 /** The profile page's statement: prepared once per database, so a request sends only the id. */
 function buildPageStatement(db: Db) {
   return db
-    .select({ ...mentorColumns(sql.placeholder('sinceDay')), bio: mentorProfiles.bio })
+    .select({ ...mentorColumns(sql.placeholder('sinceDay')), bio: mentorProfiles.bio, reviews: latestReviews })
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(eq(users.id, sql.placeholder('id')), eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
@@ -67,16 +80,16 @@ const pageStatement = oncePerDatabase(buildPageStatement);
 
 /**
  * A mentor's profile (with rating and latest reviews) and booking schedule, or null when not listed
- * (not a mentor, or deactivated): one round trip for the mentor, one for the reviews, in parallel.
+ * (not a mentor, or deactivated): one prepared statement, one round trip.
  */
 export async function loadMentorPage(db: Db, id: string, now = new Date()): Promise<{ profile: MentorProfileView; schedule: MentorSchedule } | null> {
-  const [rows, latestReviews] = await Promise.all([pageStatement(db).execute({ id, sinceDay: sinceDayFor(now) }), listPublicReviews({ db, mentorId: id })]);
-  const row = rows[0];
+  const [row] = await pageStatement(db).execute({ id, sinceDay: sinceDayFor(now) });
   if (!row) return null;
+  const latest: PublicReview[] = row.reviews.map((r) => ({ id: r.id, rating: r.rating, comment: r.comment, reviewer: firstName(r.name), createdAt: new Date(r.createdAt) }));
   return {
     profile: {
       id: row.id, name: row.name, headline: row.headline, skills: row.skills, hourlyRateCents: row.hourlyRateCents,
-      currency: row.currency, rating: ratingOf(row), bio: row.bio, timezone: row.timezone, reviews: latestReviews,
+      currency: row.currency, rating: ratingOf(row), bio: row.bio, timezone: row.timezone, reviews: latest,
     },
     schedule: scheduleOf(row),
   };
