@@ -34,14 +34,6 @@ export interface SessionRow {
 const mentor = alias(users, 'mentor');
 const mentee = alias(users, 'mentee');
 
-const SESSION_COLUMNS = {
-  id: sessions.id, status: sessions.status, startsAt: sessions.startsAt, endsAt: sessions.endsAt, durationMinutes: sessions.durationMinutes,
-  priceCents: sessions.priceCents, currency: sessions.currency, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
-  meetingUrl: sessions.meetingUrl, meetingProvider: sessions.meetingProvider,
-  mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
-  menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt, bookingNote: sessions.bookingNote,
-};
-
 /** What a row of the admin Sessions list shows: no note, hold, checkout or reschedule columns to read and map. */
 export type SessionSummary = Pick<SessionRow, 'id' | 'status' | 'startsAt' | 'durationMinutes' | 'priceCents' | 'currency' | 'meetingUrl' | 'meetingProvider' | 'mentorId' | 'mentorName' | 'menteeId' | 'menteeName'>;
 
@@ -51,22 +43,23 @@ const SUMMARY_COLUMNS = {
   mentorId: sessions.mentorId, mentorName: mentor.name, menteeId: sessions.menteeId, menteeName: mentee.name,
 } satisfies Record<keyof SessionSummary, unknown>;
 
-/** Sessions with their two people's names, as summaries (see SessionSummary). */
+const SESSION_COLUMNS = {
+  ...SUMMARY_COLUMNS, endsAt: sessions.endsAt, holdExpiresAt: sessions.holdExpiresAt, checkoutUrl: sessions.checkoutUrl,
+  menteeReschedules: sessions.menteeReschedules, requestedAt: sessions.requestedAt, paidAt: sessions.paidAt, bookingNote: sessions.bookingNote,
+} satisfies Record<keyof SessionRow, unknown>;
+
+// Two functions rather than one taking the columns: Drizzle's select types do not survive a generic
+// column set (the joins disappear from the type).
+/** Sessions as summaries (see SessionSummary), with their two people's names. */
 export function selectSessionSummaries(db: Db) {
-  return db
-    .select(SUMMARY_COLUMNS)
-    .from(sessions)
-    .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
-    .innerJoin(mentee, eq(mentee.id, sessions.menteeId));
+  return db.select(SUMMARY_COLUMNS).from(sessions).innerJoin(mentor, mentorOfSession).innerJoin(mentee, menteeOfSession);
 }
 
 export function selectSessions(db: Db) {
-  return db
-    .select(SESSION_COLUMNS)
-    .from(sessions)
-    .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
-    .innerJoin(mentee, eq(mentee.id, sessions.menteeId));
+  return db.select(SESSION_COLUMNS).from(sessions).innerJoin(mentor, mentorOfSession).innerJoin(mentee, menteeOfSession);
 }
+const mentorOfSession = eq(mentor.id, sessions.mentorId);
+const menteeOfSession = eq(mentee.id, sessions.menteeId);
 
 /**
  * How many sessions each list shows before its "Older sessions" / "Later sessions" link. A mentee's
@@ -115,8 +108,8 @@ function listStatement(db: Db, as: Side, after: boolean, before: boolean) {
   const select = (list: 'u' | 'h' | 'r') => db
     .select({ ...SESSION_COLUMNS, list: sql<'u' | 'h' | 'r'>`${sql.raw(`'${list}'`)}::text`.as('list'), rating: reviews.rating, ratedAt: reviews.createdAt })
     .from(sessions)
-    .innerJoin(mentor, eq(mentor.id, sessions.mentorId))
-    .innerJoin(mentee, eq(mentee.id, sessions.menteeId))
+    .innerJoin(mentor, mentorOfSession)
+    .innerJoin(mentee, menteeOfSession)
     .leftJoin(reviews, eq(reviews.sessionId, sessions.id));
   const mine = sql`${who} = ${sql.placeholder('userId')}`;
   const older = before ? sql`(${sessions.startsAt}, ${sessions.id}) < (${sql.placeholder('beforeAt')}, ${sql.placeholder('beforeId')})` : undefined;
