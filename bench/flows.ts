@@ -2,6 +2,7 @@
  * Flow benchmarks, in-process against PostgreSQL with the real worker and a real SMTP sink:
  * confirm → both emails accepted; N concurrent bookings of one slot; booking + test payment rate.
  */
+import { count, inArray } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '../src/accounts/password';
@@ -10,7 +11,7 @@ import { buildApp } from '../src/app';
 import { createPaidSession } from '../src/booking/operator';
 import { loadConfig } from '../src/config';
 import { openPostgres } from '../src/db/client';
-import { availabilityWindows, mentorProfiles } from '../src/db/schema';
+import { availabilityWindows, emailOutbox, mentorProfiles } from '../src/db/schema';
 import { startWorker } from '../src/jobs/worker';
 import { createMailTransport } from '../src/mail';
 import { Agent } from '../tools/agent';
@@ -68,6 +69,13 @@ export async function benchFlows(options: { confirmations?: number; racers?: num
       const start = new Date(base.getTime() + i * 3_600_000);
       const r = await createPaidSession({ db, input: { mentor: mentor.email, mentee: mentee.email, start: start.toISOString(), duration: 30 }, now: new Date() });
       if (r.ok) pending.push({ id: r.sessionId, menteeEmail: mentee.email });
+    }
+    // Each paid session also queued its receipt email: let those go out first, so a confirmation's
+    // emails are timed on their own and not behind 200 receipts (as they were from a801054 on).
+    const drainBy = Date.now() + 60_000;
+    while ((await db.select({ n: count() }).from(emailOutbox).where(inArray(emailOutbox.status, ['pending', 'sending'])))[0]!.n > 0) {
+      if (Date.now() > drainBy) throw new Error('the receipt emails were not all sent within a minute');
+      await new Promise((r) => setTimeout(r, 50));
     }
     const token = await mentor.agent.csrfToken();
     for (const s of pending) {
