@@ -92,7 +92,7 @@ const NOTE_SHORT = 140;
 function bookingNoteShort(s: SessionRow) {
   const note = s.bookingNote!.replace(/\s+/g, ' ');
   const cut = note.length > NOTE_SHORT;
-  return html`<p class="session-note booking-note-short"><span class="muted">Help with:</span> &#8220;${cut ? [`${[...note].slice(0, NOTE_SHORT).join('').trimEnd()}`, glyph('…')] : note}&#8221;${cut ? html` <a href="/sessions/${s.id}" aria-label="Read all of ${s.menteeName}'s note">Read all</a>` : null}</p>`;
+  return html`<p class="session-note booking-note-short"><span class="muted">Help with:</span> &#8220;${cut ? [[...note].slice(0, NOTE_SHORT).join('').trimEnd(), glyph('…')] : note}&#8221;${cut ? html` <a href="/sessions/${s.id}" aria-label="Read all of ${s.menteeName}'s note">Read all</a>` : null}</p>`;
 }
 
 function SessionList(props: { title: string; id: string; rows: SessionRow[]; zone: string; clock?: Clock; as: 'mentee' | 'mentor'; empty: string; now: Date; reviews?: ReviewStates; intro?: string }) {

@@ -55,6 +55,7 @@ export function scheduleOf(row: MentorRow): MentorSchedule {
   };
 }
 
+// Inside a sql`` fragment an alias renders as its name alone, so the join below names the table itself.
 const reviewer = alias(users, 'reviewer');
 
 /**
