@@ -313,7 +313,8 @@ describe('MEETING_PROVIDER=google-meet against a fake Google', () => {
       expect(s.meetingCode).toBe(event.conferenceData!.conferenceId);
       expect(google.requestsTo('/calendar/v3/calendars/primary/events').filter((r) => r.method === 'POST')).toHaveLength(4);
       expect([...google.calendar.created.values()]).toEqual([1]);
-      await smtp.waitFor(() => mailsTo(smtp, mentee).length > 0 && mailsTo(smtp, mentor).length > 0);
+      // Waits for the confirmations themselves: another email to either (sent first, say under load) must not end the wait early.
+      await smtp.waitFor(() => confirmations(mentee).length > 0 && confirmations(mentor).length > 0);
       await new Promise((r) => setTimeout(r, 500));
       for (const who of [mentee, mentor]) {
         const mails = confirmations(who);
