@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../src/admin/sessions-queries';
-import { sessions } from '../src/db/schema';
+import { sessions, users } from '../src/db/schema';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { pendingSession } from './helpers/scenario';
 
@@ -90,6 +90,25 @@ describe('admin Sessions page', () => {
     expect(none.body).toContain('No sessions match.');
     const all = await admin.get('/admin/sessions?mentor=not-an-id&from=yesterday&before=garbage');
     expect(all.statusCode).toBe(200);
+  });
+
+  it('shows a change at once, wherever it was made, though the list is kept between requests', async () => {
+    // The list is kept while the data version stands (src/web/kept.ts); these writes bypass the
+    // app, as another process's or a psql session's would.
+    const first = await admin.get('/admin/sessions');
+    expect(first.body).toContain('Ada Searchable');
+    await t.database.db.update(users).set({ name: 'Ada Renamed' }).where(eq(users.id, mentorA.id));
+    const renamed = await admin.get('/admin/sessions');
+    expect(renamed.body).toContain('Ada Renamed');
+    expect(renamed.body).not.toContain('Ada Searchable');
+    const top = ids[74]!;
+    const row = (body: string) => body.slice(body.indexOf(`/admin/sessions/${top}"`), body.indexOf('</tr>', body.indexOf(`/admin/sessions/${top}"`)));
+    expect(row(renamed.body)).toContain('Pending');
+    await t.database.db.update(sessions).set({ status: 'declined' }).where(eq(sessions.id, top));
+    expect(row((await admin.get('/admin/sessions')).body)).toContain('Declined');
+    await t.database.db.update(sessions).set({ status: 'pending' }).where(eq(sessions.id, top));
+    await t.database.db.update(users).set({ name: 'Ada Searchable' }).where(eq(users.id, mentorA.id));
+    expect(row((await admin.get('/admin/sessions')).body)).toContain('Pending');
   });
 
   it('shows a session with its audit trail, payment, emails and link accesses; admins only', async () => {

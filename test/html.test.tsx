@@ -1,6 +1,6 @@
 import { render } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { html } from '../src/web/html';
+import { html, Rendered } from '../src/web/html';
 
 const hostile = `"><script>alert(1)</script>&amp;`;
 
@@ -35,4 +35,14 @@ describe('html``', () => {
     expect(() => html`<a title="${html`<b>x</b>`}">x</a>`).toThrow(/attribute value must be text/);
     expect(() => html`<a title="${<b>x</b>}">x</a>`).toThrow(/attribute value must be text/);
   });
+
+  it('keeps rendered markup (Rendered) as it was rendered, escaped once, in text only', () => {
+    const kept = Rendered.of([html`<td>${hostile}</td>`, <td>{hostile}</td>]);
+    const once = '<td>&quot;>&lt;script>alert(1)&lt;/script>&amp;amp;</td>';
+    expect(kept.markup).toBe(once + once);
+    expect(render(html`<tr>${kept}</tr>`)).toBe(`<tr>${once}${once}</tr>`);
+    expect(render(<tbody>{kept.node()}</tbody>)).toBe(`<tbody>${once}${once}</tbody>`);
+    expect(() => html`<a title="${kept}">x</a>`).toThrow(/attribute value must be text/);
+  });
 });
+

@@ -7,7 +7,8 @@ import { pageContext, setFlash } from '../web/context';
 import { ErrorPage } from '../web/errors';
 import { sendPage } from '../web/render';
 import { loadAttendance } from '../sessions/attendance';
-import { countByStatus, listAdminSessions, loadSessionDetail, parseFilters } from './sessions-queries';
+import { countByStatus, loadSessionDetail, parseFilters } from './sessions-queries';
+import { renderAdminSessionList } from './sessions-list';
 import { AdminSessionDetail, AdminSessionsPage, type ListQuery } from './sessions-views';
 
 /** The admin Sessions page (filters, counts, keyset pages) and each session's own page. */
@@ -18,8 +19,8 @@ export async function adminSessionRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: ListQuery }>('/admin/sessions', { ...admin, config: { query: { status: 30, mentor: 36, mentee: 36, from: 10, to: 10, q: 100, before: 80 } } }, async (request, reply) => {
     const filters = parseFilters(request.query as Record<string, string | undefined>);
-    const { rows, next, people } = await listAdminSessions({ db, filters });
     const ctx = pageContext(request, reply);
+    const { rows, rowCount, next, people } = await renderAdminSessionList({ db, filters, tz: request.user!.timezone });
     // A page that carries a notice comes right after a change (the admin's own, on whichever app
     // process served it): its counts are live, so they include that change.
     const { counts, cachedAt } = await countByStatus({ db, filters, people, fresh: Boolean(ctx.flash) });
@@ -28,7 +29,7 @@ export async function adminSessionRoutes(app: FastifyInstance) {
       status: filters.status, mentor: filters.mentorId, mentee: filters.menteeId, from: filters.from ? q.from : undefined,
       to: filters.to ? q.to : undefined, q: filters.q, before: filters.before ? q.before : undefined,
     };
-    return sendPage(reply, <AdminSessionsPage ctx={ctx} rows={rows} query={query} next={next} counts={counts} countsCachedAt={cachedAt} />);
+    return sendPage(reply, <AdminSessionsPage ctx={ctx} rows={rows} rowCount={rowCount} query={query} next={next} counts={counts} countsCachedAt={cachedAt} />);
   });
 
   app.get<{ Params: { id: string } }>('/admin/sessions/:id', admin, async (request, reply) => {

@@ -12,7 +12,7 @@ import { formatDateTime } from '../web/time';
 import { PROBLEM_WORDS, Received } from './payments-views';
 import type { loadSessionDetail } from './sessions-queries';
 import { glyph } from '../web/glyph';
-import { html } from '../web/html';
+import { html, type Rendered } from '../web/html';
 
 const STATUSES = ['pending', 'confirmed', 'completed', 'awaiting_payment', 'cancelled', 'declined', 'expired'] as const;
 
@@ -32,7 +32,7 @@ function href(query: ListQuery, change: Partial<ListQuery>): string {
  * every request (src/web/html.ts says why). Its step buttons each open their confirmation page,
  * which comes back to this same filtered list.
  */
-function sessionRow(s: SessionSummary, tz: string) {
+export function sessionRow(s: SessionSummary, tz: string) {
   const step = (status: string, label: string, quiet?: boolean) =>
     html`<button type="submit" form="step" formaction="/admin/sessions/${s.id}/set-status/" name="status" value="${status}" class="${quiet ? 'btn btn-small btn-quiet' : 'btn btn-small'}">${label}</button>`;
   return html`<tr><td><a href="?mentor=${s.mentorId}">${s.mentorName}</a></td><td><a href="?mentee=${s.menteeId}">${s.menteeName}</a></td><td><a href="/admin/sessions/${s.id}">${formatDateTime(s.startsAt, tz)}</a></td><td>${s.durationMinutes} min</td><td>${StatusBadge({ status: s.status })}</td><td>${formatMoney(s.priceCents, s.currency)}${s.status === 'awaiting_payment' ? ' (unpaid)' : ''}</td><td>${meetingLink(s)}</td><td class="actions">${[
@@ -50,7 +50,7 @@ function meetingLink(s: SessionSummary) {
 }
 
 export function AdminSessionsPage(props: {
-  ctx: PageContext; rows: SessionSummary[]; query: ListQuery; next: string | null; counts: Record<string, number>; countsCachedAt: number | null;
+  ctx: PageContext; rows: Rendered; rowCount: number; query: ListQuery; next: string | null; counts: Record<string, number>; countsCachedAt: number | null;
 }) {
   const { query } = props;
   const tz = props.ctx.user!.timezone;
@@ -85,7 +85,7 @@ export function AdminSessionsPage(props: {
       <form id="step" method="get" action="/admin/sessions">
         {back === '/admin/sessions' ? null : <input type="hidden" name="back" value={back} />}
       </form>
-      {props.rows.length === 0 ? <p class="card empty">No sessions match.</p> : (
+      {props.rowCount === 0 ? <p class="card empty">No sessions match.</p> : (
         <div class="table-wrap table-wrap-cards">
           <table class="table-cards sessions-cards">
             <caption class="sr-only">Sessions, latest start first. Times in {tz}.</caption>
@@ -95,9 +95,7 @@ export function AdminSessionsPage(props: {
                 <th scope="col">Status</th><th scope="col">Payment</th><th scope="col">Meeting Link</th><th scope="col">Actions</th>
               </tr>
             </thead>
-            <tbody>
-              {props.rows.map((s) => sessionRow(s, tz))}
-            </tbody>
+            <tbody>{props.rows.node()}</tbody>
           </table>
         </div>
       )}

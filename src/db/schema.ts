@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid,
+  bigint, bigserial, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -436,3 +436,14 @@ export const webhookRefusals = pgTable('webhook_refusals', {
   ip: text('ip'),
   receivedAt: tz('received_at').notNull().defaultNow(),
 }, (t) => [index('webhook_refusals_received_idx').on(t.receivedAt)]);
+
+/**
+ * How many writes have committed to what the cached lists show (sessions, the names on them,
+ * reviews): src/db/data-version.ts. One row per database backend, so two transactions never wait
+ * on each other's row; the sum is the version. Triggers keep it (migration 0021), a sweep folds the
+ * rows of backends that have gone into row 0.
+ */
+export const dataVersions = pgTable('data_versions', {
+  backend: integer('backend').primaryKey(),
+  n: bigint('n', { mode: 'number' }).notNull(),
+});

@@ -5,6 +5,7 @@ import type { JobDefinition, RetryPolicy } from './definition';
 import { cancelRoomJob } from './definitions/cancel-room';
 import { createRoomJob } from './definitions/create-room';
 import { deliverEmailJob } from './definitions/deliver-email';
+import { foldDataVersionsJob } from './definitions/fold-data-versions';
 import { expireLapsedHoldsJob } from './definitions/expire-lapsed-holds';
 import { expireUnansweredRequestsJob } from './definitions/expire-unanswered-requests';
 import { readMeetingRecordsJob } from './definitions/read-meeting-records';
@@ -19,7 +20,7 @@ import { updateRoomJob } from './definitions/update-room';
 export const jobs: JobDefinition<any, any>[] = [
   createRoomJob, cancelRoomJob, sendRefundJob, deliverEmailJob,
   purgeExpiredSessionsJob, expireLapsedHoldsJob, sendDueRemindersJob, expireUnansweredRequestsJob,
-  readMeetingRecordsJob, updateRoomJob,
+  readMeetingRecordsJob, updateRoomJob, foldDataVersionsJob,
 ];
 
 /** The queues that hold work for one thing (a session, a refund, an email): their jobs are listed for admins. */

@@ -1,5 +1,6 @@
 import type { VNode } from 'preact';
 import { jsxEscape, jsxTemplate } from 'preact/jsx-runtime';
+import { render } from 'preact-render-to-string';
 
 /**
  * Markup for the busiest lists' rows (admin Sessions, the dashboards' cards), written as a tagged
@@ -22,6 +23,7 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): VNode
     checked.set(strings, positions);
   }
   const exprs = values.map((value, i) => {
+    if (value instanceof Rendered && positions[i] === 'text') return value.node();
     if (positions[i] === 'attribute' && typeof value === 'object' && value !== null) {
       throw new Error(`html: an attribute value must be text, not ${Array.isArray(value) ? 'a list' : 'markup'} (after ${JSON.stringify(strings[i]!.slice(-40))})`);
     }
@@ -51,4 +53,22 @@ function valuePositions(strings: TemplateStringsArray): Position[] {
     else throw new Error(`html: a value must stand in text or in a double-quoted attribute value (after ${JSON.stringify(part.slice(-40))})`);
   });
   return positions;
+}
+
+/**
+ * Markup this app rendered and keeps, to send again as it stands (a cached list: src/web/kept.ts).
+ * Only `Rendered.of` makes one, from vnodes, which escaped their values as they rendered; so no
+ * string from outside can become markup this way.
+ */
+export class Rendered {
+  private constructor(readonly markup: string) {}
+
+  static of(nodes: VNode | VNode[]): Rendered {
+    return new Rendered(render(jsxTemplate(['', ''], nodes)));
+  }
+
+  /** As a vnode: its markup copied into the page unchanged. */
+  node(): VNode {
+    return jsxTemplate([this.markup]);
+  }
 }
