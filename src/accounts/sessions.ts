@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/client';
 import { authSessions, users, type Role } from '../db/schema';
 import { isClock, type Clock } from '../web/time';
 import { oncePerDatabase } from '../db/prepared';
+import { dataVersionColumn } from '../db/data-version';
 
 export const IDLE_TIMEOUT_MS = 7 * 24 * 3_600_000;
 export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3_600_000;
@@ -25,6 +26,8 @@ export interface CurrentUser {
 export interface SessionInfo {
   user: CurrentUser;
   sessionId: string;
+  /** The data version as this request began (src/db/data-version.ts), read in the same statement. */
+  dataVersion: bigint;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -47,6 +50,9 @@ export async function startSession(options: { tx: Tx; userId: string; now: Date;
 /**
  * The login-session lookup runs on every request: a prepared statement, built once per database,
  * so each request sends only the token's hash and PostgreSQL parses and plans it once per connection.
+ * It also reads the data version, which a kept list checks (src/web/kept.ts): on this machine each
+ * round trip to PostgreSQL costs the app more than the bytes it carries, so the busiest pages
+ * send one statement rather than two.
  */
 function buildLookup(db: Db) {
   return db
@@ -56,6 +62,7 @@ function buildLookup(db: Db) {
       user: { id: users.id, email: users.email, name: users.name, role: users.role, timezone: users.timezone },
       clock: users.clock,
       emailVerifiedAt: users.emailVerifiedAt,
+      dataVersion: dataVersionColumn,
     })
     .from(authSessions)
     // A deactivated account has no sessions; the join refuses one anyway, should any survive.
@@ -78,7 +85,11 @@ export async function resolveSession(options: { db: Db; token: string; now: Date
   if (now - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await options.db.update(authSessions).set({ lastSeenAt: options.now }).where(eq(authSessions.id, id));
   }
-  return { user: { ...row.user, clock: isClock(row.clock) ? row.clock : null, emailVerified: row.emailVerifiedAt !== null }, sessionId: id };
+  return {
+    user: { ...row.user, clock: isClock(row.clock) ? row.clock : null, emailVerified: row.emailVerifiedAt !== null },
+    sessionId: id,
+    dataVersion: BigInt(row.dataVersion),
+  };
 }
 
 export async function endSession(options: { tx: Tx; token: string }): Promise<string | null> {

@@ -14,13 +14,13 @@ const kept = keepWhileUnchanged<RenderedList>({ max: 64 });
  * kept until a session or a name on it changes (src/web/kept.ts): that page is opened far more
  * often than sessions change. Searches and the person and date filters are read each time.
  */
-export async function renderAdminSessionList(options: { db: Db; filters: AdminSessionFilters; tz: string }): Promise<RenderedList> {
-  const { db, filters: f, tz } = options;
+export async function renderAdminSessionList(options: { db: Db; filters: AdminSessionFilters; tz: string; version: bigint | null }): Promise<RenderedList> {
+  const { db, filters: f, tz, version } = options;
   const make = async () => {
     const { rows, next, people } = await listAdminSessions({ db, filters: f });
     return { rows: Rendered.of(rows.map((s) => sessionRow(s, tz))), rowCount: rows.length, next, people };
   };
   if (f.q || f.mentorId || f.menteeId || f.from || f.to) return make();
   const page = f.before ? `${f.before.startsAt.toISOString()}_${f.before.id}` : '';
-  return kept({ db, key: `${f.status ?? ''}|${page}|${tz}`, make });
+  return kept({ db, key: `${f.status ?? ''}|${page}|${tz}`, version, make });
 }

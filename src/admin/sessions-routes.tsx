@@ -20,7 +20,7 @@ export async function adminSessionRoutes(app: FastifyInstance) {
   app.get<{ Querystring: ListQuery }>('/admin/sessions', { ...admin, config: { query: { status: 30, mentor: 36, mentee: 36, from: 10, to: 10, q: 100, before: 80 } } }, async (request, reply) => {
     const filters = parseFilters(request.query as Record<string, string | undefined>);
     const ctx = pageContext(request, reply);
-    const { rows, rowCount, next, people } = await renderAdminSessionList({ db, filters, tz: request.user!.timezone });
+    const { rows, rowCount, next, people } = await renderAdminSessionList({ db, filters, tz: request.user!.timezone, version: request.dataVersion });
     // A page that carries a notice comes right after a change (the admin's own, on whichever app
     // process served it): its counts are live, so they include that change.
     const { counts, cachedAt } = await countByStatus({ db, filters, people, fresh: Boolean(ctx.flash) });

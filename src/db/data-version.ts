@@ -18,6 +18,10 @@ import { dataVersions } from './schema';
  * Each backend counts in its own row (no two transactions wait on one row), and the version is
  * their sum; foldDataVersions moves the rows of backends that have gone into row 0.
  */
+
+/** The version as a column of another statement (the login-session lookup reads it in passing). */
+export const dataVersionColumn = sql<string>`(select coalesce(sum(${dataVersions.n}), 0)::text from ${dataVersions})`;
+
 function buildRead(db: Db) {
   return db
     .select({ version: sql<string>`coalesce(sum(${dataVersions.n}), 0)::text` })

@@ -9,6 +9,8 @@ import { sendPage } from './render';
 declare module 'fastify' {
   interface FastifyRequest {
     user: CurrentUser | null;
+    /** The data version as the request began, read with the login session; null for a guest. */
+    dataVersion: bigint | null;
   }
 }
 
@@ -21,11 +23,13 @@ export function sessionCookieOptions(secure: boolean) {
 /** Resolves the login session cookie into request.user on every request. */
 export function registerAuth(app: FastifyInstance, options: { db: Db; now: () => Date }): void {
   app.decorateRequest('user', null);
+  app.decorateRequest('dataVersion', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token || token.length > 100) return;
     const session = await resolveSession({ db: options.db, token, now: options.now() });
     request.user = session?.user ?? null;
+    request.dataVersion = session?.dataVersion ?? null;
   });
 }
 

@@ -9,9 +9,13 @@ import { readDataVersion } from '../db/data-version';
  */
 export function keepWhileUnchanged<T>(options: { max: number }) {
   const byDb = new WeakMap<Db, Map<string, { version: bigint; value: T }>>();
-  return async function kept(o: { db: Db; key: string; make: () => Promise<T> }): Promise<T> {
+  /**
+   * `version`: one already read in this request before any of the rows (the login-session lookup
+   * reads it: request.dataVersion); without it, it is read here.
+   */
+  return async function kept(o: { db: Db; key: string; version?: bigint | null; make: () => Promise<T> }): Promise<T> {
     // Before the rows: read after it, they can only be as new as this version or newer.
-    const version = BigInt(await readDataVersion(o.db));
+    const version = o.version ?? BigInt(await readDataVersion(o.db));
     let entries = byDb.get(o.db);
     if (!entries) {
       entries = new Map();
