@@ -1,6 +1,8 @@
 import { render } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { html, Rendered } from '../src/web/html';
+import Fastify from 'fastify';
+import { html, KEPT_MARKER, Rendered } from '../src/web/html';
+import { sendPage } from '../src/web/render';
 
 const hostile = `"><script>alert(1)</script>&amp;`;
 
@@ -43,6 +45,24 @@ describe('html``', () => {
     expect(render(html`<tr>${kept}</tr>`)).toBe(`<tr>${once}${once}</tr>`);
     expect(render(<tbody>{kept.node()}</tbody>)).toBe(`<tbody>${once}${once}</tbody>`);
     expect(() => html`<a title="${kept}">x</a>`).toThrow(/attribute value must be text/);
+  });
+
+  it('sends a page with kept markup in its place, as the same bytes as rendering it all at once', async () => {
+    const rows = Rendered.of([html`<li>${'Zoë & 日本'}</li>`, html`<li>${hostile}</li>`]);
+    const other = Rendered.of(html`<p>${'ñ'}</p>`);
+    const page = (kept: boolean) => (
+      <html lang="en"><body><ul>{kept ? rows.node() : html`<li>${'Zoë & 日本'}</li><li>${hostile}</li>`}</ul>{kept ? other.node() : <p>ñ</p>}<p>{'é'}</p></body></html>
+    );
+    const app = Fastify();
+    app.get('/kept', (_req, reply) => sendPage(reply, page(true)));
+    app.get('/whole', (_req, reply) => sendPage(reply, page(false)));
+    const [kept, whole] = [await app.inject('/kept'), await app.inject('/whole')];
+    expect(kept.rawPayload.equals(whole.rawPayload)).toBe(true);
+    expect(kept.body).toContain('<li>Zoë &amp; 日本</li>');
+    expect(kept.body).not.toContain(KEPT_MARKER);
+    // Outside sendPage (an email, a fragment) the markup is copied in as text.
+    expect(render(<div>{rows.node()}</div>)).toBe(`<div>${rows.markup}</div>`);
+    await app.close();
   });
 });
 

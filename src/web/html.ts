@@ -1,4 +1,5 @@
-import type { VNode } from 'preact';
+import { randomBytes } from 'node:crypto';
+import { h, type VNode } from 'preact';
 import { jsxEscape, jsxTemplate } from 'preact/jsx-runtime';
 import { render } from 'preact-render-to-string';
 
@@ -58,17 +59,63 @@ function valuePositions(strings: TemplateStringsArray): Position[] {
 /**
  * Markup this app rendered and keeps, to send again as it stands (a cached list: src/web/kept.ts).
  * Only `Rendered.of` makes one, from vnodes, which escaped their values as they rendered; so no
- * string from outside can become markup this way.
+ * string from outside can become markup this way. A page sent by sendPage takes its bytes as they
+ * were encoded the first time (src/web/render.ts).
  */
 export class Rendered {
+  #bytes: Buffer | undefined;
+
   private constructor(readonly markup: string) {}
 
   static of(nodes: VNode | VNode[]): Rendered {
-    return new Rendered(render(jsxTemplate(['', ''], nodes)));
+    return new Rendered(renderApart(() => render(jsxTemplate(['', ''], nodes))));
+  }
+
+  /** The markup as UTF-8, encoded once. */
+  get bytes(): Buffer {
+    this.#bytes ??= Buffer.from(this.markup);
+    return this.#bytes;
   }
 
   /** As a vnode: its markup copied into the page unchanged. */
   node(): VNode {
-    return jsxTemplate([this.markup]);
+    return h(KeptSlot, { rendered: this as Rendered }) as VNode;
+  }
+}
+
+/**
+ * While sendPage renders a page it collects the kept markup in it: the page is rendered with a
+ * marker in each place, and the kept bytes go in at the markers when the page is encoded. Rendering
+ * is synchronous, so one collector at a time is all there is.
+ */
+let collecting: Rendered[] | null = null;
+/** Unguessable, so no text on a page can pass for it. */
+export const KEPT_MARKER = `<!--kept ${randomBytes(16).toString('hex')}-->`;
+
+function KeptSlot(props: { rendered: Rendered }): VNode {
+  if (!collecting) return jsxTemplate([props.rendered.markup]);
+  collecting.push(props.rendered);
+  return jsxTemplate([KEPT_MARKER]);
+}
+
+/** Renders with the kept markup collected rather than copied in; sendPage puts it back as bytes. */
+export function renderCollectingKept(render: () => string): { markup: string; kept: Rendered[] } {
+  const outer = collecting;
+  const kept: Rendered[] = [];
+  collecting = kept;
+  try {
+    return { markup: render(), kept };
+  } finally {
+    collecting = outer;
+  }
+}
+
+function renderApart(render: () => string): string {
+  const outer = collecting;
+  collecting = null;
+  try {
+    return render();
+  } finally {
+    collecting = outer;
   }
 }
