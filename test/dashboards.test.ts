@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sessions } from '../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../src/db/schema';
 import { HISTORY_PAGE, MENTEE_UPCOMING_PAGE, UPCOMING_PAGE } from '../src/sessions/queries';
 import { DIRECTORY_PAGE } from '../src/mentors/directory';
 import { buildTestApp, type TestApp } from './helpers/app';
@@ -139,4 +140,45 @@ it('sums a mentor\'s earnings: completed this month and all time, and what is bo
   expect(earnings).toContain('$70.00</span><span class="stat-label">Completed this month');
   expect(earnings).toContain('$120.00</span><span class="stat-label">All time (2 sessions)');
   expect(earnings).toContain('$90.00</span><span class="stat-label">Booked, to come (1)');
+});
+
+it("keeps My Sessions' lists between requests, yet shows every change and every turn of the clock at once", async () => {
+  // The first page is kept until the data version moves or a card's clock rule flips
+  // (src/dashboards/mentee-lists.ts); here the data changes behind the app's back, and the clock moves.
+  const mentor = await t.createUser('mentor', { name: 'Kept Mentor' });
+  const mentee = await t.loginAs('mentee', { timezone: 'UTC' });
+  const start = new Date(t.clock.now().getTime() + 25 * 3_600_000);
+  const [row] = await t.database.db.insert(sessions).values({
+    mentorId: mentor.id, menteeId: mentee.user.id, startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), durationMinutes: 60,
+    priceCents: 6000, currency: 'USD', status: 'confirmed', paymentProvider: 'test', paidAt: new Date(), meetingUrl: 'https://meet.jit.si/kept-room', meetingProvider: 'jitsi',
+  }).returning({ id: sessions.id });
+  const upcoming = (body: string) => body.slice(body.indexOf('id="upcoming"'), body.indexOf('id="history"'));
+  const history = (body: string) => body.slice(body.indexOf('id="history"'));
+  let page = (await mentee.get('/dashboard')).body;
+  expect(upcoming(page)).toContain('Mentor: Kept Mentor');
+  expect(upcoming(page)).toContain('full refund');
+  expect(upcoming(page)).toContain('Reschedule');
+  expect((await mentee.get('/dashboard')).body).toContain('full refund');
+
+  await t.database.db.update(users).set({ name: 'Kept Renamed' }).where(eq(users.id, mentor.id));
+  expect(upcoming((await mentee.get('/dashboard')).body)).toContain('Mentor: Kept Renamed');
+
+  t.clock.advance(2 * 3_600_000); // now 23 hours before the start: no refund, no moving it
+  page = (await mentee.get('/dashboard')).body;
+  expect(upcoming(page)).toContain('no refund within 24 hours of the start');
+  expect(upcoming(page)).not.toContain('Reschedule');
+
+  t.clock.advance(23.5 * 3_600_000); // started: nothing to cancel
+  page = (await mentee.get('/dashboard')).body;
+  expect(upcoming(page)).toContain('Mentor: Kept Renamed');
+  expect(upcoming(page)).not.toContain('Cancel session');
+
+  t.clock.advance(3_600_000); // ended: in History now
+  page = (await mentee.get('/dashboard')).body;
+  expect(upcoming(page)).not.toContain('Kept Renamed');
+  expect(history(page)).toContain('Mentor: Kept Renamed');
+
+  await t.database.db.update(sessions).set({ status: 'completed' }).where(eq(sessions.id, row!.id));
+  expect(history((await mentee.get('/dashboard')).body)).toContain('Rate this session');
+  t.clock.advance(-27.5 * 3_600_000);
 });

@@ -124,7 +124,7 @@ describe('keepWhileUnchanged', () => {
     const db = t.database.db;
     const kept = keepWhileUnchanged<number>({ max: 4 });
     let made = 0;
-    const make = async () => ++made;
+    const make = async () => ({ value: ++made });
     expect(await kept({ db, key: 'a', make })).toBe(1);
     expect(await kept({ db, key: 'a', make })).toBe(1);
     await db.update(sessions).set({ durationMinutes: 60 }).where(eq(sessions.id, sessionId));
@@ -133,7 +133,7 @@ describe('keepWhileUnchanged', () => {
     // version it was read under, so the next request makes it again rather than trusting it.
     const racing = async () => {
       await db.update(sessions).set({ durationMinutes: 30 }).where(eq(sessions.id, sessionId));
-      return ++made;
+      return { value: ++made };
     };
     await db.update(sessions).set({ durationMinutes: 45 }).where(eq(sessions.id, sessionId));
     expect(await kept({ db, key: 'a', make: racing })).toBe(3);
@@ -145,7 +145,7 @@ describe('keepWhileUnchanged', () => {
     const db = t.database.db;
     const kept = keepWhileUnchanged<string>({ max: 2 });
     const made: string[] = [];
-    const make = (key: string) => async () => { made.push(key); return key; };
+    const make = (key: string) => async () => { made.push(key); return { value: key }; };
     for (const key of ['a', 'b', 'a', 'c', 'a', 'b']) await kept({ db, key, make: make(key) });
     // 'b' was the least recently used when 'c' came, so only 'b' is made twice.
     expect(made).toEqual(['a', 'b', 'c', 'b']);

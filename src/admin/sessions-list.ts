@@ -18,9 +18,9 @@ export async function renderAdminSessionList(options: { db: Db; filters: AdminSe
   const { db, filters: f, tz, version } = options;
   const make = async () => {
     const { rows, next, people } = await listAdminSessions({ db, filters: f });
-    return { rows: Rendered.of(rows.map((s) => sessionRow(s, tz))), rowCount: rows.length, next, people };
+    return { value: { rows: Rendered.of(rows.map((s) => sessionRow(s, tz))), rowCount: rows.length, next, people } };
   };
-  if (f.q || f.mentorId || f.menteeId || f.from || f.to) return make();
+  if (f.q || f.mentorId || f.menteeId || f.from || f.to) return (await make()).value;
   const page = f.before ? `${f.before.startsAt.toISOString()}_${f.before.id}` : '';
   return kept({ db, key: `${f.status ?? ''}|${page}|${tz}`, version, make });
 }

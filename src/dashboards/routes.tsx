@@ -1,18 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { isEditable } from '../feedback/reviews';
 import { listSessionsFor, parseCursor, summarizeEarnings } from '../sessions/queries';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
+import { renderMenteeLists } from './mentee-lists';
 import { MenteeDashboard, MentorDashboard } from './views';
 
 /** "My Sessions" for mentees and the Mentor Dashboard: each lists only its viewer's own sessions. */
 export async function dashboardRoutes(app: FastifyInstance) {
   const { database, now } = app.services;
   app.get<{ Querystring: { before?: string; after?: string } }>('/dashboard', { preHandler: requireRole('mentee'), config: { query: { before: 80, after: 80 } } }, async (request, reply) => {
-    const lists = await listSessionsFor({ db: database.db, userId: request.user!.id, as: 'mentee', now: now(), before: parseCursor(request.query.before), after: parseCursor(request.query.after) });
-    const reviews = new Map([...lists.ratings].map(([id, r]) => [id, { rating: r.rating, editable: isEditable(r, now()) }]));
-    return sendPage(reply, <MenteeDashboard ctx={pageContext(request, reply)} {...lists} now={now()} reviews={reviews} />);
+    const ctx = pageContext(request, reply);
+    const lists = await renderMenteeLists({
+      db: database.db, user: request.user!, clock: ctx.clock, now: now(), version: request.dataVersion,
+      before: parseCursor(request.query.before), after: parseCursor(request.query.after),
+    });
+    return sendPage(reply, <MenteeDashboard ctx={ctx} lists={lists} />);
   });
   app.get<{ Querystring: { before?: string; after?: string } }>('/mentor/dashboard', { preHandler: requireRole('mentor'), config: { query: { before: 80, after: 80 } } }, async (request, reply) => {
     const [lists, earnings] = await Promise.all([

@@ -9,7 +9,7 @@ import { Csrf, Layout } from '../web/layout';
 import { formatDateTime, type Clock } from '../web/time';
 import { pluralize } from '../plural';
 import { glyph } from '../web/glyph';
-import { html } from '../web/html';
+import { html, type Rendered } from '../web/html';
 
 /** A mentee's rating of each rated session: the card offers to rate, to edit (for 7 days), or shows it. */
 export type ReviewStates = Map<string, { rating: number; editable: boolean }>;
@@ -118,21 +118,29 @@ function LaterLink(props: { path: string; next: string | null }) {
   return props.next ? <p><a href={`${props.path}?after=${encodeURIComponent(props.next)}#upcoming`}>Later sessions {glyph('→')}</a></p> : null;
 }
 
-export function MenteeDashboard(props: { ctx: PageContext; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
-  const zone = props.ctx.user!.timezone;
-  const common = { zone, clock: props.ctx.clock, as: 'mentee' as const, now: props.now, reviews: props.reviews };
+/** My Sessions' two lists: what the page keeps between requests (src/dashboards/mentee-lists.ts). */
+export function MenteeLists(props: { zone: string; clock?: Clock; upcoming: SessionRow[]; nextUpcoming: string | null; history: SessionRow[]; nextHistory: string | null; now: Date; reviews?: ReviewStates }) {
+  const common = { zone: props.zone, clock: props.clock, as: 'mentee' as const, now: props.now, reviews: props.reviews };
+  return (
+    <>
+      <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} {...common} empty="No upcoming sessions. Find a mentor and book one." />
+      <LaterLink path="/dashboard" next={props.nextUpcoming} />
+      <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
+      <OlderLink path="/dashboard" next={props.nextHistory} />
+    </>
+  );
+}
+
+export function MenteeDashboard(props: { ctx: PageContext; lists: Rendered }) {
   return (
     <Layout ctx={props.ctx} title="My Sessions">
       <div class="page-head">
         <h1>My Sessions</h1>
         <a class="btn" href="/mentors">Find a mentor</a>
       </div>
-      <p class="muted small">Times in {zone}.</p>
+      <p class="muted small">Times in {props.ctx.user!.timezone}.</p>
       <CardForms csrf={props.ctx.csrf} path="/dashboard" />
-      <SessionList title="Upcoming" id="upcoming" rows={props.upcoming} {...common} empty="No upcoming sessions. Find a mentor and book one." />
-      <LaterLink path="/dashboard" next={props.nextUpcoming} />
-      <SessionList title="History" id="history" rows={props.history} {...common} empty="Past sessions will appear here." />
-      <OlderLink path="/dashboard" next={props.nextHistory} />
+      {props.lists.node()}
     </Layout>
   );
 }
