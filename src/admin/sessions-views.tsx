@@ -42,6 +42,13 @@ export function sessionRow(s: SessionSummary, tz: string) {
   ]}</td></tr>`;
 }
 
+/** A status tab with its count: an html`` template, as the page renders eight on every request. */
+function statusLink(to: string, current: boolean, label: string, count: number) {
+  return current
+    ? html`<a href="${to}" aria-current="page">${label} <span class="count">${count}</span></a>`
+    : html`<a href="${to}">${label} <span class="count">${count}</span></a>`;
+}
+
 function meetingLink(s: SessionSummary) {
   if (hasMeetingStage(s) && s.meetingUrl) return html`<a href="/sessions/${s.id}/join" target="_blank" rel="noopener"><span aria-hidden="true">${glyph('📹')} </span>Join Meeting</a>`;
   // A completed session without a room never had one: nothing is being prepared any more.
@@ -72,12 +79,8 @@ export function AdminSessionsPage(props: {
         {filtered || query.status ? <a href="/admin/sessions">Clear filters</a> : null}
       </form>
       <nav aria-label="Filter by status" class="filters">
-        <a href={href(query, { status: undefined, before: undefined })} aria-current={!query.status ? 'page' : undefined}>All <span class="count">{total}</span></a>
-        {STATUSES.map((st) => (
-          <a key={st} href={href(query, { status: st, before: undefined })} aria-current={query.status === st ? 'page' : undefined}>
-            {STATUS_LABEL[st as SessionStatus]} <span class="count">{props.counts[st] ?? 0}</span>
-          </a>
-        ))}
+        {statusLink(href(query, { status: undefined, before: undefined }), !query.status, 'All', total)}
+        {STATUSES.map((st) => statusLink(href(query, { status: st, before: undefined }), query.status === st, STATUS_LABEL[st as SessionStatus], props.counts[st] ?? 0))}
       </nav>
       {props.countsCachedAt ? <p class="muted small">Counts as of {formatDateTime(new Date(props.countsCachedAt), tz)}.</p> : null}
       {/* The rows' step buttons submit this one form (each with its own formaction), so a row carries
