@@ -57,7 +57,7 @@ describe.runIf(onPostgres)('a PostgreSQL connection reset', () => {
 });
 
 describe('jobs (pg-boss on this database)', () => {
-  it('runs the expired-session purge when its job is sent', async () => {
+  it('runs the expired-session purge and the data-version sweep when their jobs are sent', async () => {
     const agent = await t.loginAs('mentee');
     const id = (await t.database.db.select().from(authSessions).where(eq(authSessions.userId, agent.user.id)))[0]!.id;
     await t.database.db.update(authSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(authSessions.id, id));
@@ -68,8 +68,11 @@ describe('jobs (pg-boss on this database)', () => {
       await boss.start();
       await boss.send('accounts.purge-expired-sessions', {});
       await eventually(async () => (await t.database.db.select().from(authSessions).where(eq(authSessions.id, id))).length === 0, 20_000);
+      // The data version's sweep (src/db/data-version.ts) runs as a job too.
+      const fold = await boss.send('db.fold-data-versions', {});
+      await eventually(async () => (await boss.getJobById('db.fold-data-versions', fold!))?.state === 'completed', 20_000);
       const schedules = await boss.getSchedules();
-      expect(schedules.map((s) => s.name)).toContain('accounts.purge-expired-sessions');
+      expect(schedules.map((s) => s.name)).toEqual(expect.arrayContaining(['accounts.purge-expired-sessions', 'db.fold-data-versions']));
       await boss.stop({ graceful: false, wait: true });
     } finally {
       await worker.stop();

@@ -16,9 +16,9 @@ type Cursor = { startsAt: Date; id: string };
 /**
  * My Sessions' Upcoming and History, rendered. The first page is kept per mentee (and time zone and
  * clock) until a session, a review or a name changes, or the clock reaches an instant at which a card
- * would read differently (changes.ts); later pages are read each time.
+ * would read differently (changes.ts); later pages are read each time. `clock` is the viewer's as
+ * the page context has it (their choice, else their browser's language).
  */
-/** `clock`: the viewer's, as the page context has it (their choice, else their browser's language). */
 export async function renderMenteeLists(options: { db: Db; user: CurrentUser; clock: Clock | undefined; now: Date; version: bigint | null; before?: Cursor; after?: Cursor }): Promise<Rendered> {
   const { db, user, clock, now } = options;
   const make = async () => {

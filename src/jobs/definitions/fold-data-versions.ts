@@ -9,7 +9,6 @@ export const foldDataVersionsJob = defineJob({
   cron: '*/15 * * * *',
   handler: async (_data, run) => {
     const { foldDataVersions } = await import('../../db/data-version');
-    const folded = await foldDataVersions({ db: run.db });
-    return `${folded} folded`;
+    await foldDataVersions({ db: run.db });
   },
 });
