@@ -57,7 +57,7 @@ describe('time off', () => {
 });
 
 describe('the buffer between sessions', () => {
-  const busy = [{ startsAt: new Date('2026-06-01T10:00:00Z'), endsAt: new Date('2026-06-01T11:00:00Z') }];
+  const busy = [{ startsAt: Date.parse('2026-06-01T10:00:00Z'), endsAt: Date.parse('2026-06-01T11:00:00Z') }];
   const around = ['08:30', '09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00'].map((t) => new Date(`2026-06-01T${t}:00Z`));
 
   it('keeps no slot that would start or end within the buffer of another session', () => {
@@ -94,7 +94,7 @@ describe('the first free start of each mentor (the directory)', () => {
     const gone = mentor({ mentorId: 'gone', timeOff: [{ startDate: '2026-06-01', endDate: '2026-07-01' }] });
     const buffered = mentor({ mentorId: 'buffered', bufferMinutes: 30 });
     const noticed = mentor({ mentorId: 'noticed', minNoticeMinutes: 48 * 60 });
-    const busy = [{ mentorId: 'buffered', startsAt: new Date('2026-06-01T08:30:00Z'), endsAt: new Date('2026-06-01T09:00:00Z') }];
+    const busy = [{ mentorId: 'buffered', startsAt: Date.parse('2026-06-01T08:30:00Z'), endsAt: Date.parse('2026-06-01T09:00:00Z') }];
     const first = firstFreeStarts({ schedules: [open, away, gone, buffered, noticed], busy, now, until });
     expect(first.get('open')?.toISOString()).toBe('2026-06-01T08:00:00.000Z');
     // Midnight in London on 3 June is 23:00 UTC on the 2nd.

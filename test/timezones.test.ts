@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateStarts, isOfferedStart, type MentorSchedule } from '../src/booking/slots';
-import { localToUtc } from '../src/booking/timezones';
+import { localDateOf, localParts, localToUtc, offsetMinutes } from '../src/booking/timezones';
 import { availabilityWindows, mentorProfiles } from '../src/db/schema';
 import { buildTestApp, type TestApp } from './helpers/app';
 
@@ -89,6 +90,33 @@ describe('the booking check agrees with the offered list', () => {
       // Every 15 minutes over the horizon: accepted if and only if offered.
       for (let t = at.getTime(); t < at.getTime() + 15 * 86_400_000; t += 15 * 60_000) {
         expect(isOfferedStart(schedule, new Date(t), 30, at), `${zone} ${new Date(t).toISOString()}`).toBe(offered.has(t));
+      }
+    }
+  });
+});
+
+describe('the local date of an instant', () => {
+  // Zones with DST in either hemisphere, a 30-minute DST (Lord Howe), +5:45, a skipped day (Apia, 2011),
+  // a 2-hour DST (Troll) and changes at midnight (Santiago, Havana).
+  const zones = ['Europe/London', 'America/New_York', 'Australia/Sydney', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Apia',
+    'Antarctica/Troll', 'America/Santiago', 'America/Havana', 'Pacific/Chatham', 'Asia/Tehran', 'America/St_Johns', 'UTC'];
+  const exact = (t: number, zone: string) => {
+    const l = localParts(new Date(t), zone);
+    return { year: l.year, month: l.month, day: l.day };
+  };
+
+  it('is the date Intl gives, at random instants from 1970 to 2060 in zones with every kind of clock change', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: Date.UTC(2060, 0, 1) }), fc.constantFrom(...zones), (t, zone) => {
+      expect(localDateOf(new Date(t), zone)).toEqual(exact(t, zone));
+    }), { numRuns: 20_000 });
+  });
+
+  it('is the date Intl gives in the minutes around every clock change of 2026 and 2027', () => {
+    for (const zone of zones) {
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2028, 0, 1); t += 3_600_000) {
+        // A change between this hour and the next: check each minute from an hour before to an hour after.
+        if (offsetMinutes(new Date(t), zone) === offsetMinutes(new Date(t + 3_600_000), zone)) continue;
+        for (let m = -60; m <= 120; m++) expect(localDateOf(new Date(t + m * 60_000), zone), `${zone} ${new Date(t + m * 60_000).toISOString()}`).toEqual(exact(t + m * 60_000, zone));
       }
     }
   });

@@ -1,7 +1,7 @@
 import { and, eq, gt, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, sessions, users } from '../db/schema';
-import { addDays, localDateOf, localParts, localToUtc, offsetMinutes, weekdayOf, type LocalDate } from './timezones';
+import { addDays, localDateOf, localParts, localToUtc, rememberedOffset, weekdayOf, type LocalDate } from './timezones';
 import { literalList, oncePerDatabase } from '../db/prepared';
 
 /** Slots start on the half hour of the mentor's clock. */
@@ -105,23 +105,6 @@ export function candidateStarts(schedule: MentorSchedule, durationMinutes: numbe
 }
 
 /**
- * A zone's offset at a UTC midnight, remembered: the directory asks it for the same few days of the same
- * few zones for every mentor, and each answer costs an Intl call. Zone rules do not change while the
- * process runs; the map is emptied when it grows large.
- */
-const offsets = new Map<string, number>();
-function offsetAt(instant: number, timeZone: string): number {
-  const key = `${timeZone}|${instant}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    if (offsets.size > 50_000) offsets.clear();
-    offset = offsetMinutes(new Date(instant), timeZone);
-    offsets.set(key, offset);
-  }
-  return offset;
-}
-
-/**
  * candidateStarts() a day of the mentor's calendar at a time, each day sorted: a caller that needs
  * only the first free start (the directory, for every mentor) stops after a day or two.
  */
@@ -141,8 +124,8 @@ export function* candidateDays(schedule: MentorSchedule, durationMinutes: number
     // near a DST change take the slow, exact path.
     const midnight = Date.UTC(date.year, date.month - 1, date.day);
     if (midnight - 2 * 86_400_000 > latest) return;
-    const before = offsetAt(midnight - 86_400_000, schedule.timezone);
-    const steady = before === offsetAt(midnight + 2 * 86_400_000, schedule.timezone);
+    const before = rememberedOffset(midnight - 86_400_000, schedule.timezone);
+    const steady = before === rememberedOffset(midnight + 2 * 86_400_000, schedule.timezone);
     const out: Date[] = [];
     for (const w of windows) {
       for (let m = w.startMinute; m + durationMinutes <= w.endMinute; m += SLOT_STEP_MINUTES) {
@@ -182,14 +165,24 @@ export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule;
   return withoutBusy(candidates, durationMinutes, busy, schedule.bufferMinutes);
 }
 
+/**
+ * The time a slot-holding session takes, in epoch milliseconds. A page reads hundreds of them (the
+ * directory: every listed mentor's day), and as numbers from PostgreSQL they cost no Date to parse.
+ */
+export interface BusyTime { startsAt: number; endsAt: number }
+export const busyTimeColumns = {
+  startsAt: sql<number>`(extract(epoch from ${sessions.startsAt}) * 1000)::float8`,
+  endsAt: sql<number>`(extract(epoch from ${sessions.endsAt}) * 1000)::float8`,
+};
+
 /** Slot-holding sessions of these mentors that overlap [from, to): one indexed query for all of them. */
-export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date) {
+export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date): Promise<(BusyTime & { mentorId: string })[]> {
   // No session lasts 8 hours or more (booking and the command line refuse it): a lower bound on the
   // start lets an index on starts_at read only the range, not every past session.
   const after = new Date(from.getTime() - 86_400_000);
   if (mentorIds.length <= MANY_MENTORS) return busyStatement(db).execute({ ids: mentorIds, from, to, after });
   const rows = await db
-    .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+    .select({ mentorId: sessions.mentorId, ...busyTimeColumns })
     .from(sessions)
     .where(and(inArray(sessions.status, [...ACTIVE_STATUSES]), lt(sessions.startsAt, to), gt(sessions.endsAt, from), gt(sessions.startsAt, after)));
   return keepAsked(rows, mentorIds);
@@ -202,7 +195,7 @@ export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Dat
  */
 function buildBusyStatement(db: Db) {
   return db
-    .select({ mentorId: sessions.mentorId, startsAt: sessions.startsAt, endsAt: sessions.endsAt })
+    .select({ mentorId: sessions.mentorId, ...busyTimeColumns })
     .from(sessions)
     .where(and(
       sql`${sessions.mentorId} = any(${sql.placeholder('ids')}::uuid[])`, sql`${sessions.status} in ${LIVE_STATUSES}`,
@@ -218,10 +211,10 @@ const busyStatement = oncePerDatabase(buildBusyStatement);
  * The candidates that keep clear of every busy time by `bufferMinutes`: a slot may neither start nor
  * end within the buffer of another session (back to back is allowed only with no buffer).
  */
-export function withoutBusy(candidates: Date[], durationMinutes: number, busy: { startsAt: Date; endsAt: Date }[], bufferMinutes = 0): Date[] {
+export function withoutBusy(candidates: Date[], durationMinutes: number, busy: BusyTime[], bufferMinutes = 0): Date[] {
   const len = durationMinutes * 60_000;
   const pad = bufferMinutes * 60_000;
-  return candidates.filter((s) => busy.every((b) => s.getTime() + len + pad <= b.startsAt.getTime() || s.getTime() >= b.endsAt.getTime() + pad));
+  return candidates.filter((s) => busy.every((b) => s.getTime() + len + pad <= b.startsAt || s.getTime() >= b.endsAt + pad));
 }
 
 /**
@@ -231,11 +224,11 @@ export function withoutBusy(candidates: Date[], durationMinutes: number, busy: {
  * walk stops at the first free start, so most mentors cost a day or two of work, not the whole range.
  */
 export function firstFreeStarts(options: {
-  schedules: Iterable<MentorSchedule>; busy: { mentorId: string; startsAt: Date; endsAt: Date }[]; now: Date; until: Date;
+  schedules: Iterable<MentorSchedule>; busy: (BusyTime & { mentorId: string })[]; now: Date; until: Date;
   /** Where to start looking (default: now). */
   from?: Date;
 }): Map<string, Date> {
-  const busyOf = new Map<string, { startsAt: Date; endsAt: Date }[]>();
+  const busyOf = new Map<string, BusyTime[]>();
   for (const b of options.busy) busyOf.set(b.mentorId, [...(busyOf.get(b.mentorId) ?? []), b]);
   const out = new Map<string, Date>();
   for (const schedule of options.schedules) {

@@ -71,7 +71,41 @@ export function weekdayOf(date: LocalDate): number {
   return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A zone's offset at an instant, remembered: callers ask it for the same few UTC midnights of the same
+ * few zones over and over (the directory, for every mentor on every page), and each answer costs an
+ * Intl call. Zone rules do not change while the process runs; the map is emptied when it grows large.
+ */
+const offsets = new Map<string, number>();
+export function rememberedOffset(instant: number, timeZone: string): number {
+  const key = `${timeZone}|${instant}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 50_000) offsets.clear();
+    offset = offsetMinutes(new Date(instant), timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** Whole-minute offsets from 1980 on: before that some zones' offsets had seconds (Monrovia's -0:44:30). */
+const WHOLE_MINUTE_OFFSETS_FROM = Date.UTC(1980, 0, 1);
+
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  const t = instant.getTime();
+  // Where the zone keeps one offset from a day before the instant's UTC day to a day after, that offset
+  // gives the date without asking Intl (the directory calls this for every mentor it lists). The rare
+  // day near a clock change, or a date before 1980, takes the exact path.
+  const midnight = Math.floor(t / DAY_MS) * DAY_MS;
+  if (t >= WHOLE_MINUTE_OFFSETS_FROM) {
+    const offset = rememberedOffset(midnight - DAY_MS, timeZone);
+    if (offset === rememberedOffset(midnight + 2 * DAY_MS, timeZone)) {
+      const local = new Date(t + offset * 60_000);
+      return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+    }
+  }
   const l = localParts(instant, timeZone);
   return { year: l.year, month: l.month, day: l.day };
 }

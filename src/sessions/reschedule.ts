@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { lockPeople } from '../booking/locks';
-import { candidateStarts, isOfferedStart, loadMentorSchedule, sessionWithinBuffer, withoutBusy } from '../booking/slots';
+import { busyTimeColumns, candidateStarts, isOfferedStart, loadMentorSchedule, sessionWithinBuffer, withoutBusy } from '../booking/slots';
 import type { Db } from '../db/client';
 import { exclusionConstraint } from '../db/errors';
 import { isUuid } from '../db/ids';
@@ -58,7 +58,7 @@ export async function listRescheduleSlots(options: { db: Db; sessionId: string; 
   if (candidates.length === 0) return { session: s, schedule, slots: [] as Date[] };
   const pad = schedule.bufferMinutes * 60_000;
   const to = new Date(candidates.at(-1)!.getTime() + s.durationMinutes * 60_000 + pad);
-  const busy = await options.db.select({ startsAt: sessions.startsAt, endsAt: sessions.endsAt }).from(sessions).where(and(
+  const busy = await options.db.select(busyTimeColumns).from(sessions).where(and(
     eq(sessions.mentorId, s.mentorId), ne(sessions.id, s.id), inArray(sessions.status, [...ACTIVE_STATUSES]),
     lt(sessions.startsAt, to), gt(sessions.endsAt, new Date(candidates[0]!.getTime() - pad)),
   ));
