@@ -21,6 +21,9 @@ export const PROFILE_PAGES = {
   mentee: { title: 'mentee "My Sessions" (busiest mentee)', path: '/dashboard', email: 'busy@bench.test' },
   admin: { title: 'admin Sessions, first page', path: '/admin/sessions', email: 'admin@bench.test' },
   mentor: { title: 'Mentor Dashboard', path: '/mentor/dashboard', email: 'mentor0@bench.test' },
+  directory: { title: 'mentor directory', path: '/mentors', email: 'busy@bench.test' },
+  // {mentor0} is the generated mentor0's id, looked up once the data is there.
+  profile: { title: 'mentor profile', path: '/mentors/{mentor0}', email: 'busy@bench.test' },
 } as const;
 export type ProfilePage = keyof typeof PROFILE_PAGES;
 
@@ -63,6 +66,8 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
 
   const db = new pg.Client({ connectionString: url });
   await db.connect();
+  const mentor0 = (await db.query<{ id: string }>(`select id from users where email = 'mentor0@bench.test'`)).rows[0]?.id ?? '';
+  const path = page.path.replace('{mentor0}', mentor0);
   let statements = true;
   try {
     await db.query('create extension if not exists pg_stat_statements');
@@ -84,9 +89,9 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
     const base = `http://127.0.0.1:${port}`;
     const cookie = await logIn(base, page.email, BENCH_PASSWORD);
     const run = (o: autocannon.Options) => new Promise<autocannon.Result>((res, rej) => autocannon(o, (e, r) => (e ? rej(e) : res(r))));
-    await run({ url: `${base}${page.path}`, headers: { cookie }, connections: 10, duration: 2 });
+    await run({ url: `${base}${path}`, headers: { cookie }, connections: 10, duration: 2 });
     if (statements) await db.query('select pg_stat_statements_reset()');
-    result = await run({ url: `${base}${page.path}`, headers: { cookie }, connections: 50, duration: options.seconds });
+    result = await run({ url: `${base}${path}`, headers: { cookie }, connections: 50, duration: options.seconds });
     requests = result.requests.total;
   } finally {
     await app.stop();
@@ -120,7 +125,7 @@ export async function profilePage(options: { sessions: number; page: ProfilePage
   return {
     title: page.title,
     summary: `${Math.round(result!.requests.average)} req/s, p99 ${result!.latency.p99} ms; ${perRequest} statements a request, PostgreSQL ${pgMs} ms a request`,
-    text: `Load: autocannon -c 50 -d ${options.seconds} on \`${page.path}\` at ${options.sessions} sessions: **${Math.round(result!.requests.average)} req/s**, p50 ${result!.latency.p50} ms, p99 ${result!.latency.p99} ms, ${Math.round(result!.throughput.total / Math.max(1, requests))} bytes per response, **${perRequest} statements per request**.
+    text: `Load: autocannon -c 50 -d ${options.seconds} on \`${path}\` at ${options.sessions} sessions: **${Math.round(result!.requests.average)} req/s**, p50 ${result!.latency.p50} ms, p99 ${result!.latency.p99} ms, ${Math.round(result!.throughput.total / Math.max(1, requests))} bytes per response, **${perRequest} statements per request**.
 
 PostgreSQL, per statement (pg_stat_statements, same load):
 

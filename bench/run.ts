@@ -7,7 +7,7 @@
  *   npm run bench -- plugins                         the cost of each Fastify plugin on a hello world
  *   npm run bench -- scaleout                        one app process vs two behind a round-robin proxy
  *   npm run bench -- scale                           the same pages at 10 k, 100 k and 1 M sessions
- *   npm run bench -- profile [--page mentee|admin|mentor] [--reuse]   where one page's time goes:
+ *   npm run bench -- profile [--page mentee|admin|mentor|directory|profile] [--reuse]   where one page's time goes:
  *                                                    pg_stat_statements per statement + app CPU profile
  *   npm run bench -- plans [--sessions 1000000]      the dashboards' query plans on that data; fails on a
  *                                                    sequential scan of sessions
