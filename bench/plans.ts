@@ -1,8 +1,8 @@
 /**
  * The busy pages' query plans on a generated data set: EXPLAIN (ANALYZE, BUFFERS) of the statements
  * My Sessions and the Mentor Dashboard run (sessions/queries.ts listSessionsFor, and the mentor's
- * earnings) for the busiest mentee and a busy mentor, the admin Sessions first page and the busy
- * times behind the directory's first page, executed the way the app executes them.
+ * earnings) for the busiest mentee and a busy mentor, the admin Sessions first page, the directory's
+ * first page and the busy times it reads for later days, executed the way the app executes them.
  * Fails when a plan reads the sessions table by a sequential scan, so a lost index shows up as an
  * error rather than as a slower page at 1 M sessions.
  */
@@ -11,6 +11,7 @@ import { openPostgres } from '../src/db/client';
 import { listAdminSessions } from '../src/admin/sessions-queries';
 import { busyTimes } from '../src/booking/slots';
 import { listSessionsFor, summarizeEarnings } from '../src/sessions/queries';
+import { listDirectory } from '../src/mentors/directory';
 
 export interface PlanCheck { who: string; ms: number; buffers: number; rows: number; seqScan: boolean; plan: string }
 
@@ -40,6 +41,8 @@ export async function checkDashboardPlans(url: string): Promise<PlanCheck[]> {
     }
     results.push(await explainLast(database, 'admin Sessions, first page', () => listAdminSessions({ db: database.db, filters: {} })));
     const now = new Date();
+    results.push(await explainLast(database, 'directory, first page (its 20 mentors, each with their first day of sessions)',
+      () => listDirectory({ db: database.db, query: '', now }), 'directory_name_first'));
     results.push(await explainLast(database, 'directory, first page (busy times of its 20 mentors)', () => busyTimes(database.db, directory, now, new Date(now.getTime() + 32 * 3_600_000))));
   } finally {
     await database.close();
@@ -47,16 +50,16 @@ export async function checkDashboardPlans(url: string): Promise<PlanCheck[]> {
   return results;
 }
 
-/** Runs `run`, then EXPLAINs (ANALYZE, BUFFERS) the last statement it sent, as a generic plan. */
-async function explainLast(database: ReturnType<typeof openPostgres>, who: string, run: () => Promise<unknown>): Promise<PlanCheck> {
-  const sent: { text: string; values: unknown[] }[] = [];
+/** Runs `run`, then EXPLAINs (ANALYZE, BUFFERS) the last statement it sent (or the one so named), as a generic plan. */
+async function explainLast(database: ReturnType<typeof openPostgres>, who: string, run: () => Promise<unknown>, named?: string): Promise<PlanCheck> {
+  const sent: { name?: string; text: string; values: unknown[] }[] = [];
   const pool = database.pool as unknown as { query: (...args: unknown[]) => unknown };
   const query = pool.query.bind(pool);
   pool.query = (config: unknown, ...rest: unknown[]) => {
     // Drizzle sends a statement as { text } (and a name when prepared), its values in it or as the second argument.
     if (config && typeof config === 'object' && 'text' in config) {
-      const c = config as { text: string; values?: unknown[] };
-      sent.push({ text: c.text, values: c.values ?? (rest[0] as unknown[]) ?? [] });
+      const c = config as { name?: string; text: string; values?: unknown[] };
+      sent.push({ name: c.name, text: c.text, values: c.values ?? (rest[0] as unknown[]) ?? [] });
     }
     return query(config, ...rest);
   };
@@ -65,7 +68,8 @@ async function explainLast(database: ReturnType<typeof openPostgres>, who: strin
   } finally {
     pool.query = query;
   }
-  const statement = sent.at(-1)!;
+  const statement = named ? sent.find((s) => s.name === named) : sent.at(-1);
+  if (!statement) throw new Error(`${who}: no statement ${named ?? ''} was sent`);
   // A generic plan, as a prepared statement gets after its first executions.
   await database.query('set plan_cache_mode = force_generic_plan');
   await database.query(`prepare plan_check as ${statement.text}`);

@@ -104,6 +104,43 @@ describe('the directory\'s skill tags, sorting and free-slot filter', () => {
   });
 });
 
+describe('the next free slot on each card', () => {
+  it('keeps clear of booked sessions and their buffer, the same on the opening page, a search and the soonest sort', async () => {
+    const m = await t.createUser('mentor', { name: 'Aaaa Nia Next' });
+    await t.database.db.update(mentorProfiles).set({ skills: ['Fortran'], minNoticeMinutes: 0, bufferMinutes: 30, sessionLengths: [30] }).where(eq(mentorProfiles.userId, m.id));
+    await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: m.id })));
+    // The next two and a half hours from the next half hour are booked; then the buffer.
+    const half = 30 * 60_000;
+    const first = Math.ceil((t.clock.now().getTime() + 1) / half) * half;
+    const mentee = await t.createUser('mentee');
+    await t.database.db.insert(sessions).values({
+      mentorId: m.id, menteeId: mentee.id, startsAt: new Date(first), endsAt: new Date(first + 5 * half), durationMinutes: 150,
+      priceCents: 15000, currency: 'USD', status: 'confirmed', paymentProvider: 'test',
+    });
+    const expected = new Date(first + 6 * half).toISOString().slice(11, 16);
+    const nextFree = (body: string) => new RegExp('Aaaa Nia Next[\\s\\S]*?Next free: <strong>([^<]+)</strong>').exec(body)?.[1];
+    const opening = nextFree((await t.agent().get('/mentors')).body);
+    expect(opening).toContain(expected);
+    expect(nextFree((await t.agent().get('/mentors?q=Nia+Next')).body)).toBe(opening);
+    expect(nextFree((await t.agent().get('/mentors?skill=Fortran&sort=soonest')).body)).toBe(opening);
+
+    // A session that ended ten minutes ago still keeps its buffer (an hour) free after it.
+    const past = await t.createUser('mentor', { name: 'Aaaa Nia Past' });
+    await t.database.db.update(mentorProfiles).set({ skills: ['Fortran'], minNoticeMinutes: 0, bufferMinutes: 60, sessionLengths: [30] }).where(eq(mentorProfiles.userId, past.id));
+    await t.database.db.insert(availabilityWindows).values([0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440, mentorId: past.id })));
+    const ended = t.clock.now().getTime() - 10 * 60_000;
+    await t.database.db.insert(sessions).values({
+      mentorId: past.id, menteeId: mentee.id, startsAt: new Date(ended - half), endsAt: new Date(ended), durationMinutes: 30,
+      priceCents: 3000, currency: 'USD', status: 'confirmed', paymentProvider: 'test',
+    });
+    const afterBuffer = new Date(Math.ceil((ended + 2 * half) / half) * half).toISOString().slice(11, 16);
+    const nextFreePast = (body: string) => new RegExp('Aaaa Nia Past[\\s\\S]*?Next free: <strong>([^<]+)</strong>').exec(body)?.[1];
+    const openingPast = nextFreePast((await t.agent().get('/mentors')).body);
+    expect(openingPast).toContain(afterBuffer);
+    expect(nextFreePast((await t.agent().get('/mentors?skill=Fortran&sort=soonest')).body)).toBe(openingPast);
+  });
+});
+
 describe('the directory as it opens', () => {
   it('pages through every mentor once, by name, 20 a page, with ratings and next free slots', async () => {
     const names = Array.from({ length: 23 }, (_, i) => `Zed Pager ${String(i).padStart(2, '0')}`);

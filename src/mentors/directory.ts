@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type MentorSchedule } from '../booking/slots';
-import { mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
+import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type BusyTime, type MentorSchedule } from '../booking/slots';
+import { busyColumn, busyOf, mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
 import type { Db } from '../db/client';
 import { literalLimit, oncePerDatabase } from '../db/prepared';
 import { mentorProfiles, reviews, users } from '../db/schema';
@@ -112,9 +112,12 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
     const select = db.select(cardColumns).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId));
     return (sort === 'rating' ? select.leftJoin(ratings, eq(ratings.mentorId, users.id)) : select).where(and(...filters)).orderBy(...order);
   };
-  // A page of mentors with their ratings and schedules in the same statement (see mentorColumns).
+  // A page of mentors with their ratings, schedules and first day's sessions in the same statement (see
+  // mentorColumns and busyColumn).
+  const firstDay = firstStretchBusy(now);
   const withSchedules = () => {
-    const select = db.select(mentorColumns(sinceDayFor(now))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId));
+    const select = db.select({ ...mentorColumns(sinceDayFor(now)), busy: busyColumn(firstDay.from, firstDay.to) })
+      .from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId));
     return (sort === 'rating' ? select.leftJoin(ratings, eq(ratings.mentorId, users.id)) : select).where(and(...filters)).orderBy(...order);
   };
 
@@ -122,6 +125,7 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
   let schedules: Map<string, MentorSchedule>;
   let hasMore: boolean;
   let weekFree: Map<string, Date> | undefined;
+  let firstDayBusy: Map<string, BusyTime[]> | undefined;
   if (sort === 'soonest' || options.freeThisWeek) {
     // Every matching mentor's first free slot this week decides the filter and the order, so compute it
     // for all of them: schedules, days off and the week's sessions in four queries, then in memory a
@@ -144,15 +148,17 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
     // so PostgreSQL plans its subqueries once per connection instead of on every page.
     const plain = filters.length === 2 && sort !== 'rating';
     const rows = plain
-      ? await plainPageStatement(db, sort === 'price' ? 'price' : 'name', page === 0).execute({ offset: page * DIRECTORY_PAGE, sinceDay: sinceDayFor(now) })
+      ? await plainPageStatement(db, sort === 'price' ? 'price' : 'name', page === 0).execute({
+        offset: page * DIRECTORY_PAGE, sinceDay: sinceDayFor(now), busyFrom: firstDay.from, busyTo: firstDay.to })
       : await withSchedules().offset(page * DIRECTORY_PAGE).limit(DIRECTORY_PAGE + 1);
     hasMore = rows.length > DIRECTORY_PAGE;
     const pageRows = rows.slice(0, DIRECTORY_PAGE);
     mentors = pageRows.map((r) => ({ id: r.id, name: r.name, headline: r.headline, skills: r.skills, hourlyRateCents: r.hourlyRateCents, currency: r.currency, rating: ratingOf(r) }));
     schedules = new Map(pageRows.map((r) => [r.id, scheduleOf(r)]));
+    firstDayBusy = new Map(pageRows.map((r) => [r.id, busyOf(r.busy)]));
   }
   const ids = mentors.map((m) => m.id);
-  weekFree ??= await firstFreeThisWeek(db, ids, now, schedules);
+  weekFree ??= await firstFreeThisWeek(db, ids, now, schedules, firstDayBusy);
   // Only a mentor with no free slot this week costs a look further ahead, up to the horizon.
   const entries = await Promise.all(mentors.map(async (m) => {
     const schedule = schedules.get(m.id);
@@ -166,7 +172,8 @@ export async function listDirectory(options: DirectoryOptions): Promise<{ entrie
 
 /** The unfiltered directory page in name or price order, prepared once per database and order. */
 function buildPlainPage(db: Db, sort: 'name' | 'price', first: boolean) {
-  const query = db.select(mentorColumns(sql.placeholder('sinceDay'))).from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId))
+  const query = db.select({ ...mentorColumns(sql.placeholder('sinceDay')), busy: busyColumn(sql.placeholder('busyFrom'), sql.placeholder('busyTo')) })
+    .from(mentorProfiles).innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
     .orderBy(...(sort === 'price' ? [asc(mentorProfiles.hourlyRateCents), asc(users.name), asc(users.id)] : [asc(users.name), asc(users.id)]))
     .limit(literalLimit(DIRECTORY_PAGE + 1));
@@ -185,23 +192,36 @@ function plainPageStatement(db: Db, sort: 'name' | 'price', first: boolean) {
   return prepared;
 }
 
+/** The week is searched in stretches of these many days (see firstFreeThisWeek). */
+const STRETCH_DAYS = [1, 2, 4];
+/** A slot starting before a stretch's end ends at most 8 hours later (the longest session). */
+const LONGEST_SESSION_MS = 8 * 3_600_000;
+
+/** The sessions the first stretch needs (before each mentor's buffer): what a directory page reads with its mentors. */
+function firstStretchBusy(now: Date) {
+  const until = Math.min(now.getTime() + STRETCH_DAYS[0]! * 86_400_000, now.getTime() + WEEK_MS);
+  return { from: now.toISOString(), to: new Date(until + LONGEST_SESSION_MS).toISOString() };
+}
+
 /**
  * Each mentor's first free start of the shortest length in the next 7 days (absent: none). The week is
  * searched in growing stretches (1, 2, then 4 days): most mentors have a free slot in the first one,
  * so only the sessions of that stretch are read for all of them, and later stretches only for the rest.
+ * `firstDay` holds the first stretch's sessions where the caller read them already (firstStretchBusy).
  */
-async function firstFreeThisWeek(db: Db, ids: string[], now: Date, known?: Map<string, MentorSchedule>): Promise<Map<string, Date>> {
+async function firstFreeThisWeek(db: Db, ids: string[], now: Date, known?: Map<string, MentorSchedule>, firstDay?: Map<string, BusyTime[]>): Promise<Map<string, Date>> {
   const found = new Map<string, Date>();
   if (ids.length === 0) return found;
   const schedules = known ?? await loadMentorSchedules(db, ids);
   let left = [...schedules.values()];
   let from = now.getTime();
-  for (const days of [1, 2, 4]) {
+  for (const [i, days] of STRETCH_DAYS.entries()) {
     if (left.length === 0) break;
     const until = Math.min(from + days * 86_400_000, now.getTime() + WEEK_MS);
     const pad = Math.max(0, ...left.map((s) => s.bufferMinutes)) * 60_000;
-    // A slot starting before `until` ends at most 8 hours later (the longest session).
-    const busy = await busyTimes(db, left.map((s) => s.mentorId), new Date(from - pad), new Date(until + 8 * 3_600_000 + pad));
+    const busy = i === 0 && firstDay
+      ? left.flatMap((s) => (firstDay.get(s.mentorId) ?? []).map((b) => ({ mentorId: s.mentorId, ...b })))
+      : await busyTimes(db, left.map((s) => s.mentorId), new Date(from - pad), new Date(until + LONGEST_SESSION_MS + pad));
     const first = firstFreeStarts({ schedules: left, busy, now, from: new Date(from), until: new Date(until) });
     for (const [id, at] of first) found.set(id, at);
     left = left.filter((s) => !first.has(s.mentorId));
@@ -209,4 +229,3 @@ async function firstFreeThisWeek(db: Db, ids: string[], now: Date, known?: Map<s
   }
   return found;
 }
-

@@ -1,11 +1,11 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { MentorSchedule } from '../booking/slots';
+import type { BusyTime, MentorSchedule } from '../booking/slots';
 import type { Db } from '../db/client';
-import { availabilityWindows, mentorProfiles, mentorTimeOff, reviews, users } from '../db/schema';
+import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, reviews, sessions, users } from '../db/schema';
 import { firstName, NO_RATINGS, PROFILE_REVIEWS, type PublicReview, type RatingSummary } from '../feedback/reviews';
 import type { MentorProfileView } from './directory';
-import { oncePerDatabase } from '../db/prepared';
+import { literalList, oncePerDatabase } from '../db/prepared';
 
 type Window = MentorSchedule['windows'][number];
 type TimeOff = MentorSchedule['timeOff'][number];
@@ -29,6 +29,27 @@ export function mentorColumns(sinceDay: string | ReturnType<typeof sql.placehold
     timeOff: sql<TimeOff[]>`(select coalesce(json_agg(json_build_object('startDate', ${mentorTimeOff.startDate}, 'endDate', ${mentorTimeOff.endDate})), '[]'::json) from ${mentorTimeOff} where ${mentorTimeOff.mentorId} = ${users.id} and ${mentorTimeOff.endDate} >= ${sinceDay})`,
   };
 }
+
+type Bound = string | ReturnType<typeof sql.placeholder>;
+const LIVE_STATUSES = literalList(ACTIVE_STATUSES);
+
+/**
+ * The mentor's slot-holding sessions that overlap [from, to) widened by the mentor's own buffer, as
+ * [start, end] pairs in epoch milliseconds (busyTimes' rule). A directory page reads its mentors' first
+ * day of sessions in its own statement this way, not in a second round trip; as JSON the driver
+ * parses the hundreds of times natively. `from` and `to` are ISO instants. No session lasts a day, so
+ * a lower bound on the start keeps the read to the range of the mentor's live-sessions index.
+ */
+export function busyColumn(from: Bound, to: Bound) {
+  const pad = sql`make_interval(mins => ${mentorProfiles.bufferMinutes})`;
+  return sql<[number, number][]>`(select coalesce(json_agg(json_build_array(extract(epoch from ${sessions.startsAt}) * 1000, extract(epoch from ${sessions.endsAt}) * 1000)), '[]'::json)
+    from ${sessions} where ${sessions.mentorId} = ${users.id} and ${sessions.status} in ${LIVE_STATUSES}
+    and ${sessions.startsAt} < ${to}::timestamptz + ${pad} and ${sessions.endsAt} > ${from}::timestamptz - ${pad}
+    and ${sessions.startsAt} > ${from}::timestamptz - ${pad} - interval '1 day')`;
+}
+
+/** busyColumn's pairs as busy times. */
+export const busyOf = (pairs: [number, number][]): BusyTime[] => pairs.map(([startsAt, endsAt]) => ({ startsAt, endsAt }));
 
 /** Time off that ended more than a day ago (UTC) cannot touch any future slot in any zone. */
 export const sinceDayFor = (now: Date) => new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
