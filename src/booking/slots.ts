@@ -155,13 +155,27 @@ export function isOfferedStart(schedule: MentorSchedule, start: Date, durationMi
   return inWindow && localToUtc(date, minute, schedule.timezone)?.getTime() === t;
 }
 
-/** Free starts: candidates that overlap no slot-holding session of the mentor. */
-export async function listFreeSlots(options: { db: Db; schedule: MentorSchedule; durationMinutes: number; now: Date; range?: { from: Date; to: Date } }): Promise<Date[]> {
-  const { schedule, durationMinutes, now } = options;
+/** The longest session (booking and the command line take at most 480 minutes). */
+export const LONGEST_SESSION_MS = 480 * 60_000;
+
+/**
+ * Free starts: candidates that overlap no slot-holding session of the mentor. `known` holds the
+ * mentor's sessions already read for a window (busyColumn's rule: overlapping [from, to) widened by
+ * the mentor's buffer); when the candidates' sessions lie inside it, no query is made.
+ */
+export async function listFreeSlots(options: {
+  db: Db; schedule: MentorSchedule; durationMinutes: number; now: Date; range?: { from: Date; to: Date };
+  known?: { from: Date; to: Date; busy: BusyTime[] };
+}): Promise<Date[]> {
+  const { schedule, durationMinutes, now, known } = options;
   const candidates = candidateStarts(schedule, durationMinutes, now, options.range);
   if (candidates.length === 0) return [];
+  const first = candidates[0]!.getTime();
+  const last = candidates.at(-1)!.getTime() + durationMinutes * 60_000;
   const pad = schedule.bufferMinutes * 60_000;
-  const busy = await busyTimes(options.db, [schedule.mentorId], new Date(candidates[0]!.getTime() - pad), new Date(candidates.at(-1)!.getTime() + durationMinutes * 60_000 + pad));
+  const busy = known && known.from.getTime() <= first && last <= known.to.getTime()
+    ? known.busy
+    : await busyTimes(options.db, [schedule.mentorId], new Date(first - pad), new Date(last + pad));
   return withoutBusy(candidates, durationMinutes, busy, schedule.bufferMinutes);
 }
 

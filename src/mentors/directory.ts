@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, type BusyTime, type MentorSchedule } from '../booking/slots';
+import { busyTimes, firstFreeStarts, listFreeSlots, loadMentorSchedules, LONGEST_SESSION_MS, type BusyTime, type MentorSchedule } from '../booking/slots';
 import { busyColumn, busyOf, mentorColumns, ratingOf, scheduleOf, sinceDayFor } from './page-query';
 import type { Db } from '../db/client';
 import { literalLimit, oncePerDatabase } from '../db/prepared';
@@ -194,10 +194,11 @@ function plainPageStatement(db: Db, sort: 'name' | 'price', first: boolean) {
 
 /** The week is searched in stretches of these many days (see firstFreeThisWeek). */
 const STRETCH_DAYS = [1, 2, 4];
-/** A slot starting before a stretch's end ends at most 8 hours later (the longest session). */
-const LONGEST_SESSION_MS = 8 * 3_600_000;
 
-/** The sessions the first stretch needs (before each mentor's buffer): what a directory page reads with its mentors. */
+/**
+ * The sessions the first stretch needs (before each mentor's buffer): what a directory page reads with
+ * its mentors. A slot starting before the stretch's end ends at most the longest session later.
+ */
 function firstStretchBusy(now: Date) {
   const until = Math.min(now.getTime() + STRETCH_DAYS[0]! * 86_400_000, now.getTime() + WEEK_MS);
   return { from: now.toISOString(), to: new Date(until + LONGEST_SESSION_MS).toISOString() };

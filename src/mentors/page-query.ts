@@ -89,10 +89,13 @@ const latestReviews = sql<{ id: string; rating: number; comment: string; name: s
   where ${reviews.mentorId} = ${users.id} and ${reviews.hiddenAt} is null
   order by ${reviews.createdAt} desc, ${reviews.id} desc limit ${sql.raw(String(PROFILE_REVIEWS))}) r)`;
 
-/** The profile page's statement: prepared once per database, so a request sends only the id. */
+/** The profile page's statement: prepared once per database, so a request sends only the id and the week. */
 function buildPageStatement(db: Db) {
   return db
-    .select({ ...mentorColumns(sql.placeholder('sinceDay')), bio: mentorProfiles.bio, reviews: latestReviews })
+    .select({
+      ...mentorColumns(sql.placeholder('sinceDay')), bio: mentorProfiles.bio, reviews: latestReviews,
+      busy: busyColumn(sql.placeholder('busyFrom'), sql.placeholder('busyTo')),
+    })
     .from(mentorProfiles)
     .innerJoin(users, eq(users.id, mentorProfiles.userId))
     .where(and(eq(users.id, sql.placeholder('id')), eq(users.role, 'mentor'), isNull(users.deactivatedAt)))
@@ -101,18 +104,19 @@ function buildPageStatement(db: Db) {
 const pageStatement = oncePerDatabase(buildPageStatement);
 
 /**
- * A mentor's profile (with rating and latest reviews) and booking schedule, or null when not listed
- * (not a mentor, or deactivated): one prepared statement, one round trip.
+ * A mentor's profile (with rating and latest reviews), booking schedule and the sessions that hold
+ * time in `busyWindow` (busyColumn), or null when not listed (not a mentor, or deactivated): one
+ * prepared statement, one round trip. The window is the week the page will show, so its free slots
+ * need no second query (listFreeSlots' `known`).
  */
-export async function loadMentorPage(db: Db, id: string, now = new Date()): Promise<{ profile: MentorProfileView; schedule: MentorSchedule } | null> {
-  const [row] = await pageStatement(db).execute({ id, sinceDay: sinceDayFor(now) });
+export async function loadMentorPage(db: Db, options: { id: string; now: Date; busyWindow: { from: Date; to: Date } }) {
+  const { id, now, busyWindow } = options;
+  const [row] = await pageStatement(db).execute({ id, sinceDay: sinceDayFor(now), busyFrom: busyWindow.from.toISOString(), busyTo: busyWindow.to.toISOString() });
   if (!row) return null;
   const latest: PublicReview[] = row.reviews.map((r) => ({ id: r.id, rating: r.rating, comment: r.comment, reviewer: firstName(r.name), createdAt: new Date(r.createdAt) }));
-  return {
-    profile: {
-      id: row.id, name: row.name, headline: row.headline, skills: row.skills, hourlyRateCents: row.hourlyRateCents,
-      currency: row.currency, rating: ratingOf(row), bio: row.bio, timezone: row.timezone, reviews: latest,
-    },
-    schedule: scheduleOf(row),
+  const profile: MentorProfileView = {
+    id: row.id, name: row.name, headline: row.headline, skills: row.skills, hourlyRateCents: row.hourlyRateCents,
+    currency: row.currency, rating: ratingOf(row), bio: row.bio, timezone: row.timezone, reviews: latest,
   };
+  return { profile, schedule: scheduleOf(row), known: { ...busyWindow, busy: busyOf(row.busy) } };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bookSession } from '../booking/book';
 import { bookingStepPath, chosenStart } from '../booking/step';
 import { refuseUnverified } from '../accounts/verify-gate';
-import { listFreeSlots } from '../booking/slots';
+import { listFreeSlots, LONGEST_SESSION_MS } from '../booking/slots';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { TZ_COOKIE, viewerTimeZone } from '../web/zones';
@@ -11,6 +11,7 @@ import { isUuid } from '../db/ids';
 import { httpStatusOf } from '../errors';
 import { DIRECTORY_SORTS, listDirectory, type DirectorySort } from './directory';
 import { loadMentorPage } from './page-query';
+import { LIMITS as MENTOR_LIMITS } from './profile';
 import { DirectoryPage, ProfilePage } from './views';
 
 type Query = { q?: string; max?: string; tz?: string; length?: string; week?: string; page?: string; skill?: string; sort?: string; free?: string; startsAt?: string; durationMinutes?: string };
@@ -53,20 +54,24 @@ export async function mentorRoutes(app: FastifyInstance) {
 
   const showProfile = async (request: import('fastify').FastifyRequest<{ Params: { id: string }; Querystring: Query }>, reply: import('fastify').FastifyReply, error?: { status: number; message: string; holdId?: string; noteError?: string }) => {
     const id = request.params.id;
-    const page = isUuid(id) ? await loadMentorPage(db, id) : null;
-    if (!page) return reply.callNotFound();
-    const { profile, schedule } = page;
     const body = request.body as Record<string, string> | undefined;
-    const requested = Number(body?.durationMinutes ?? request.query.length);
-    const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
     const tz = viewerTimeZone(request.user?.timezone, request.query.tz ?? body?.tz, request.cookies?.[TZ_COOKIE]);
     const t = now();
     // The slot chosen before (a refused booking, or back from log-in or sign-up): its week is shown, with it selected.
     const chosen = chosenStart(body?.startsAt ?? request.query.startsAt);
     const chosenWeek = chosen && request.query.week === undefined ? weekIndexOf({ now: t, zone: tz.zone, at: chosen }) : undefined;
-    // Pages are calendar weeks of the viewer's zone, so each day's slots are on one page.
-    const week = calendarWeek({ now: t, zone: tz.zone, horizonDays: schedule.horizonDays, week: chosenWeek ?? Number(request.query.week) });
-    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: t, range: { from: week.from, to: week.to } });
+    // Pages are calendar weeks of the viewer's zone, so each day's slots are on one page. The week asked
+    // for is known before the mentor's horizon is: its sessions are read with the mentor, and only a week
+    // past the horizon (clamped below) reads its own.
+    const weekAsked = chosenWeek ?? Number(request.query.week);
+    const likely = calendarWeek({ now: t, zone: tz.zone, horizonDays: MENTOR_LIMITS.horizonDaysMax, week: weekAsked });
+    const page = isUuid(id) ? await loadMentorPage(db, { id, now: t, busyWindow: { from: likely.from, to: new Date(likely.to.getTime() + LONGEST_SESSION_MS) } }) : null;
+    if (!page) return reply.callNotFound();
+    const { profile, schedule } = page;
+    const requested = Number(body?.durationMinutes ?? request.query.length);
+    const length = schedule.sessionLengths.includes(requested) ? requested : schedule.sessionLengths[0]!;
+    const week = calendarWeek({ now: t, zone: tz.zone, horizonDays: schedule.horizonDays, week: weekAsked });
+    const slots = await listFreeSlots({ db, schedule, durationMinutes: length, now: t, range: { from: week.from, to: week.to }, known: page.known });
     const stillFree = chosen && slots.some((s) => s.getTime() === chosen.getTime());
     const gone = chosen && !stillFree && !error ? chosen : undefined;
     const note = typeof body?.note === 'string' ? body.note.slice(0, 4000) : '';
