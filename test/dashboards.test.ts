@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { sessions, users } from '../src/db/schema';
 import { HISTORY_PAGE, MENTEE_UPCOMING_PAGE, UPCOMING_PAGE } from '../src/sessions/queries';
 import { DIRECTORY_PAGE } from '../src/mentors/directory';
+import { mentorEarnings } from '../src/dashboards/earnings';
 import { buildTestApp, type TestApp } from './helpers/app';
 
 let t: TestApp;
@@ -140,6 +141,17 @@ it('sums a mentor\'s earnings: completed this month and all time, and what is bo
   expect(earnings).toContain('$70.00</span><span class="stat-label">Completed this month');
   expect(earnings).toContain('$120.00</span><span class="stat-label">All time (2 sessions)');
   expect(earnings).toContain('$90.00</span><span class="stat-label">Booked, to come (1)');
+
+  // The sums are kept between requests (dashboards/earnings.ts), yet a change made behind the app's
+  // back shows at once, and so does the turn of the month.
+  await t.database.db.update(sessions).set({ status: 'completed' }).where(eq(sessions.priceCents, 9000));
+  const after = (await mentor.get('/mentor/dashboard')).body;
+  expect(after.slice(after.indexOf('id="earnings"'))).toContain('$210.00</span><span class="stat-label">All time (3 sessions)');
+  // (A month on, the login session would have lapsed: the month's turn is asked of the kept sums directly.)
+  const kept = { db: t.database.db, mentorId: mentor.user.id, version: null };
+  const lastInstant = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - 1);
+  expect((await mentorEarnings({ ...kept, now: lastInstant }))[0]?.monthCents).toBe(7000 + (future <= lastInstant ? 9000 : 0));
+  expect((await mentorEarnings({ ...kept, now: new Date(lastInstant.getTime() + 1) }))[0]?.monthCents).toBe(0);
 });
 
 it("keeps My Sessions' lists between requests, yet shows every change and every turn of the clock at once", async () => {
