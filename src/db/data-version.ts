@@ -19,12 +19,15 @@ import { dataVersions } from './schema';
  * their sum; foldDataVersions moves the rows of backends that have gone into row 0.
  */
 
+/** The sum of the rows, as text (a bigint exceeds what a JS number holds exactly). */
+const versionSum = sql<string>`coalesce(sum(${dataVersions.n}), 0)::text`;
+
 /** The version as a column of another statement (the login-session lookup reads it in passing). */
-export const dataVersionColumn = sql<string>`(select coalesce(sum(${dataVersions.n}), 0)::text from ${dataVersions})`;
+export const dataVersionColumn = sql<string>`(select ${versionSum} from ${dataVersions})`;
 
 function buildRead(db: Db) {
   return db
-    .select({ version: sql<string>`coalesce(sum(${dataVersions.n}), 0)::text` })
+    .select({ version: versionSum })
     .from(dataVersions)
     .prepare('data_version');
 }
