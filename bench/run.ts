@@ -89,7 +89,7 @@ function record(text: string, rows: string[] = []) {
 /** One summary row per data size: every page's req/s (50 connections) and p50 at one connection. */
 function pagesSummary(sessions: number, pages: PageResult[]): string[] {
   return [summaryRow(`pages at ${sessions} sessions (req/s at 50 conn; p50 ms at 1 conn)`, pages.map((p) => `${p.page}: ${p.reqPerSec}; ${p.singleP50}`).join(' · '),
-    sessions === 1_000_000 ? 'Mentor Dashboard, profile, directory: p50 1 conn ≤ 5 ms, ≥ 2× the req/s of 2026-11-25' : '—')];
+    sessions === 1_000_000 ? 'Mentor Dashboard, profile, directory: p50 1 conn ≤ 5 ms, ≥ 2× the req/s of the code the issue was filed against (a1c55e6), A/B on one machine (notes, sixth pass)' : '—')];
 }
 
 async function pagesAt(sessions: number) {
