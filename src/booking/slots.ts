@@ -191,8 +191,8 @@ export const busyTimeColumns = {
 
 /** Slot-holding sessions of these mentors that overlap [from, to): one indexed query for all of them. */
 export async function busyTimes(db: Db, mentorIds: string[], from: Date, to: Date): Promise<(BusyTime & { mentorId: string })[]> {
-  // No session lasts 8 hours or more (booking and the command line refuse it): a lower bound on the
-  // start lets an index on starts_at read only the range, not every past session.
+  // No session lasts longer than LONGEST_SESSION_MS, let alone a day: a lower bound on the start lets
+  // an index on starts_at read only the range, not every past session.
   const after = new Date(from.getTime() - 86_400_000);
   if (mentorIds.length <= MANY_MENTORS) return busyStatement(db).execute({ ids: mentorIds, from, to, after });
   const rows = await db
@@ -218,7 +218,8 @@ function buildBusyStatement(db: Db) {
     ))
     .prepare('busy_times');
 }
-const LIVE_STATUSES = literalList(ACTIVE_STATUSES);
+/** The slot-holding statuses written into a statement (literalList says why). */
+export const LIVE_STATUSES = literalList(ACTIVE_STATUSES);
 const busyStatement = oncePerDatabase(buildBusyStatement);
 
 /**

@@ -1,11 +1,11 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { BusyTime, MentorSchedule } from '../booking/slots';
+import { LIVE_STATUSES, type BusyTime, type MentorSchedule } from '../booking/slots';
 import type { Db } from '../db/client';
-import { ACTIVE_STATUSES, availabilityWindows, mentorProfiles, mentorTimeOff, reviews, sessions, users } from '../db/schema';
+import { availabilityWindows, mentorProfiles, mentorTimeOff, reviews, sessions, users } from '../db/schema';
 import { firstName, NO_RATINGS, PROFILE_REVIEWS, type PublicReview, type RatingSummary } from '../feedback/reviews';
 import type { MentorProfileView } from './directory';
-import { literalList, oncePerDatabase } from '../db/prepared';
+import { oncePerDatabase } from '../db/prepared';
 
 type Window = MentorSchedule['windows'][number];
 type TimeOff = MentorSchedule['timeOff'][number];
@@ -31,7 +31,6 @@ export function mentorColumns(sinceDay: string | ReturnType<typeof sql.placehold
 }
 
 type Bound = string | ReturnType<typeof sql.placeholder>;
-const LIVE_STATUSES = literalList(ACTIVE_STATUSES);
 
 /**
  * The mentor's slot-holding sessions that overlap [from, to) widened by the mentor's own buffer, as
