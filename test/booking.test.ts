@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availabilityWindows, emailOutbox, mentorProfiles, refunds, sessions } from '../src/db/schema';
+import { availabilityWindows, emailOutbox, mentorProfiles, refunds, sessions, users } from '../src/db/schema';
+import { renderEmail } from '../src/mail/templates';
 import { expireLapsedHolds } from '../src/booking/holds';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { bookableSlot, bookSlot } from './helpers/scenario';
@@ -108,6 +109,8 @@ describe('booking and test payment', () => {
     const other = await t.loginAs('mentee');
     expect((await bookSlot(other, mentor.id, start)).statusCode).toBe(303);
 
+    // On the 12-hour clock, as the late payer chose: the refund email says the session's time on it.
+    await t.database.db.update(users).set({ clock: '12h' }).where(eq(users.id, late.user.id));
     const pay = await late.submit(`/checkout/test/${hold!.id}/pay`, PAY_6000, '/dashboard');
     expect(pay.statusCode).toBe(303);
     await late.submit(`/checkout/test/${hold!.id}/pay`, PAY_6000, '/dashboard');
@@ -116,6 +119,8 @@ describe('booking and test payment', () => {
     expect(owed[0]).toMatchObject({ status: 'requested', amountCents: 6000 });
     const told = await t.database.db.select().from(emailOutbox).where(and(eq(emailOutbox.template, 'payment-refunded'), eq(emailOutbox.toAddress, late.user.email)));
     expect(told).toHaveLength(1);
+    const refundedText = renderEmail('payment-refunded', told[0]!.payload, { appUrl: t.config.appUrl, recipient: { name: '', address: late.user.email }, from: { name: '', address: 'x@example.com' } }).text;
+    expect(refundedText).toContain(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(start));
     const [still] = await t.database.db.select().from(sessions).where(eq(sessions.id, hold!.id));
     expect(still!.status).toBe('expired');
     t.clock.advance(-36 * 60_000);

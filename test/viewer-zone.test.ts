@@ -7,7 +7,8 @@ import { clockOfLanguage, formatDateTime, formatTime } from '../src/web/time';
 import { viewerTimeZone } from '../src/web/zones';
 import { buildTestApp, type TestApp } from './helpers/app';
 import { createOpenMentor } from './helpers/mentors';
-import { mailsTo, type Person, useMailScenario } from './helpers/scenario';
+import { HOUR, mailsTo, onTheHour, pendingSession, type Person, useMailScenario } from './helpers/scenario';
+import { expireUnansweredRequests } from '../src/sessions/reminders';
 
 describe('the zone times are shown in', () => {
   it('is the account’s, else the picker’s (?tz=), else the browser’s cookie, else UTC', () => {
@@ -211,5 +212,24 @@ describe('emails on the recipient’s clock', () => {
     const berlin = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(start);
     expect(confirmed(mentor)[0]!.parsed.text).toMatch(new RegExp(`^Time: ${ny} \\(America/New_York, E[SD]T\\)$`, 'm'));
     expect(confirmed(mentee)[0]!.parsed.text).toMatch(new RegExp(`^Time: ${berlin} \\(Europe/Berlin, `, 'm'));
+  });
+
+  it('the request, its reminder and the receipt too, not only the emails about a confirmed session', async () => {
+    const mentor = await scenario.t.loginAs('mentor', { timezone: 'America/New_York' });
+    const mentee = await scenario.t.loginAs('mentee', { timezone: 'America/Chicago' });
+    for (const who of [mentor, mentee]) await scenario.t.database.db.update(users).set({ clock: '12h' }).where(eq(users.id, who.user.id));
+    const start = onTheHour(96);
+    const paidAt = new Date();
+    await pendingSession({ db: scenario.t.database.db, mentor, mentee, start, now: paidAt });
+    // A day later the mentor has not answered: the reminder says when the request lapses.
+    await expireUnansweredRequests({ db: scenario.t.database.db, now: new Date(paidAt.getTime() + 25 * HOUR) });
+    await scenario.deliver();
+    const twelve = (zone: string, at: Date) => new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(at);
+    const ny = twelve('America/New_York', start);
+    expect(mailsTo(scenario.smtp, mentor, 'New session request - CodeMentorHub')[0]!.parsed.text).toMatch(new RegExp(`^Time: ${ny} \\(America/New_York, E[SD]T\\)$`, 'm'));
+    const reminder = mailsTo(scenario.smtp, mentor, /a session request is waiting/)[0]!.parsed.text;
+    expect(reminder).toMatch(new RegExp(`^Time: ${ny} \\(America/New_York, `, 'm'));
+    expect(reminder).toContain(`, ${twelve('America/New_York', new Date(paidAt.getTime() + 48 * HOUR))} (America/New_York`);
+    expect(mailsTo(scenario.smtp, mentee, /receipt/i)[0]!.parsed.text).toMatch(new RegExp(`^Session time: ${twelve('America/Chicago', start)} \\(America/Chicago, `, 'm'));
   });
 });

@@ -6,7 +6,7 @@ import { isUuid } from '../db/ids';
 import { lockPeople } from '../booking/locks';
 import { paymentProblems, refunds, sessions } from '../db/schema';
 import { AppError } from '../errors';
-import { queueParticipantEmails } from '../sessions/emails';
+import { clockOf, queueParticipantEmails } from '../sessions/emails';
 import { transitionTx } from '../sessions/machine';
 import { loadSessionPeople } from '../sessions/participants';
 import { sendRefundJob } from '../jobs/definitions/send-refund';
@@ -103,9 +103,9 @@ async function refundProblem(tx: Tx, options: {
       const info = await loadSessionPeople(tx, sessionId);
       await queueParticipantEmails(tx, {
         sessionId, people: info, template: 'payment-refunded', to: ['mentee'], dedupeKey: () => `payment-refunded:${p.paymentRef}`,
-        payload: () => ({
+        payload: (mentee) => ({
           menteeName: info.menteeName, mentorName: info.mentorName, startsAt: info.startsAt.toISOString(), timezone: info.menteeTimezone,
-          amountCents: p.amountCents, currency: p.currency.toUpperCase(), mentorId: info.mentorId, reason, kind: 'mismatch',
+          amountCents: p.amountCents, currency: p.currency.toUpperCase(), mentorId: info.mentorId, reason, kind: 'mismatch', ...clockOf(mentee),
         }),
       });
     }
@@ -171,7 +171,7 @@ async function pay(tx: Tx, options: { sessionId: string; menteeId: string; payme
         dedupeKey: () => `session-request:${sessionId}`,
         payload: (mentor, p) => ({
           sessionId, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
-          durationMinutes: p.durationMinutes, timezone: mentor.timezone, ...(row.bookingNote ? { note: row.bookingNote } : {}),
+          durationMinutes: p.durationMinutes, timezone: mentor.timezone, ...(row.bookingNote ? { note: row.bookingNote } : {}), ...clockOf(mentor),
         }),
       });
       // The mentee's receipt, once per payment: the payment and its receipt commit together.
@@ -181,7 +181,7 @@ async function pay(tx: Tx, options: { sessionId: string; menteeId: string; payme
         payload: (mentee, p) => ({
           sessionId, receiptNumber: receiptNumber(sessionId, now), menteeName: p.menteeName, mentorName: p.mentorName,
           amountCents: p.priceCents, currency: p.currency, paidAt: now.toISOString(), startsAt: p.startsAt.toISOString(),
-          durationMinutes: p.durationMinutes, timezone: mentee.timezone,
+          durationMinutes: p.durationMinutes, timezone: mentee.timezone, ...clockOf(mentee),
         }),
       });
     },
@@ -219,9 +219,9 @@ async function requestRefund(tx: Tx, sessionId: string, paymentRef: string, now:
   if (!(await queueRefund(tx, { sessionId, paymentRef, amountCents: info.priceCents, currency: info.currency, reason, now }))) return;
   await queueParticipantEmails(tx, {
     sessionId, people: info, template: 'payment-refunded', to: ['mentee'], dedupeKey: () => `payment-refunded:${sessionId}`,
-    payload: () => ({
+    payload: (mentee) => ({
       menteeName: info.menteeName, mentorName: info.mentorName, startsAt: info.startsAt.toISOString(), timezone: info.menteeTimezone,
-      amountCents: info.priceCents, currency: info.currency, mentorId: info.mentorId, reason,
+      amountCents: info.priceCents, currency: info.currency, mentorId: info.mentorId, reason, ...clockOf(mentee),
     }),
   });
 }

@@ -34,6 +34,11 @@ export function sessionFacts(sessionId: string, person: Participant, people: Ses
   return {
     sessionId, role: person.role, recipientName: person.name, otherName: person.other,
     startsAt: people.startsAt.toISOString(), durationMinutes: people.durationMinutes, timezone: person.timezone,
-    ...(person.clock ? { clock: person.clock } : {}),
+    ...clockOf(person),
   };
+}
+
+/** The recipient's chosen clock as a payload field (absent: the email's 24-hour default). */
+export function clockOf(person: Participant): { clock?: '12h' | '24h' } {
+  return person.clock ? { clock: person.clock } : {};
 }

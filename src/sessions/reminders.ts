@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { emailOutbox, sessions } from '../db/schema';
 import { queueRefund } from '../payments/record';
 import { queueCancellationEmails } from './cancellation-emails';
-import { queueParticipantEmails, sessionFacts } from './emails';
+import { clockOf, queueParticipantEmails, sessionFacts } from './emails';
 import { SYSTEM, transition } from './machine';
 
 const HOUR = 3_600_000;
@@ -143,9 +143,9 @@ export async function expireUnansweredRequests(options: { db: Db; now: Date }): 
         to: ['mentor'],
         template: 'session-request-reminder',
         dedupeKey: () => requestReminderKey(id, requestedAt),
-        payload: (_mentor, p) => ({
+        payload: (mentor, p) => ({
           sessionId: id, mentorName: p.mentorName, menteeName: p.menteeName, startsAt: p.startsAt.toISOString(),
-          durationMinutes: p.durationMinutes, timezone: p.mentorTimezone, expiresAt: expiresAt.toISOString(),
+          durationMinutes: p.durationMinutes, timezone: p.mentorTimezone, expiresAt: expiresAt.toISOString(), ...clockOf(mentor),
         }),
       });
       return true;

@@ -15,11 +15,13 @@ export interface PaymentReceiptPayload {
   durationMinutes: number;
   /** The mentee's zone: the paid-at time and the session's time are shown in it. */
   timezone: string;
+  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
+  clock?: '12h' | '24h';
 }
 
 /** To the mentee, in the transaction that records their payment: what they paid, when, and for what. */
 export function paymentReceiptEmail(p: PaymentReceiptPayload, ctx: RenderContext): RenderedEmail {
-  const session = emailDateTime(p.startsAt, p.timezone);
+  const session = emailDateTime(p.startsAt, p.timezone, p.clock);
   const paid = formatter(p.timezone, { month: 'short', day: 'numeric', year: 'numeric' }).format(new Date(p.paidAt));
   const amount = money(p.amountCents, p.currency);
   const url = `${ctx.appUrl}/sessions/${p.sessionId}/receipt`;

@@ -13,11 +13,13 @@ export interface PaymentRefundedPayload {
   reason: string;
   /** Why the payment was not kept: it came after the hold ended (default), or it did not match the booking. */
   kind?: 'late' | 'mismatch';
+  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
+  clock?: '12h' | '24h';
 }
 
 /** To the mentee, when a payment could not be kept: it came too late, or it did not match the booking. */
 export function paymentRefundedEmail(p: PaymentRefundedPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const url = `${ctx.appUrl}/mentors/${p.mentorId}`;
   const amount = money(p.amountCents, p.currency);
   const footer = `You received this email because you booked a session on CodeMentorHub (${ctx.recipient.address}).`;

@@ -65,12 +65,14 @@ export interface SessionRequestReminderPayload {
   timezone: string;
   /** When the request expires unanswered (48 h after payment, or the start, whichever is first). */
   expiresAt: string;
+  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
+  clock?: '12h' | '24h';
 }
 
 /** To the mentor, 24 hours after a paid request they have not answered. */
 export function sessionRequestReminderEmail(p: SessionRequestReminderPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
-  const expires = emailDateTime(p.expiresAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
+  const expires = emailDateTime(p.expiresAt, p.timezone, p.clock);
   const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const decline = 'Decline it (full refund for the mentee)';
   const deadline = `If you do not accept or decline it by ${expires.date}, ${expires.time}, the request expires and ${p.menteeName} gets a full refund.`;

@@ -10,13 +10,15 @@ export interface SessionRequestPayload {
   startsAt: string;
   durationMinutes: number;
   timezone: string;
+  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
+  clock?: '12h' | '24h';
   /** The mentee's "What would you like help with?" from the booking step, as written (plain text). */
   note?: string;
 }
 
 /** To the mentor, once a booking is paid: a request to accept. */
 export function sessionRequestEmail(p: SessionRequestPayload, ctx: RenderContext): RenderedEmail {
-  const { date, time } = emailDateTime(p.startsAt, p.timezone);
+  const { date, time } = emailDateTime(p.startsAt, p.timezone, p.clock);
   const url = `${ctx.appUrl}/mentor/dashboard`;
   const links = sessionLinks(ctx.appUrl, p.sessionId, true);
   const footer = `You received this email because you are a mentor on CodeMentorHub (${ctx.recipient.address}).`;
