@@ -184,12 +184,33 @@ describe('reminders follow the new time', () => {
     // Confirmed a day ago: a reminder right after the confirmation would be skipped.
     await db.update(sessions).set({ confirmedAt: new Date(Date.now() - 24 * HOUR) }).where(eq(sessions.id, s.sessionId));
     expect(await sendDueReminders({ db, now: new Date() })).toBe(2);
-    const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: onTheHour(22).toISOString() }, now: new Date() });
+    const to = onTheHour(30);
+    const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: to.toISOString() }, now: new Date() });
     expect(r.ok, JSON.stringify(r)).toBe(true);
-    expect(await sendDueReminders({ db, now: new Date() })).toBe(2);
     expect(await sendDueReminders({ db, now: new Date() })).toBe(0);
+    const due = new Date(to.getTime() - 24 * HOUR);
+    expect(await sendDueReminders({ db, now: due })).toBe(2);
+    expect(await sendDueReminders({ db, now: due })).toBe(0);
     const keys = (await db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(eq(emailOutbox.sessionId, s.sessionId))).map((k) => k.key);
     expect(keys.filter((k) => k.startsWith('reminder-24h:'))).toHaveLength(4);
+  });
+
+  it('skips a reminder that falls due within an hour of the move: the "Session rescheduled" email has just said it', async () => {
+    const { t } = scenario;
+    const s = await scenario.confirmedSession(72);
+    await openUp(t, s.mentor.user.id);
+    const db = t.database.db;
+    await db.update(sessions).set({ confirmedAt: new Date(Date.now() - 24 * HOUR) }).where(eq(sessions.id, s.sessionId));
+    // Moved to 22 hours ahead: its 24-hour reminder fell due before the move, so none comes now; the 1-hour one does.
+    const to = onTheHour(22);
+    const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: to.toISOString() }, now: new Date() });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(await sendDueReminders({ db, now: new Date() })).toBe(0);
+    expect(await sendDueReminders({ db, now: new Date(to.getTime() - 2 * HOUR) })).toBe(0);
+    expect(await sendDueReminders({ db, now: new Date(to.getTime() - HOUR) })).toBe(2);
+    const keys = (await db.select({ key: emailOutbox.dedupeKey }).from(emailOutbox).where(eq(emailOutbox.sessionId, s.sessionId))).map((k) => k.key);
+    expect(keys.filter((k) => k.startsWith('reminder-'))).toHaveLength(2);
+    expect(keys.filter((k) => k.startsWith('reminder-1h:'))).toHaveLength(2);
   });
 });
 

@@ -191,6 +191,8 @@ export const sessions = pgTable('sessions', {
   menteeReschedules: integer('mentee_reschedules').notNull().default(0),
   /** The calendar invite's SEQUENCE: each move raises it, so calendars update the one entry in place. */
   inviteSequence: integer('invite_sequence').notNull().default(0),
+  /** The latest move to a new time: reminders falling due just after it are skipped, as after a confirmation. */
+  movedAt: tz('moved_at'),
   /** A mentee's request for a new time: the mentor's answer timer runs from here rather than from the payment. */
   requestedAt: tz('requested_at'),
   /** The mentee's "What would you like help with?" from the booking step: plain text, for the mentor. */

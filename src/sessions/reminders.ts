@@ -14,8 +14,9 @@ export const REQUEST_REMINDER_AFTER = 24 * HOUR;
 export const REQUEST_EXPIRES_AFTER = 48 * HOUR;
 
 /**
- * A reminder that would fall due less than this long after the session was confirmed is skipped: the
- * "Session Confirmed" email has just said the same ("starts in 23 hours" a minute after it is noise).
+ * A reminder that would fall due less than this long after the session was confirmed, or moved to its
+ * time, is skipped: the "Session Confirmed" or "Session rescheduled" email has just said the same
+ * ("starts in 23 hours" a minute after it is noise).
  */
 export const REMINDER_QUIET_AFTER_CONFIRMATION = HOUR;
 
@@ -43,19 +44,22 @@ async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
  * participants, each exactly once (the outbox dedupe key). Whatever is due and not yet sent goes
  * out, so a reminder due while nothing ran is sent at the next sweep, if the session has not
  * started. The 24-hour one only while more than an hour remains; after that, only the 1-hour one.
- * A reminder due within an hour of the confirmation (or before it) is skipped.
+ * A reminder due within an hour of the confirmation or of the latest move (or before either) is skipped.
  * Returns how many emails were queued.
  */
 export async function sendDueReminders(options: { db: Db; now: Date }): Promise<number> {
   const { db, now } = options;
   const candidates = await db
-    .select({ id: sessions.id, startsAt: sessions.startsAt, sequence: sessions.inviteSequence, confirmedAt: sessions.confirmedAt })
+    .select({ id: sessions.id, startsAt: sessions.startsAt, sequence: sessions.inviteSequence, confirmedAt: sessions.confirmedAt, movedAt: sessions.movedAt })
     .from(sessions)
     .where(and(eq(sessions.status, 'confirmed'), gt(sessions.startsAt, now), lte(sessions.startsAt, new Date(now.getTime() + REMINDER_LEADS['24h']))));
   const due = candidates
     .map((s) => ({ ...s, kind: s.startsAt.getTime() - now.getTime() > REMINDER_LEADS['1h'] ? '24h' as const : '1h' as const }))
     // Judged by when the reminder falls due, not by when the sweep runs, so a skipped one stays skipped.
-    .filter((s) => !s.confirmedAt || s.startsAt.getTime() - REMINDER_LEADS[s.kind] - s.confirmedAt.getTime() >= REMINDER_QUIET_AFTER_CONFIRMATION);
+    .filter((s) => {
+      const told = Math.max(s.confirmedAt?.getTime() ?? -Infinity, s.movedAt?.getTime() ?? -Infinity);
+      return s.startsAt.getTime() - REMINDER_LEADS[s.kind] - told >= REMINDER_QUIET_AFTER_CONFIRMATION;
+    });
   const sent = await existingKeys(db, due.flatMap((s) => ROLES.map((role) => reminderKey(s.kind, s.id, role, s.sequence))));
   let queued = 0;
   for (const candidate of due) {

@@ -103,7 +103,7 @@ export async function rescheduleSession(options: { db: Db; sessionId: string; ac
       return transitionTx(tx, {
         sessionId: s.id, verb, actor, now, ip: options.ip,
         set: {
-          startsAt, endsAt, inviteSequence: sql`${sessions.inviteSequence} + 1`,
+          startsAt, endsAt, inviteSequence: sql`${sessions.inviteSequence} + 1`, movedAt: now,
           ...(request ? { menteeReschedules: sql`${sessions.menteeReschedules} + 1`, requestedAt: now } : {}),
           ...(verb === 'reschedule_request' ? { confirmedAt: null, confirmedBy: null } : {}),
         },
