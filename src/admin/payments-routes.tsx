@@ -1,28 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { desc, eq } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { paymentProblems, refunds, sessions, users } from '../db/schema';
+import { listPaymentProblems } from '../payments/problems';
+import { isUuid } from '../db/ids';
 import { requireRole } from '../web/auth';
 import { pageContext } from '../web/context';
 import { sendPage } from '../web/render';
 import { AdminPaymentsPage } from './payments-views';
 
-const mentor = alias(users, 'mentor');
-const mentee = alias(users, 'mentee');
-
-/** The list of refused payments (GET /admin/payments). */
+/** The list of refused payments (GET /admin/payments), newest first; ?before= pages back (a cursor it links to). */
 export async function adminPaymentRoutes(app: FastifyInstance) {
   const { db } = app.services.database;
-  app.get('/admin/payments', { preHandler: requireRole('admin') }, async (request, reply) => {
-    const rows = await db
-      .select({ problem: paymentProblems, refundStatus: refunds.status, mentorName: mentor.name, menteeName: mentee.name })
-      .from(paymentProblems)
-      .leftJoin(refunds, eq(refunds.paymentRef, paymentProblems.paymentRef))
-      .leftJoin(sessions, eq(sessions.id, paymentProblems.sessionId))
-      .leftJoin(mentor, eq(mentor.id, sessions.mentorId))
-      .leftJoin(mentee, eq(mentee.id, sessions.menteeId))
-      .orderBy(desc(paymentProblems.createdAt))
-      .limit(200);
-    return sendPage(reply, <AdminPaymentsPage ctx={pageContext(request, reply)} rows={rows.map((r) => ({ ...r.problem, refundStatus: r.refundStatus, mentorName: r.mentorName, menteeName: r.menteeName }))} />);
+  app.get<{ Querystring: { before?: string } }>('/admin/payments', { preHandler: requireRole('admin'), config: { query: { before: 36 } } }, async (request, reply) => {
+    // A cursor that is no id (edited by hand) shows the newest page, as the dashboards' do.
+    const asked = request.query.before;
+    const before = asked !== undefined && isUuid(asked) ? asked : undefined;
+    const { rows, older } = await listPaymentProblems({ db, before });
+    return sendPage(reply, <AdminPaymentsPage ctx={pageContext(request, reply)} rows={rows} older={older} paged={Boolean(before)} />);
   });
 }

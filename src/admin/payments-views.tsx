@@ -1,4 +1,6 @@
 import type { paymentProblems } from '../db/schema';
+import type { PaymentProblem } from '../payments/problems';
+import { glyph } from '../web/glyph';
 import { formatMoney } from '../web/money';
 import type { PageContext } from '../web/context';
 import { Layout } from '../web/layout';
@@ -27,14 +29,11 @@ export function Received(props: { p: Pick<Problem, 'amountCents' | 'currency' | 
   );
 }
 
-export interface ProblemRow extends Problem {
-  refundStatus: string | null;
-  mentorName: string | null;
-  menteeName: string | null;
-}
-
-/** GET /admin/payments: every refused payment, newest first, with its refund's progress. */
-export function AdminPaymentsPage(props: { ctx: PageContext; rows: ProblemRow[] }) {
+/**
+ * GET /admin/payments: refused payments, newest first, with each refund's progress, a page at a time
+ * (`older`: the next page's cursor; `paged`: this is not the newest page).
+ */
+export function AdminPaymentsPage(props: { ctx: PageContext; rows: PaymentProblem[]; older: string | null; paged: boolean }) {
   const tz = props.ctx.user!.timezone;
   return (
     <Layout ctx={props.ctx} title="Payment problems" wide>
@@ -72,6 +71,12 @@ export function AdminPaymentsPage(props: { ctx: PageContext; rows: ProblemRow[] 
           </table>
         </div>
       )}
+      {props.older || props.paged ? (
+        <nav aria-label="Pages" class="week-nav">
+          {props.paged ? <a href="/admin/payments">{glyph('←')} Newest problems</a> : <span />}
+          {props.older ? <a href={`/admin/payments?before=${encodeURIComponent(props.older)}`}>Older problems {glyph('→')}</a> : <span />}
+        </nav>
+      ) : null}
     </Layout>
   );
 }
