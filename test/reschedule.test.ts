@@ -176,13 +176,17 @@ describe('the reschedule rule', () => {
 });
 
 describe('reminders follow the new time', () => {
-  it('a 24-hour reminder sent for the old time does not block the one for the new time', async () => {
-    const { t } = scenario;
-    const s = await scenario.confirmedSession(20);
-    await openUp(t, s.mentor.user.id);
-    const db = t.database.db;
-    // Confirmed a day ago: a reminder right after the confirmation would be skipped.
+  /** A confirmed session `hoursAhead`, its mentor open all week, confirmed a day ago (so no reminder is skipped for the confirmation's sake). */
+  async function confirmedADayAgo(hoursAhead: number) {
+    const s = await scenario.confirmedSession(hoursAhead);
+    await openUp(scenario.t, s.mentor.user.id);
+    const db = scenario.t.database.db;
     await db.update(sessions).set({ confirmedAt: new Date(Date.now() - 24 * HOUR) }).where(eq(sessions.id, s.sessionId));
+    return { s, db };
+  }
+
+  it('a 24-hour reminder sent for the old time does not block the one for the new time', async () => {
+    const { s, db } = await confirmedADayAgo(20);
     expect(await sendDueReminders({ db, now: new Date() })).toBe(2);
     const to = onTheHour(30);
     const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: to.toISOString() }, now: new Date() });
@@ -196,11 +200,7 @@ describe('reminders follow the new time', () => {
   });
 
   it('skips a reminder that falls due within an hour of the move: the "Session rescheduled" email has just said it', async () => {
-    const { t } = scenario;
-    const s = await scenario.confirmedSession(72);
-    await openUp(t, s.mentor.user.id);
-    const db = t.database.db;
-    await db.update(sessions).set({ confirmedAt: new Date(Date.now() - 24 * HOUR) }).where(eq(sessions.id, s.sessionId));
+    const { s, db } = await confirmedADayAgo(72);
     // Moved to 22 hours ahead: its 24-hour reminder fell due before the move, so none comes now; the 1-hour one does.
     const to = onTheHour(22);
     const r = await rescheduleSession({ db, sessionId: s.sessionId, actor: as(s.mentor, 'mentor'), input: { startsAt: to.toISOString() }, now: new Date() });

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client';
 import { enqueueEmail } from '../mail/outbox';
-import type { SessionFactsPayload, TemplateName, TemplatePayloads } from '../mail/templates';
+import type { OnRecipientClock, SessionFactsPayload, TemplateName, TemplatePayloads } from '../mail/templates';
 import { loadSessionPeople, participantsOf, type Participant, type SessionPeople } from './participants';
 
 /**
@@ -39,6 +39,6 @@ export function sessionFacts(sessionId: string, person: Participant, people: Ses
 }
 
 /** The recipient's chosen clock as a payload field (absent: the email's 24-hour default). */
-export function clockOf(person: Participant): { clock?: '12h' | '24h' } {
+export function clockOf(person: Participant): OnRecipientClock {
   return person.clock ? { clock: person.clock } : {};
 }

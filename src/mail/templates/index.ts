@@ -28,9 +28,14 @@ export interface RenderContext {
   from: Mailbox;
 }
 
-/** Every email the product sends, by template name, with the payload the outbox row carries. */
+/** A payload whose times are said on the recipient's clock. */
+export interface OnRecipientClock {
+  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
+  clock?: '12h' | '24h';
+}
+
 /** What every email about one session says of it, as its recipient sees it (see sessions/emails.ts sessionFacts). */
-export interface SessionFactsPayload {
+export interface SessionFactsPayload extends OnRecipientClock {
   sessionId: string;
   role: 'mentee' | 'mentor';
   recipientName: string;
@@ -38,10 +43,9 @@ export interface SessionFactsPayload {
   startsAt: string;
   durationMinutes: number;
   timezone: string;
-  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
-  clock?: '12h' | '24h';
 }
 
+/** Every email the product sends, by template name, with the payload the outbox row carries. */
 export interface TemplatePayloads {
   welcome: WelcomePayload;
   'session-request': SessionRequestPayload;

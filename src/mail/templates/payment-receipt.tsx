@@ -1,9 +1,9 @@
 import { formatter } from '../../web/time';
 import { closing, emailDateTime, money } from './format';
 import { renderEmailHtml } from './layout';
-import type { RenderContext, RenderedEmail } from './index';
+import type { OnRecipientClock, RenderContext, RenderedEmail } from './index';
 
-export interface PaymentReceiptPayload {
+export interface PaymentReceiptPayload extends OnRecipientClock {
   sessionId: string;
   receiptNumber: string;
   menteeName: string;
@@ -15,8 +15,6 @@ export interface PaymentReceiptPayload {
   durationMinutes: number;
   /** The mentee's zone: the paid-at time and the session's time are shown in it. */
   timezone: string;
-  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
-  clock?: '12h' | '24h';
 }
 
 /** To the mentee, in the transaction that records their payment: what they paid, when, and for what. */

@@ -1,8 +1,8 @@
 import { emailDateTime, money, closing } from './format';
 import { renderEmailHtml } from './layout';
-import type { RenderContext, RenderedEmail } from './index';
+import type { OnRecipientClock, RenderContext, RenderedEmail } from './index';
 
-export interface PaymentRefundedPayload {
+export interface PaymentRefundedPayload extends OnRecipientClock {
   menteeName: string;
   mentorName: string;
   mentorId: string;
@@ -13,8 +13,6 @@ export interface PaymentRefundedPayload {
   reason: string;
   /** Why the payment was not kept: it came after the hold ended (default), or it did not match the booking. */
   kind?: 'late' | 'mismatch';
-  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
-  clock?: '12h' | '24h';
 }
 
 /** To the mentee, when a payment could not be kept: it came too late, or it did not match the booking. */

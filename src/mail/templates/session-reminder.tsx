@@ -1,7 +1,7 @@
 import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph, SessionDetailsBlock, sessionDetailLines } from './session-links';
-import type { RenderContext, RenderedEmail, SessionFactsPayload } from './index';
+import type { OnRecipientClock, RenderContext, RenderedEmail, SessionFactsPayload } from './index';
 import { pluralize } from '../../plural';
 
 export interface SessionReminderPayload extends SessionFactsPayload {
@@ -55,7 +55,7 @@ export function sessionReminderEmail(p: SessionReminderPayload, ctx: RenderConte
   return { subject: `Reminder: your session starts in ${lead} - CodeMentorHub`, text, html };
 }
 
-export interface SessionRequestReminderPayload {
+export interface SessionRequestReminderPayload extends OnRecipientClock {
   sessionId: string;
   mentorName: string;
   menteeName: string;
@@ -65,8 +65,6 @@ export interface SessionRequestReminderPayload {
   timezone: string;
   /** When the request expires unanswered (48 h after payment, or the start, whichever is first). */
   expiresAt: string;
-  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
-  clock?: '12h' | '24h';
 }
 
 /** To the mentor, 24 hours after a paid request they have not answered. */

@@ -1,17 +1,15 @@
 import { emailDateTime, closing } from './format';
 import { renderEmailHtml } from './layout';
 import { sessionLinkLines, sessionLinks, SessionLinksParagraph } from './session-links';
-import type { RenderContext, RenderedEmail } from './index';
+import type { OnRecipientClock, RenderContext, RenderedEmail } from './index';
 
-export interface SessionRequestPayload {
+export interface SessionRequestPayload extends OnRecipientClock {
   sessionId: string;
   mentorName: string;
   menteeName: string;
   startsAt: string;
   durationMinutes: number;
   timezone: string;
-  /** The recipient's chosen clock; absent (older emails, no choice): 24-hour. */
-  clock?: '12h' | '24h';
   /** The mentee's "What would you like help with?" from the booking step, as written (plain text). */
   note?: string;
 }
